@@ -1,0 +1,725 @@
+//! The analyses of MODEL.md section 5: goal seek, sensitivity (tornado), feasibility map and Monte Carlo.
+
+use rust_decimal::Decimal;
+use serde_json::{Map, Value, json};
+
+use crate::engine::{Plan, Run};
+use crate::error::{AnalysisProblem, Error, SimError};
+use crate::metrics;
+use crate::num::{decimal_json, fmt_decimal};
+use crate::output::Entity;
+use crate::rng::SplitMix64;
+use crate::scenario::{Disposal, PerYear, Scenario, Scope, Target, channel};
+use crate::targets;
+use crate::validate::MAX_AMOUNT;
+
+/// A lever: one driver of the region defaults that an analysis moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lever {
+    /// The default disposal plan's amount (or rate, for a rate plan).
+    Disposal,
+    /// The write-off share of disposal; the other channels rescale in proportion.
+    WriteOffShare,
+    LoanGrowth,
+    DepositGrowth,
+    NplFormationRate,
+}
+
+impl Lever {
+    /// Every lever, in the order analyses list them.
+    pub const ALL: [Lever; 5] =
+        [Lever::Disposal, Lever::WriteOffShare, Lever::LoanGrowth, Lever::DepositGrowth, Lever::NplFormationRate];
+    pub const NAMES: [&'static str; 5] =
+        ["disposal", "write_off_share", "loan_growth", "deposit_growth", "npl_formation_rate"];
+
+    pub fn parse(text: &str) -> Result<Lever, AnalysisProblem> {
+        Lever::NAMES
+            .iter()
+            .position(|n| *n == text)
+            .and_then(|i| Lever::ALL.get(i).copied())
+            .ok_or_else(|| AnalysisProblem::UnknownLever { lever: text.to_string() })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Lever::Disposal => "disposal",
+            Lever::WriteOffShare => "write_off_share",
+            Lever::LoanGrowth => "loan_growth",
+            Lever::DepositGrowth => "deposit_growth",
+            Lever::NplFormationRate => "npl_formation_rate",
+        }
+    }
+
+    /// The goal-seek range of the lever for this scenario.
+    pub fn range(self, scenario: &Scenario) -> (Decimal, Decimal) {
+        let growth = (Decimal::new(-2, 1), Decimal::new(5, 1));
+        match self {
+            Lever::Disposal => match scenario.defaults.disposal {
+                Disposal::Rate(_) => (Decimal::ZERO, Decimal::ONE),
+                Disposal::Amount(_) => {
+                    // 2 × (the region's opening NPL + its first-year estimated formation Σ f_i × P0_i).
+                    let mut total = Decimal::ZERO;
+                    for (i, inst) in scenario.institutions.iter().enumerate() {
+                        let f = scenario.drivers_of(i).npl_formation_rate.get(0);
+                        let p0 = inst.opening.loans.checked_sub(inst.opening.npl).unwrap_or_default();
+                        let formation = f.checked_mul(p0).unwrap_or_default();
+                        total = total
+                            .checked_add(inst.opening.npl)
+                            .and_then(|t| t.checked_add(formation))
+                            .unwrap_or(total);
+                    }
+                    (Decimal::ZERO, total.checked_mul(Decimal::TWO).unwrap_or(total).min(MAX_AMOUNT))
+                }
+            },
+            Lever::WriteOffShare => (Decimal::ZERO, Decimal::ONE),
+            Lever::LoanGrowth | Lever::DepositGrowth => growth,
+            Lever::NplFormationRate => (Decimal::ZERO, Decimal::new(2, 1)),
+        }
+    }
+
+    /// The bounds the scenario rules allow for the lever's value (sensitivity clamps to these).
+    fn valid_bounds(self, scenario: &Scenario) -> (Decimal, Decimal) {
+        match self {
+            Lever::Disposal => match scenario.defaults.disposal {
+                Disposal::Rate(_) => (Decimal::ZERO, Decimal::ONE),
+                Disposal::Amount(_) => (Decimal::ZERO, MAX_AMOUNT),
+            },
+            Lever::WriteOffShare | Lever::NplFormationRate => (Decimal::ZERO, Decimal::ONE),
+            Lever::LoanGrowth | Lever::DepositGrowth => (Decimal::new(-5, 1), Decimal::ONE),
+        }
+    }
+
+    /// The lever's current value in the first year.
+    pub fn current(self, scenario: &Scenario) -> Decimal {
+        let d = &scenario.defaults;
+        match self {
+            Lever::Disposal => match &d.disposal {
+                Disposal::Amount(a) | Disposal::Rate(a) => a.get(0),
+            },
+            Lever::WriteOffShare => d.channels.0[channel::WRITE_OFF],
+            Lever::LoanGrowth => d.loan_growth.get(0),
+            Lever::DepositGrowth => d.deposit_growth.get(0),
+            Lever::NplFormationRate => d.npl_formation_rate.get(0),
+        }
+    }
+
+    /// Sets the lever to `value` for every year of the region defaults (institution overrides stay).
+    pub fn apply(self, scenario: &mut Scenario, value: Decimal) {
+        self.apply_per_year(scenario, &|_| value);
+    }
+
+    /// Sets the lever year by year with `f(old value)`.
+    fn apply_per_year(self, scenario: &mut Scenario, f: &dyn Fn(Decimal) -> Decimal) {
+        let d = &mut scenario.defaults;
+        match self {
+            Lever::Disposal => {
+                d.disposal = match &d.disposal {
+                    Disposal::Amount(a) => Disposal::Amount(same_or_map(a, f)),
+                    Disposal::Rate(r) => Disposal::Rate(same_or_map(r, f)),
+                }
+            }
+            Lever::WriteOffShare => {
+                let value = f(d.channels.0[channel::WRITE_OFF]);
+                d.channels.0 = with_write_off(d.channels.0, value);
+            }
+            Lever::LoanGrowth => d.loan_growth = same_or_map(&d.loan_growth, f),
+            Lever::DepositGrowth => d.deposit_growth = same_or_map(&d.deposit_growth, f),
+            Lever::NplFormationRate => d.npl_formation_rate = same_or_map(&d.npl_formation_rate, f),
+        }
+    }
+}
+
+/// Keeps a per-year field's shape while mapping each value.
+fn same_or_map(values: &PerYear, f: &dyn Fn(Decimal) -> Decimal) -> PerYear {
+    values.map(f)
+}
+
+/// Channel shares with write-off set to `value` and the others rescaled in proportion so the
+/// shares still sum to exactly 1 (the largest other channel absorbs the last digit);
+/// from a mix with no other channel, the rest goes to collection.
+pub fn with_write_off(shares: [Decimal; 7], value: Decimal) -> [Decimal; 7] {
+    let value = value.clamp(Decimal::ZERO, Decimal::ONE);
+    let rest = Decimal::ONE.checked_sub(value).unwrap_or_default();
+    let old_rest = Decimal::ONE.checked_sub(shares[channel::WRITE_OFF]).unwrap_or_default();
+    let mut out = [Decimal::ZERO; 7];
+    out[channel::WRITE_OFF] = value;
+    if old_rest <= Decimal::ZERO {
+        out[channel::COLLECTION] = rest;
+        return out;
+    }
+    let mut largest: Option<usize> = None;
+    let mut assigned = Decimal::ZERO;
+    for (c, share) in shares.iter().enumerate() {
+        if c == channel::WRITE_OFF || share.is_zero() {
+            continue;
+        }
+        if largest.is_none_or(|l| *share > shares[l]) {
+            largest = Some(c);
+        }
+    }
+    for (c, share) in shares.iter().enumerate() {
+        if c == channel::WRITE_OFF || share.is_zero() || Some(c) == largest {
+            continue;
+        }
+        let scaled = share.checked_mul(rest).and_then(|x| x.checked_div(old_rest)).unwrap_or_default();
+        out[c] = scaled;
+        assigned = assigned.checked_add(scaled).unwrap_or(assigned);
+    }
+    let residual = largest.unwrap_or(channel::COLLECTION);
+    out[residual] = rest.checked_sub(assigned).unwrap_or_default().max(Decimal::ZERO);
+    out
+}
+
+/// Resolves target ids (empty: all of them) to the scenario's targets.
+fn select_targets<'a>(scenario: &'a Scenario, ids: &[String]) -> Result<Vec<&'a Target>, AnalysisProblem> {
+    if scenario.targets.is_empty() {
+        return Err(AnalysisProblem::NoTargets);
+    }
+    if ids.is_empty() {
+        return Ok(scenario.targets.iter().collect());
+    }
+    ids.iter()
+        .map(|id| {
+            scenario.targets.iter().find(|t| &t.id == id).ok_or_else(|| AnalysisProblem::UnknownTarget {
+                id: id.clone(),
+                known: scenario.targets.iter().map(|t| t.id.clone()).collect(),
+            })
+        })
+        .collect()
+}
+
+/// Runs `scenario` and returns whether each of `targets` is met, plus one year-end region metric.
+struct Probe<'t> {
+    targets: Vec<&'t Target>,
+    metric: Option<(&'t str, usize)>,
+    run: Run,
+}
+
+struct Outcome {
+    met: Vec<bool>,
+    metric: Option<Decimal>,
+}
+
+impl<'t> Probe<'t> {
+    fn new(targets: Vec<&'t Target>, metric: Option<(&'t str, usize)>) -> Probe<'t> {
+        Probe { targets, metric, run: Run::default() }
+    }
+
+    fn evaluate(&mut self, scenario: &Scenario) -> Result<Outcome, SimError> {
+        let plan = Plan::compile(scenario);
+        self.evaluate_plan(scenario, &plan)
+    }
+
+    fn evaluate_plan(&mut self, scenario: &Scenario, plan: &Plan) -> Result<Outcome, SimError> {
+        self.run.execute(plan)?;
+        let first_year = scenario.first_year();
+        let all: Vec<usize> = (0..plan.institutions.len()).collect();
+        let amc = plan.amc.as_ref().map(|_| self.run.amc.as_slice());
+        let region = Entity::sum(plan, &self.run, &all, amc)?;
+        let year_index = |year: i32| usize::try_from(year.saturating_sub(first_year)).unwrap_or(0);
+        let mut met = Vec::with_capacity(self.targets.len());
+        for target in &self.targets {
+            let y = year_index(target.year);
+            let actual = match &target.scope {
+                Scope::Region => region.year_end(y, first_year).get(&target.metric),
+                Scope::Institution(id) => {
+                    match scenario.institutions.iter().position(|inst| &inst.id == id) {
+                        Some(i) => Entity::single(plan, &self.run, i).year_end(y, first_year).get(&target.metric),
+                        None => None,
+                    }
+                }
+            };
+            met.push(targets::check(target, actual).0);
+        }
+        let metric = self.metric.and_then(|(name, y)| region.year_end(y, first_year).get(name));
+        Ok(Outcome { met, metric })
+    }
+
+    fn all_met(&mut self, scenario: &Scenario) -> bool {
+        self.evaluate(scenario).map(|o| o.met.iter().all(|m| *m)).unwrap_or(false)
+    }
+}
+
+/// The result of a goal seek: where on the lever's range all chosen targets are met.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoalSeek {
+    pub lever: Lever,
+    pub from: Decimal,
+    pub to: Decimal,
+    pub targets: Vec<String>,
+    /// Feasible intervals, in increasing order; empty when no value meets the targets.
+    pub intervals: Vec<(Decimal, Decimal)>,
+}
+
+impl GoalSeek {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "lever": self.lever.name(),
+            "range": {"from": fmt_decimal(self.from), "to": fmt_decimal(self.to)},
+            "targets": self.targets,
+            "intervals": self
+                .intervals
+                .iter()
+                .map(|(a, b)| json!({"from": fmt_decimal(*a), "to": fmt_decimal(*b)}))
+                .collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Number of evenly spaced points the goal seek scans.
+const SCAN_POINTS: u32 = 101;
+
+/// Finds where on `lever`'s range every target in `target_ids` (all when empty) is met.
+///
+/// Scans 101 evenly spaced points, then bisects each met/unmet boundary to within
+/// 1e-6 of the range's width; each boundary reported is the last value that meets.
+pub fn goal_seek(scenario: &Scenario, lever: Lever, target_ids: &[String]) -> Result<GoalSeek, Error> {
+    let targets = select_targets(scenario, target_ids)?;
+    let ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
+    let (from, to) = lever.range(scenario);
+    let width = to.checked_sub(from).unwrap_or_default();
+    let mut probe = Probe::new(targets, None);
+    let mut trial = scenario.clone();
+    let mut met_at = |value: Decimal, probe: &mut Probe| {
+        lever.apply(&mut trial, value);
+        probe.all_met(&trial)
+    };
+    let last = SCAN_POINTS.saturating_sub(1);
+    let points: Vec<Decimal> = (0..SCAN_POINTS)
+        .map(|i| {
+            let offset = width.checked_mul(Decimal::from(i)).and_then(|x| x.checked_div(Decimal::from(last)));
+            from.checked_add(offset.unwrap_or_default()).unwrap_or(from)
+        })
+        .collect();
+    let met: Vec<bool> = points.iter().map(|p| met_at(*p, &mut probe)).collect();
+    let tolerance = width.checked_mul(Decimal::new(1, 6)).unwrap_or_default();
+    let mut boundary = |met_side: Decimal, unmet_side: Decimal, probe: &mut Probe| {
+        let (mut good, mut bad) = (met_side, unmet_side);
+        while bad.checked_sub(good).is_some_and(|d| d.abs() > tolerance) {
+            let mid = good.checked_add(bad).and_then(|s| s.checked_div(Decimal::TWO)).unwrap_or(good);
+            if mid == good || mid == bad {
+                break;
+            }
+            if met_at(mid, probe) {
+                good = mid;
+            } else {
+                bad = mid;
+            }
+        }
+        good
+    };
+    let mut intervals = Vec::new();
+    let mut start: Option<Decimal> = None;
+    for (i, (&point, &ok)) in points.iter().zip(&met).enumerate() {
+        let prev = i.checked_sub(1).and_then(|j| points.get(j).copied().zip(met.get(j).copied()));
+        let next = points.get(i.saturating_add(1)).copied().zip(met.get(i.saturating_add(1)).copied());
+        if !ok {
+            continue;
+        }
+        if start.is_none() {
+            start = Some(match prev {
+                Some((p, false)) => boundary(point, p, &mut probe),
+                _ => point,
+            });
+        }
+        match next {
+            Some((_, true)) => {}
+            Some((n, false)) => {
+                let end = boundary(point, n, &mut probe);
+                intervals.push((start.take().unwrap_or(point), end));
+            }
+            None => intervals.push((start.take().unwrap_or(point), point)),
+        }
+    }
+    Ok(GoalSeek { lever, from, to, targets: ids, intervals })
+}
+
+/// Checks a metric name and year, defaulting to `npl_ratio` in the last year.
+fn metric_and_year<'m>(
+    scenario: &Scenario,
+    metric: Option<&'m str>,
+    year: Option<i32>,
+) -> Result<(&'m str, i32, usize), AnalysisProblem> {
+    let metric = metric.unwrap_or("npl_ratio");
+    if !metrics::is_year_end_scalar(metric) {
+        return Err(AnalysisProblem::UnknownMetric { metric: metric.to_string() });
+    }
+    let (first, last) = (scenario.first_year(), scenario.last_year());
+    let year = year.unwrap_or(last);
+    if year < first || year > last {
+        return Err(AnalysisProblem::YearOutsideHorizon { got: year, first, last });
+    }
+    let index = usize::try_from(year.saturating_sub(first)).unwrap_or(0);
+    Ok((metric, year, index))
+}
+
+/// One bar of the tornado.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub lever: Lever,
+    /// The lever's first-year value moved down and up.
+    pub low: Decimal,
+    pub high: Decimal,
+    /// The metric with the lever down and up (null if undefined or the run is infeasible).
+    pub at_low: Option<Decimal>,
+    pub at_high: Option<Decimal>,
+}
+
+impl Bar {
+    /// `|at_high − at_low|`, or `None` when either end is null.
+    pub fn swing(&self) -> Option<Decimal> {
+        Some(self.at_high?.checked_sub(self.at_low?)?.abs())
+    }
+}
+
+/// A tornado: the change in one year-end region metric as each lever moves ±20%.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sensitivity {
+    pub metric: String,
+    pub year: i32,
+    pub base: Option<Decimal>,
+    /// Sorted by swing, largest first (bars with an undefined swing last).
+    pub bars: Vec<Bar>,
+}
+
+impl Sensitivity {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "metric": self.metric,
+            "year": self.year,
+            "base": decimal_json(self.base),
+            "bars": self.bars.iter().map(|b| json!({
+                "lever": b.lever.name(),
+                "low": fmt_decimal(b.low),
+                "high": fmt_decimal(b.high),
+                "at_low": decimal_json(b.at_low),
+                "at_high": decimal_json(b.at_high),
+                "swing": decimal_json(b.swing()),
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Each lever moved down and up by 20% of its value (every year's value × 0.8 and × 1.2;
+/// ∓0.01 where the value is 0), clamped to what the scenario rules allow.
+pub fn sensitivity(scenario: &Scenario, metric: Option<&str>, year: Option<i32>) -> Result<Sensitivity, Error> {
+    let (metric, year, index) = metric_and_year(scenario, metric, year)?;
+    let mut probe = Probe::new(Vec::new(), Some((metric, index)));
+    let base = probe.evaluate(scenario).map_err(AnalysisProblem::BaseInfeasible)?.metric;
+    let mut bars = Vec::with_capacity(Lever::ALL.len());
+    for lever in Lever::ALL {
+        let (min, max) = lever.valid_bounds(scenario);
+        let moved = |factor: Decimal, zero_step: Decimal| {
+            move |v: Decimal| {
+                let moved = if v.is_zero() { zero_step } else { v.checked_mul(factor).unwrap_or(v) };
+                moved.clamp(min, max)
+            }
+        };
+        let mut low_s = scenario.clone();
+        lever.apply_per_year(&mut low_s, &moved(Decimal::new(8, 1), Decimal::new(-1, 2)));
+        let mut high_s = scenario.clone();
+        lever.apply_per_year(&mut high_s, &moved(Decimal::new(12, 1), Decimal::new(1, 2)));
+        let at_low = probe.evaluate(&low_s).ok().and_then(|o| o.metric);
+        let at_high = probe.evaluate(&high_s).ok().and_then(|o| o.metric);
+        bars.push(Bar { lever, low: lever.current(&low_s), high: lever.current(&high_s), at_low, at_high });
+    }
+    // Stable sort: equal swings keep the lever order.
+    bars.sort_by(|a, b| match (a.swing(), b.swing()) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    Ok(Sensitivity { metric: metric.to_string(), year, base, bars })
+}
+
+/// One cell of the feasibility map.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cell {
+    pub value: Option<Decimal>,
+    pub all_met: bool,
+}
+
+/// A `steps × steps` grid over two levers' goal-seek ranges.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feasibility {
+    pub x: Lever,
+    pub y: Lever,
+    pub x_values: Vec<Decimal>,
+    pub y_values: Vec<Decimal>,
+    pub metric: String,
+    pub year: i32,
+    /// `cells[j][i]` is y value `j`, x value `i`.
+    pub cells: Vec<Vec<Cell>>,
+}
+
+impl Feasibility {
+    pub fn to_json(&self) -> Value {
+        let values = |v: &[Decimal]| v.iter().map(|d| fmt_decimal(*d)).collect::<Vec<_>>();
+        json!({
+            "x": {"lever": self.x.name(), "values": values(&self.x_values)},
+            "y": {"lever": self.y.name(), "values": values(&self.y_values)},
+            "metric": self.metric,
+            "year": self.year,
+            "cells": self.cells.iter().map(|row| row.iter().map(|c| json!({
+                "value": decimal_json(c.value),
+                "all_met": c.all_met,
+            })).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Default grid size of the feasibility map.
+pub const DEFAULT_STEPS: usize = 41;
+/// Largest grid size accepted.
+pub const MAX_STEPS: usize = 201;
+
+/// The evenly spaced points `from + (to − from) × i / (steps − 1)`.
+pub fn grid(from: Decimal, to: Decimal, steps: usize) -> Vec<Decimal> {
+    let width = to.checked_sub(from).unwrap_or_default();
+    let last = Decimal::from(steps.saturating_sub(1).max(1));
+    (0..steps)
+        .map(|i| {
+            let offset = width.checked_mul(Decimal::from(i)).and_then(|x| x.checked_div(last)).unwrap_or_default();
+            from.checked_add(offset).unwrap_or(from)
+        })
+        .collect()
+}
+
+/// Computes the feasibility map; each cell holds the chosen year-end region metric and
+/// whether every target of the scenario is met (an infeasible run: null, not met).
+pub fn feasibility(
+    scenario: &Scenario,
+    x: Lever,
+    y: Lever,
+    steps: usize,
+    metric: Option<&str>,
+    year: Option<i32>,
+) -> Result<Feasibility, Error> {
+    if x == y {
+        return Err(AnalysisProblem::SameLever.into());
+    }
+    if !(2..=MAX_STEPS).contains(&steps) {
+        return Err(AnalysisProblem::OptionOutOfRange {
+            option: "steps",
+            got: steps.to_string(),
+            min: "2".into(),
+            max: MAX_STEPS.to_string(),
+        }
+        .into());
+    }
+    let (metric, year, index) = metric_and_year(scenario, metric, year)?;
+    let (x_from, x_to) = x.range(scenario);
+    let (y_from, y_to) = y.range(scenario);
+    let x_values = grid(x_from, x_to, steps);
+    let y_values = grid(y_from, y_to, steps);
+    let mut probe = Probe::new(scenario.targets.iter().collect(), Some((metric, index)));
+    let mut trial = scenario.clone();
+    let mut cells = Vec::with_capacity(steps);
+    for &yv in &y_values {
+        y.apply(&mut trial, yv);
+        let mut row = Vec::with_capacity(steps);
+        for &xv in &x_values {
+            x.apply(&mut trial, xv);
+            row.push(match probe.evaluate(&trial) {
+                Ok(o) => Cell { value: o.metric, all_met: o.met.iter().all(|m| *m) },
+                Err(_) => Cell { value: None, all_met: false },
+            });
+        }
+        cells.push(row);
+    }
+    Ok(Feasibility { x, y, x_values, y_values, metric: metric.to_string(), year, cells })
+}
+
+/// Monte Carlo settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonteCarloOptions {
+    pub paths: usize,
+    pub seed: u64,
+    /// Coefficient of variation of the formation rate.
+    pub cv: Decimal,
+    /// Monthly region metrics to report percentiles of.
+    pub metrics: Vec<String>,
+}
+
+impl Default for MonteCarloOptions {
+    fn default() -> Self {
+        MonteCarloOptions {
+            paths: 1000,
+            seed: 42,
+            cv: Decimal::new(25, 2),
+            metrics: vec!["npl_ratio".into(), "npl".into(), "loans".into()],
+        }
+    }
+}
+
+/// Largest number of paths accepted.
+pub const MAX_PATHS: usize = 100_000;
+/// Largest coefficient of variation accepted.
+pub const MAX_CV: Decimal = Decimal::from_parts(5, 0, 0, false, 0);
+
+/// The percentiles of one month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    pub month: String,
+    /// p5, p25, p50, p75, p95 (null when no path gives a value).
+    pub values: [Option<Decimal>; 5],
+}
+
+/// The percentile levels reported, in percent.
+pub const PERCENTILES: [u32; 5] = [5, 25, 50, 75, 95];
+
+/// Monte Carlo results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonteCarlo {
+    pub paths: usize,
+    pub seed: u64,
+    pub cv: Decimal,
+    /// Paths that stopped with an error (counted as meeting no target; left out of the percentiles).
+    pub failed: usize,
+    pub percentiles: Vec<(String, Vec<Band>)>,
+    /// Per target: id and the share of paths meeting it.
+    pub targets: Vec<(String, Decimal)>,
+}
+
+impl MonteCarlo {
+    pub fn to_json(&self) -> Value {
+        let mut percentiles = Map::new();
+        for (metric, bands) in &self.percentiles {
+            let rows = bands
+                .iter()
+                .map(|b| {
+                    let mut row = Map::new();
+                    row.insert("month".into(), json!(b.month));
+                    for (q, v) in PERCENTILES.iter().zip(&b.values) {
+                        row.insert(format!("p{q}"), decimal_json(*v));
+                    }
+                    Value::Object(row)
+                })
+                .collect::<Vec<_>>();
+            percentiles.insert(metric.clone(), Value::Array(rows));
+        }
+        json!({
+            "paths": self.paths,
+            "seed": self.seed,
+            "cv": fmt_decimal(self.cv),
+            "failed_paths": self.failed,
+            "percentiles": Value::Object(percentiles),
+            "targets": self.targets.iter().map(|(id, p)| json!({"id": id, "probability": fmt_decimal(*p)})).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Nearest-rank percentile of sorted values: `sorted[ceil(q·n) − 1]`, `q` in percent.
+pub fn nearest_rank(sorted: &[Decimal], q_percent: u32) -> Option<Decimal> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let rank = usize::try_from(q_percent).ok()?.checked_mul(n)?.checked_add(99)? / 100;
+    sorted.get(rank.max(1).saturating_sub(1)).copied()
+}
+
+/// Runs `options.paths` paths with uncertain formation: for path p, year y, institution i
+/// (file order), `f' = f_y × max(0, 1 + cv × z)`, with `z` drawn from SplitMix64 (see [`SplitMix64::next_z`]).
+pub fn monte_carlo(scenario: &Scenario, options: &MonteCarloOptions) -> Result<MonteCarlo, Error> {
+    if !(1..=MAX_PATHS).contains(&options.paths) {
+        return Err(AnalysisProblem::OptionOutOfRange {
+            option: "paths",
+            got: options.paths.to_string(),
+            min: "1".into(),
+            max: MAX_PATHS.to_string(),
+        }
+        .into());
+    }
+    if options.cv < Decimal::ZERO || options.cv > MAX_CV {
+        return Err(AnalysisProblem::OptionOutOfRange {
+            option: "cv",
+            got: fmt_decimal(options.cv),
+            min: "0".into(),
+            max: fmt_decimal(MAX_CV),
+        }
+        .into());
+    }
+    for metric in &options.metrics {
+        if !metrics::is_monthly(metric) {
+            return Err(AnalysisProblem::UnknownMonthlyMetric { metric: metric.clone() }.into());
+        }
+    }
+    let base_plan = Plan::compile(scenario);
+    let mut plan = base_plan.clone();
+    let mut probe = Probe::new(scenario.targets.iter().collect(), None);
+    let mut rng = SplitMix64::new(options.seed);
+    let months = base_plan.months;
+    // values[metric][month] collects each successful path's value.
+    let mut values: Vec<Vec<Vec<Decimal>>> =
+        vec![vec![Vec::with_capacity(options.paths); months]; options.metrics.len()];
+    let mut met_counts = vec![0usize; scenario.targets.len()];
+    let mut failed = 0usize;
+    let all: Vec<usize> = (0..base_plan.institutions.len()).collect();
+    for _ in 0..options.paths {
+        for y in 0..base_plan.years {
+            for (inst, base) in plan.institutions.iter_mut().zip(&base_plan.institutions) {
+                let z = rng.next_z();
+                let factor = options
+                    .cv
+                    .checked_mul(z)
+                    .and_then(|x| Decimal::ONE.checked_add(x))
+                    .unwrap_or_default()
+                    .max(Decimal::ZERO);
+                if let (Some(slot), Some(b)) = (inst.years.get_mut(y), base.years.get(y)) {
+                    slot.formation_rate = b.formation_rate.checked_mul(factor).unwrap_or(b.formation_rate);
+                }
+            }
+        }
+        match probe.evaluate_plan(scenario, &plan) {
+            Ok(outcome) => {
+                for (count, met) in met_counts.iter_mut().zip(&outcome.met) {
+                    if *met {
+                        *count = count.saturating_add(1);
+                    }
+                }
+                if !options.metrics.is_empty() {
+                    let amc = plan.amc.as_ref().map(|_| probe.run.amc.as_slice());
+                    let region = Entity::sum(&plan, &probe.run, &all, amc).map_err(Error::Sim)?;
+                    let series = region.series(&plan, scenario.first_year());
+                    for (metric, per_month) in options.metrics.iter().zip(values.iter_mut()) {
+                        for (slot, month) in per_month.iter_mut().zip(&series.monthly) {
+                            if let Some(v) = month.get(metric) {
+                                slot.push(v);
+                            }
+                        }
+                    }
+                }
+            }
+            Err(_) => failed = failed.saturating_add(1),
+        }
+    }
+    let percentiles = options
+        .metrics
+        .iter()
+        .zip(values.iter_mut())
+        .map(|(metric, per_month)| {
+            let bands = per_month
+                .iter_mut()
+                .enumerate()
+                .map(|(m, v)| {
+                    v.sort();
+                    Band {
+                        month: base_plan.labels.get(m).cloned().unwrap_or_default(),
+                        values: PERCENTILES.map(|q| nearest_rank(v, q)),
+                    }
+                })
+                .collect();
+            (metric.clone(), bands)
+        })
+        .collect();
+    let paths = Decimal::from(options.paths);
+    let targets = scenario
+        .targets
+        .iter()
+        .zip(&met_counts)
+        .map(|(t, count)| (t.id.clone(), Decimal::from(*count).checked_div(paths).unwrap_or_default()))
+        .collect();
+    Ok(MonteCarlo { paths: options.paths, seed: options.seed, cv: options.cv, failed, percentiles, targets })
+}

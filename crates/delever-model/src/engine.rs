@@ -1,0 +1,611 @@
+//! The monthly stock-flow step of MODEL.md section 3, run for every institution, plus the local AMC.
+//!
+//! [`Plan`] is the scenario resolved for fast repeated runs (per-institution, per-year
+//! drivers; events by month). [`Run`] holds one run's raw monthly records and is
+//! reused by the analyses so a thousand Monte Carlo paths allocate nothing.
+
+use rust_decimal::Decimal;
+
+use crate::error::SimError;
+use crate::num::{Overflow, TWELVE, add, div, mul, sub};
+use crate::scenario::{Basis, Disposal, Scenario, channel};
+
+/// How an institution's yearly disposal plan is set.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PlanRule {
+    /// A share of the region's amount (`defaults.disposal` in amount form), by NPL at year start.
+    Shared,
+    /// Its own amount `A_y`.
+    Amount(Decimal),
+    /// Its own rate: `A_y = r_y × (N_y0 + f_y × P_y0 + Ev_y)`.
+    Rate(Decimal),
+}
+
+/// One institution's drivers for one year.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct YearDrivers {
+    pub deposit_growth: Decimal,
+    pub loan_growth: Decimal,
+    pub formation_rate: Decimal,
+    pub rule: PlanRule,
+}
+
+/// One institution, resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstitutionPlan {
+    pub id: String,
+    pub deposits0: Decimal,
+    pub loans0: Decimal,
+    pub npl0: Decimal,
+    pub provisions0: Decimal,
+    /// `(K0, E0)` when capital is modelled.
+    pub capital0: Option<(Decimal, Decimal)>,
+    pub years: Vec<YearDrivers>,
+    pub basis: Basis,
+    pub shares: [Decimal; 7],
+    /// The channel that absorbs the last-digit rounding, so that `Σ X_c = Dsp` exactly.
+    pub residual_channel: usize,
+    pub weights: [Decimal; 12],
+    /// Recovery rates `r_T, r_S, r_X, r_K`.
+    pub recovery: [Decimal; 4],
+    pub coverage_floor: Option<Decimal>,
+    pub allowance_floor: Option<Decimal>,
+    /// π / 12.
+    pub monthly_return: Decimal,
+    pub retention: Decimal,
+    /// Event amounts by projection month (index 0 is month 1).
+    pub events: Vec<Decimal>,
+    /// Event totals by year.
+    pub event_years: Vec<Decimal>,
+}
+
+/// The AMC, resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AmcPlan {
+    pub opening_stock: Decimal,
+    pub inflow_share: Decimal,
+    pub disposal_rate: Decimal,
+}
+
+/// The scenario resolved for simulation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub years: usize,
+    pub months: usize,
+    /// Month labels `YYYY-MM`, index 0 is month 1.
+    pub labels: Vec<String>,
+    pub institutions: Vec<InstitutionPlan>,
+    /// The region's amount plan `A_y`, when `defaults.disposal` is in amount form.
+    pub region_amounts: Option<Vec<Decimal>>,
+    pub amc: Option<AmcPlan>,
+    /// The region's default pacing, used by the AMC.
+    pub default_weights: [Decimal; 12],
+}
+
+impl Plan {
+    /// Resolves a validated scenario.
+    pub fn compile(scenario: &Scenario) -> Plan {
+        let years = usize::try_from(scenario.years).unwrap_or(1);
+        let months = scenario.months();
+        let labels = (1..=months).map(|m| scenario.month_label(m).to_string()).collect::<Vec<_>>();
+        let region_amounts = match &scenario.defaults.disposal {
+            Disposal::Amount(a) => Some((0..years).map(|y| a.get(y)).collect()),
+            Disposal::Rate(_) => None,
+        };
+        let institutions = scenario
+            .institutions
+            .iter()
+            .enumerate()
+            .map(|(index, inst)| {
+                let drivers = scenario.drivers_of(index);
+                let own_disposal = inst.drivers.disposal.is_some();
+                let year_drivers = (0..years)
+                    .map(|y| YearDrivers {
+                        deposit_growth: drivers.deposit_growth.get(y),
+                        loan_growth: drivers.loan_growth.get(y),
+                        formation_rate: drivers.npl_formation_rate.get(y),
+                        rule: match (&drivers.disposal, own_disposal) {
+                            (Disposal::Amount(_), false) => PlanRule::Shared,
+                            (Disposal::Amount(a), true) => PlanRule::Amount(a.get(y)),
+                            (Disposal::Rate(r), _) => PlanRule::Rate(r.get(y)),
+                        },
+                    })
+                    .collect();
+                let mut events = vec![Decimal::ZERO; months];
+                let mut event_years = vec![Decimal::ZERO; years];
+                for event in scenario.events.iter().filter(|e| e.institution == inst.id) {
+                    let offset = months_between(scenario, event.month);
+                    if let Some(slot) = offset.and_then(|m| events.get_mut(m)) {
+                        *slot = slot.checked_add(event.amount).unwrap_or(*slot);
+                    }
+                    if let Some(slot) = offset.map(|m| m / 12).and_then(|y| event_years.get_mut(y)) {
+                        *slot = slot.checked_add(event.amount).unwrap_or(*slot);
+                    }
+                }
+                let shares = drivers.channels.0;
+                InstitutionPlan {
+                    id: inst.id.clone(),
+                    deposits0: inst.opening.deposits,
+                    loans0: inst.opening.loans,
+                    npl0: inst.opening.npl,
+                    provisions0: inst.opening.provisions,
+                    capital0: inst.opening.capital.map(|c| (c.tier1_capital, c.leverage_exposure)),
+                    years: year_drivers,
+                    basis: drivers.loan_growth_basis,
+                    shares,
+                    residual_channel: largest(&shares),
+                    weights: drivers.pacing.weights(),
+                    recovery: [
+                        drivers.recovery.transfer,
+                        drivers.recovery.securitization,
+                        drivers.recovery.debt_equity,
+                        drivers.recovery.foreclosure,
+                    ],
+                    coverage_floor: drivers.provisioning.coverage_floor,
+                    allowance_floor: drivers.provisioning.allowance_floor,
+                    monthly_return: drivers.capital.pre_provision_return.checked_div(TWELVE).unwrap_or_default(),
+                    retention: drivers.capital.retention,
+                    events,
+                    event_years,
+                }
+            })
+            .collect();
+        Plan {
+            years,
+            months,
+            labels,
+            institutions,
+            region_amounts,
+            amc: scenario.amc.as_ref().map(|a| AmcPlan {
+                opening_stock: a.opening_stock,
+                inflow_share: a.inflow_share,
+                disposal_rate: a.disposal_rate,
+            }),
+            default_weights: scenario.defaults.pacing.weights(),
+        }
+    }
+}
+
+/// Index (0-based) of `month` in the projection, if inside it.
+fn months_between(scenario: &Scenario, month: crate::scenario::YearMonth) -> Option<usize> {
+    let years = i64::from(month.year).checked_sub(i64::from(scenario.start.year))?;
+    let offset = years.checked_mul(12)?.checked_add(i64::from(month.month))?.checked_sub(13)?;
+    usize::try_from(offset).ok().filter(|m| *m < scenario.months())
+}
+
+/// Index of the largest share (the first one on a tie).
+fn largest(shares: &[Decimal; 7]) -> usize {
+    let mut best = 0;
+    for (i, share) in shares.iter().enumerate() {
+        if shares.get(best).is_some_and(|b| share > b) {
+            best = i;
+        }
+    }
+    best
+}
+
+/// One institution's month: its stocks at month end and the month's flows.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MonthRecord {
+    pub deposits: Decimal,
+    pub performing: Decimal,
+    pub npl: Decimal,
+    pub loans: Decimal,
+    pub provisions: Decimal,
+    /// Zero when capital is not modelled.
+    pub tier1_capital: Decimal,
+    pub leverage_exposure: Decimal,
+    /// `F_m`, events included, after the cap.
+    pub formation: Decimal,
+    /// `Dsp*_m`.
+    pub planned: Decimal,
+    /// `Dsp_m`.
+    pub disposal: Decimal,
+    /// `X_c` in channel order.
+    pub channels: [Decimal; 7],
+    /// `Rm_m`.
+    pub removals: Decimal,
+    /// `NL_m`.
+    pub new_lending: Decimal,
+    pub losses: Decimal,
+    pub cash: Decimal,
+    pub provision_charge: Decimal,
+    /// Whether the formation cap bit this month.
+    pub capped: bool,
+}
+
+impl MonthRecord {
+    /// The month's unmet plan, `Dsp* − Dsp`.
+    pub fn shortfall(&self) -> Decimal {
+        self.planned.checked_sub(self.disposal).unwrap_or_default()
+    }
+
+    /// Adds `other` into `self` field by field (for zone and region totals).
+    pub fn accumulate(&mut self, other: &MonthRecord) -> Result<(), Overflow> {
+        const STEP: &str = "aggregation";
+        self.deposits = add(self.deposits, other.deposits, STEP)?;
+        self.performing = add(self.performing, other.performing, STEP)?;
+        self.npl = add(self.npl, other.npl, STEP)?;
+        self.loans = add(self.loans, other.loans, STEP)?;
+        self.provisions = add(self.provisions, other.provisions, STEP)?;
+        self.tier1_capital = add(self.tier1_capital, other.tier1_capital, STEP)?;
+        self.leverage_exposure = add(self.leverage_exposure, other.leverage_exposure, STEP)?;
+        self.formation = add(self.formation, other.formation, STEP)?;
+        self.planned = add(self.planned, other.planned, STEP)?;
+        self.disposal = add(self.disposal, other.disposal, STEP)?;
+        for (mine, theirs) in self.channels.iter_mut().zip(other.channels) {
+            *mine = add(*mine, theirs, STEP)?;
+        }
+        self.removals = add(self.removals, other.removals, STEP)?;
+        self.new_lending = add(self.new_lending, other.new_lending, STEP)?;
+        self.losses = add(self.losses, other.losses, STEP)?;
+        self.cash = add(self.cash, other.cash, STEP)?;
+        self.provision_charge = add(self.provision_charge, other.provision_charge, STEP)?;
+        self.capped |= other.capped;
+        Ok(())
+    }
+}
+
+/// The AMC's month.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct AmcMonth {
+    pub stock: Decimal,
+    pub inflow: Decimal,
+    pub disposal: Decimal,
+    /// `S_y0` of the month's year.
+    pub year_opening: Decimal,
+}
+
+/// The raw results of one run, reusable across runs of plans of the same shape.
+#[derive(Clone, Debug, Default)]
+pub struct Run {
+    /// Institution-major: `records[i * months + m]`.
+    pub records: Vec<MonthRecord>,
+    /// `A_y` per institution and year: `plans[i * years + y]`.
+    pub plans: Vec<Decimal>,
+    /// Year-opening NPL `N_y0` per institution and year, same layout.
+    pub npl_year_open: Vec<Decimal>,
+    pub amc: Vec<AmcMonth>,
+    months: usize,
+    years: usize,
+}
+
+impl Run {
+    /// Buffers sized for `plan`.
+    pub fn new(plan: &Plan) -> Run {
+        let n = plan.institutions.len();
+        Run {
+            records: vec![MonthRecord::default(); n.saturating_mul(plan.months)],
+            plans: vec![Decimal::ZERO; n.saturating_mul(plan.years)],
+            npl_year_open: vec![Decimal::ZERO; n.saturating_mul(plan.years)],
+            amc: vec![AmcMonth::default(); if plan.amc.is_some() { plan.months } else { 0 }],
+            months: plan.months,
+            years: plan.years,
+        }
+    }
+
+    /// The records of institution `i`.
+    pub fn institution(&self, i: usize) -> &[MonthRecord] {
+        let start = i.saturating_mul(self.months);
+        self.records.get(start..start.saturating_add(self.months)).unwrap_or(&[])
+    }
+
+    /// `A_y` of institution `i`, year `y`.
+    pub fn plan_of(&self, i: usize, y: usize) -> Decimal {
+        self.plans.get(i.saturating_mul(self.years).saturating_add(y)).copied().unwrap_or_default()
+    }
+
+    /// `N_y0` of institution `i`, year `y`.
+    pub fn npl_open_of(&self, i: usize, y: usize) -> Decimal {
+        self.npl_year_open.get(i.saturating_mul(self.years).saturating_add(y)).copied().unwrap_or_default()
+    }
+
+    /// Runs the whole projection into these buffers (resized if `plan` differs in shape).
+    pub fn execute(&mut self, plan: &Plan) -> Result<(), SimError> {
+        let n = plan.institutions.len();
+        if self.months != plan.months || self.years != plan.years || self.records.len() != n.saturating_mul(plan.months)
+        {
+            *self = Run::new(plan);
+        }
+        if plan.amc.is_some() && self.amc.len() != plan.months {
+            self.amc = vec![AmcMonth::default(); plan.months];
+        }
+        for y in 0..plan.years {
+            self.fix_year_plans(plan, y)?;
+            for (i, inst) in plan.institutions.iter().enumerate() {
+                self.run_year(plan, i, inst, y)?;
+            }
+            if let Some(amc) = &plan.amc {
+                self.run_amc_year(plan, amc, y)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The opening state of institution `i` for year `y`: `(Dep, P, N, L, R, K, E)`.
+    fn year_opening(&self, plan: &Plan, i: usize, y: usize) -> MonthRecord {
+        let inst = &plan.institutions[i];
+        if y == 0 {
+            let (k0, e0) = inst.capital0.unwrap_or_default();
+            MonthRecord {
+                deposits: inst.deposits0,
+                performing: inst.loans0.checked_sub(inst.npl0).unwrap_or_default(),
+                npl: inst.npl0,
+                loans: inst.loans0,
+                provisions: inst.provisions0,
+                tier1_capital: k0,
+                leverage_exposure: e0,
+                ..MonthRecord::default()
+            }
+        } else {
+            let index = i.saturating_mul(self.months).saturating_add(y.saturating_mul(12)).saturating_sub(1);
+            self.records.get(index).copied().unwrap_or_default()
+        }
+    }
+
+    /// Sets `A_y` and `N_y0` for every institution at the start of year `y`.
+    fn fix_year_plans(&mut self, plan: &Plan, y: usize) -> Result<(), SimError> {
+        let label = plan.labels.get(y.saturating_mul(12)).cloned().unwrap_or_default();
+        let overflow = |id: &str, Overflow(step)| SimError::Overflow {
+            institution: id.to_string(),
+            month: label.clone(),
+            step,
+        };
+        // The region's amount is shared by NPL at year start, else by loans, else equally.
+        let mut npl_total = Decimal::ZERO;
+        let mut loans_total = Decimal::ZERO;
+        let mut sharing = 0u32;
+        let openings: Vec<MonthRecord> = (0..plan.institutions.len()).map(|i| self.year_opening(plan, i, y)).collect();
+        for (inst, open) in plan.institutions.iter().zip(&openings) {
+            if inst.years.get(y).is_some_and(|d| d.rule == PlanRule::Shared) {
+                npl_total = add(npl_total, open.npl, "disposal plan").map_err(|e| overflow(&inst.id, e))?;
+                loans_total = add(loans_total, open.loans, "disposal plan").map_err(|e| overflow(&inst.id, e))?;
+                sharing = sharing.saturating_add(1);
+            }
+        }
+        let region_amount = plan.region_amounts.as_ref().and_then(|a| a.get(y)).copied().unwrap_or_default();
+        for (i, (inst, open)) in plan.institutions.iter().zip(&openings).enumerate() {
+            let Some(drivers) = inst.years.get(y) else { continue };
+            let amount = match drivers.rule {
+                PlanRule::Shared => {
+                    let (mine, total) = if !npl_total.is_zero() {
+                        (open.npl, npl_total)
+                    } else if !loans_total.is_zero() {
+                        (open.loans, loans_total)
+                    } else {
+                        (Decimal::ONE, Decimal::from(sharing.max(1)))
+                    };
+                    mul(region_amount, mine, "disposal plan")
+                        .and_then(|x| div(x, total, "disposal plan"))
+                        .map_err(|e| overflow(&inst.id, e))?
+                }
+                PlanRule::Amount(a) => a,
+                PlanRule::Rate(r) => {
+                    let events = inst.event_years.get(y).copied().unwrap_or_default();
+                    let base = mul(drivers.formation_rate, open.performing, "disposal plan")
+                        .and_then(|fp| add(open.npl, fp, "disposal plan"))
+                        .and_then(|b| add(b, events, "disposal plan"))
+                        .map_err(|e| overflow(&inst.id, e))?;
+                    mul(r, base, "disposal plan").map_err(|e| overflow(&inst.id, e))?
+                }
+            };
+            let slot = i.saturating_mul(plan.years).saturating_add(y);
+            if let Some(p) = self.plans.get_mut(slot) {
+                *p = amount;
+            }
+            if let Some(n) = self.npl_year_open.get_mut(slot) {
+                *n = open.npl;
+            }
+        }
+        Ok(())
+    }
+
+    /// Twelve monthly steps of institution `i` in year `y`.
+    fn run_year(&mut self, plan: &Plan, i: usize, inst: &InstitutionPlan, y: usize) -> Result<(), SimError> {
+        let open = self.year_opening(plan, i, y);
+        let Some(drivers) = inst.years.get(y).copied() else { return Ok(()) };
+        let a_y = self.plan_of(i, y);
+        let base = i.saturating_mul(self.months).saturating_add(y.saturating_mul(12));
+        let mut prev = open;
+        for k in 1..=12usize {
+            let m = y.saturating_mul(12).saturating_add(k); // 1-based projection month
+            let event = inst.events.get(m.saturating_sub(1)).copied().unwrap_or_default();
+            let weight = inst.weights.get(k.saturating_sub(1)).copied().unwrap_or_default();
+            let record = step(inst, &drivers, &open, &prev, k, a_y, weight, event).map_err(|err| match err {
+                StepError::Overflow(Overflow(step)) => SimError::Overflow {
+                    institution: inst.id.clone(),
+                    month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
+                    step,
+                },
+                StepError::Negative(stock, value) => SimError::NegativeStock {
+                    institution: inst.id.clone(),
+                    month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
+                    stock,
+                    value,
+                },
+            })?;
+            if let Some(slot) = self.records.get_mut(base.saturating_add(k).saturating_sub(1)) {
+                *slot = record;
+            }
+            prev = record;
+        }
+        Ok(())
+    }
+
+    /// Twelve months of the AMC in year `y` (after every institution's year has run).
+    fn run_amc_year(&mut self, plan: &Plan, amc: &AmcPlan, y: usize) -> Result<(), SimError> {
+        let first = y.saturating_mul(12);
+        let stock_before = |run: &Run, m: usize| {
+            if m == 0 { amc.opening_stock } else { run.amc.get(m.saturating_sub(1)).map(|a| a.stock).unwrap_or_default() }
+        };
+        let s_y0 = stock_before(self, first);
+        for k in 0..12usize {
+            let m = first.saturating_add(k);
+            let label = || plan.labels.get(m).cloned().unwrap_or_default();
+            let overflow = |Overflow(step)| SimError::Overflow { institution: "amc".into(), month: label(), step };
+            let mut transfers = Decimal::ZERO;
+            for i in 0..plan.institutions.len() {
+                let x = self
+                    .records
+                    .get(i.saturating_mul(self.months).saturating_add(m))
+                    .map(|r| r.channels[channel::TRANSFER])
+                    .unwrap_or_default();
+                transfers = add(transfers, x, "amc inflow").map_err(overflow)?;
+            }
+            let inflow = mul(amc.inflow_share, transfers, "amc inflow").map_err(overflow)?;
+            let before = stock_before(self, m);
+            let weight = plan.default_weights.get(k).copied().unwrap_or_default();
+            let planned = mul(amc.disposal_rate, s_y0, "amc disposal")
+                .and_then(|x| mul(x, weight, "amc disposal"))
+                .map_err(overflow)?;
+            let available = add(before, inflow, "amc disposal").map_err(overflow)?;
+            let out = planned.min(available);
+            let stock = sub(available, out, "amc stock").map_err(overflow)?;
+            if let Some(slot) = self.amc.get_mut(m) {
+                *slot = AmcMonth { stock, inflow, disposal: out, year_opening: s_y0 };
+            }
+        }
+        Ok(())
+    }
+}
+
+enum StepError {
+    Overflow(Overflow),
+    Negative(&'static str, Decimal),
+}
+
+impl From<Overflow> for StepError {
+    fn from(o: Overflow) -> StepError {
+        StepError::Overflow(o)
+    }
+}
+
+/// One monthly step (MODEL.md section 3, steps 1–12), from `prev` (month m−1) to month m.
+///
+/// `open` holds the year's opening stocks; `k` is the month in the year (1 … 12).
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn step(
+    inst: &InstitutionPlan,
+    drivers: &YearDrivers,
+    open: &MonthRecord,
+    prev: &MonthRecord,
+    k: usize,
+    a_y: Decimal,
+    weight: Decimal,
+    event: Decimal,
+) -> Result<MonthRecord, StepError> {
+    let k_dec = Decimal::from(u32::try_from(k).unwrap_or(12));
+    // 1. Deposits grow linearly through the year from the year's opening.
+    let growth = div(mul(drivers.deposit_growth, k_dec, "deposits")?, TWELVE, "deposits")?;
+    let deposits = mul(open.deposits, add(Decimal::ONE, growth, "deposits")?, "deposits")?;
+    // 2–3. Formation, events included, capped at the performing stock.
+    let uncapped =
+        add(div(mul(drivers.formation_rate, prev.performing, "formation")?, TWELVE, "formation")?, event, "formation")?;
+    let capped = uncapped > prev.performing;
+    let formation = if capped { prev.performing } else { uncapped };
+    // 4. Planned and actual disposal.
+    let planned = mul(a_y, weight, "disposal")?;
+    let available = add(prev.npl, formation, "disposal")?;
+    let disposal = planned.min(available);
+    // 5. Channel flows; the largest channel takes the last-digit rounding so Σ X_c = Dsp exactly.
+    let mut flows = [Decimal::ZERO; 7];
+    if !disposal.is_zero() {
+        let mut assigned = Decimal::ZERO;
+        for (c, (flow, share)) in flows.iter_mut().zip(inst.shares).enumerate() {
+            if c != inst.residual_channel && !share.is_zero() {
+                *flow = mul(disposal, share, "channels")?;
+                assigned = add(assigned, *flow, "channels")?;
+            }
+        }
+        if let Some(rest) = flows.get_mut(inst.residual_channel) {
+            *rest = sub(disposal, assigned, "channels")?;
+        }
+    }
+    // 6. NPL.
+    let npl = sub(available, disposal, "npl")?;
+    // 7. Removals: every channel but upgrade takes the loan off the books.
+    let upgrade = flows[channel::UPGRADE];
+    let removals = sub(disposal, upgrade, "removals")?;
+    // 8. New net lending.
+    let lending_base = div(mul(drivers.loan_growth, open.loans, "new lending")?, TWELVE, "new lending")?;
+    let new_lending = match inst.basis {
+        Basis::Lending => lending_base,
+        Basis::Balance => add(lending_base, removals, "new lending")?,
+    };
+    // 9. Performing loans and loans.
+    let performing =
+        add(add(sub(prev.performing, formation, "performing")?, upgrade, "performing")?, new_lending, "performing")?;
+    if performing.is_sign_negative() && !performing.is_zero() {
+        return Err(StepError::Negative("performing", performing));
+    }
+    let loans = add(performing, npl, "loans")?;
+    // 10. Losses and cash.
+    let [r_t, r_s, r_x, r_k] = inst.recovery;
+    let lost = |x: Decimal, r: Decimal| -> Result<Decimal, Overflow> {
+        if x.is_zero() { Ok(Decimal::ZERO) } else { mul(sub(Decimal::ONE, r, "losses")?, x, "losses") }
+    };
+    let recovered = |x: Decimal, r: Decimal| -> Result<Decimal, Overflow> {
+        if x.is_zero() { Ok(Decimal::ZERO) } else { mul(r, x, "cash") }
+    };
+    let mut losses = flows[channel::WRITE_OFF];
+    losses = add(losses, lost(flows[channel::TRANSFER], r_t)?, "losses")?;
+    losses = add(losses, lost(flows[channel::SECURITIZATION], r_s)?, "losses")?;
+    losses = add(losses, lost(flows[channel::DEBT_EQUITY], r_x)?, "losses")?;
+    losses = add(losses, lost(flows[channel::FORECLOSURE], r_k)?, "losses")?;
+    let mut cash = flows[channel::COLLECTION];
+    cash = add(cash, recovered(flows[channel::TRANSFER], r_t)?, "cash")?;
+    cash = add(cash, recovered(flows[channel::SECURITIZATION], r_s)?, "cash")?;
+    cash = add(cash, recovered(flows[channel::FORECLOSURE], r_k)?, "cash")?;
+    // 11. Provisions: losses first draw on the stock, then the floors top it up.
+    let pre = sub(prev.provisions, losses, "provisions")?;
+    let coverage_floor = match inst.coverage_floor {
+        Some(kappa) => Some(mul(kappa, npl, "provisions")?),
+        None => None,
+    };
+    let allowance_floor = match inst.allowance_floor {
+        Some(lambda) => Some(mul(lambda, loans, "provisions")?),
+        None => None,
+    };
+    let floor = match (coverage_floor, allowance_floor) {
+        (Some(a), Some(b)) => a.max(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => Decimal::ZERO,
+    };
+    let provisions = pre.max(floor).max(Decimal::ZERO);
+    let provision_charge = sub(provisions, pre, "provisions")?;
+    // 12. Capital and leverage exposure, when modelled.
+    let (tier1_capital, leverage_exposure) = match inst.capital0 {
+        Some((_, e0)) => {
+            let income = sub(mul(inst.monthly_return, prev.loans, "capital")?, provision_charge, "capital")?;
+            let kept = if income > Decimal::ZERO { mul(inst.retention, income, "capital")? } else { income };
+            let k = add(prev.tier1_capital, kept, "capital")?;
+            let e = sub(
+                add(e0, sub(loans, inst.loans0, "leverage exposure")?, "leverage exposure")?,
+                sub(provisions, inst.provisions0, "leverage exposure")?,
+                "leverage exposure",
+            )?;
+            (k, e)
+        }
+        None => (Decimal::ZERO, Decimal::ZERO),
+    };
+    Ok(MonthRecord {
+        deposits,
+        performing,
+        npl,
+        loans,
+        provisions,
+        tier1_capital,
+        leverage_exposure,
+        formation,
+        planned,
+        disposal,
+        channels: flows,
+        removals,
+        new_lending,
+        losses,
+        cash,
+        provision_charge,
+        capped,
+    })
+}
