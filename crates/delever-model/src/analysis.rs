@@ -27,8 +27,13 @@ pub enum Lever {
 
 impl Lever {
     /// Every lever, in the order analyses list them.
-    pub const ALL: [Lever; 5] =
-        [Lever::Disposal, Lever::WriteOffShare, Lever::LoanGrowth, Lever::DepositGrowth, Lever::NplFormationRate];
+    pub const ALL: [Lever; 5] = [
+        Lever::Disposal,
+        Lever::WriteOffShare,
+        Lever::LoanGrowth,
+        Lever::DepositGrowth,
+        Lever::NplFormationRate,
+    ];
     pub const NAMES: [&'static str; 5] =
         ["disposal", "write_off_share", "loan_growth", "deposit_growth", "npl_formation_rate"];
 
@@ -224,7 +229,9 @@ impl<'t> Probe<'t> {
                 Scope::Region => region.year_end(y, first_year).get(&target.metric),
                 Scope::Institution(id) => {
                     match scenario.institutions.iter().position(|inst| &inst.id == id) {
-                        Some(i) => Entity::single(plan, &self.run, i).year_end(y, first_year).get(&target.metric),
+                        Some(i) => {
+                            Entity::single(plan, &self.run, i).year_end(y, first_year).get(&target.metric)
+                        }
                         None => None,
                     }
                 }
@@ -402,7 +409,11 @@ impl Sensitivity {
 
 /// Each lever moved down and up by 20% of its value (every year's value × 0.8 and × 1.2;
 /// ∓0.01 where the value is 0), clamped to what the scenario rules allow.
-pub fn sensitivity(scenario: &Scenario, metric: Option<&str>, year: Option<i32>) -> Result<Sensitivity, Error> {
+pub fn sensitivity(
+    scenario: &Scenario,
+    metric: Option<&str>,
+    year: Option<i32>,
+) -> Result<Sensitivity, Error> {
     let (metric, year, index) = metric_and_year(scenario, metric, year)?;
     let mut probe = Probe::new(Vec::new(), Some((metric, index)));
     let base = probe.evaluate(scenario).map_err(AnalysisProblem::BaseInfeasible)?.metric;
@@ -480,7 +491,8 @@ pub fn grid(from: Decimal, to: Decimal, steps: usize) -> Vec<Decimal> {
     let last = Decimal::from(steps.saturating_sub(1).max(1));
     (0..steps)
         .map(|i| {
-            let offset = width.checked_mul(Decimal::from(i)).and_then(|x| x.checked_div(last)).unwrap_or_default();
+            let offset =
+                width.checked_mul(Decimal::from(i)).and_then(|x| x.checked_div(last)).unwrap_or_default();
             from.checked_add(offset).unwrap_or(from)
         })
         .collect()

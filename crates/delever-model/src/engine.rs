@@ -143,7 +143,11 @@ impl Plan {
                     ],
                     coverage_floor: drivers.provisioning.coverage_floor,
                     allowance_floor: drivers.provisioning.allowance_floor,
-                    monthly_return: drivers.capital.pre_provision_return.checked_div(TWELVE).unwrap_or_default(),
+                    monthly_return: drivers
+                        .capital
+                        .pre_provision_return
+                        .checked_div(TWELVE)
+                        .unwrap_or_default(),
                     retention: drivers.capital.retention,
                     events,
                     event_years,
@@ -303,7 +307,9 @@ impl Run {
     /// Runs the whole projection into these buffers (resized if `plan` differs in shape).
     pub fn execute(&mut self, plan: &Plan) -> Result<(), SimError> {
         let n = plan.institutions.len();
-        if self.months != plan.months || self.years != plan.years || self.records.len() != n.saturating_mul(plan.months)
+        if self.months != plan.months
+            || self.years != plan.years
+            || self.records.len() != n.saturating_mul(plan.months)
         {
             *self = Run::new(plan);
         }
@@ -355,11 +361,13 @@ impl Run {
         let mut npl_total = Decimal::ZERO;
         let mut loans_total = Decimal::ZERO;
         let mut sharing = 0u32;
-        let openings: Vec<MonthRecord> = (0..plan.institutions.len()).map(|i| self.year_opening(plan, i, y)).collect();
+        let openings: Vec<MonthRecord> =
+            (0..plan.institutions.len()).map(|i| self.year_opening(plan, i, y)).collect();
         for (inst, open) in plan.institutions.iter().zip(&openings) {
             if inst.years.get(y).is_some_and(|d| d.rule == PlanRule::Shared) {
                 npl_total = add(npl_total, open.npl, "disposal plan").map_err(|e| overflow(&inst.id, e))?;
-                loans_total = add(loans_total, open.loans, "disposal plan").map_err(|e| overflow(&inst.id, e))?;
+                loans_total =
+                    add(loans_total, open.loans, "disposal plan").map_err(|e| overflow(&inst.id, e))?;
                 sharing = sharing.saturating_add(1);
             }
         }
@@ -411,19 +419,20 @@ impl Run {
             let m = y.saturating_mul(12).saturating_add(k); // 1-based projection month
             let event = inst.events.get(m.saturating_sub(1)).copied().unwrap_or_default();
             let weight = inst.weights.get(k.saturating_sub(1)).copied().unwrap_or_default();
-            let record = step(inst, &drivers, &open, &prev, k, a_y, weight, event).map_err(|err| match err {
-                StepError::Overflow(Overflow(step)) => SimError::Overflow {
-                    institution: inst.id.clone(),
-                    month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
-                    step,
-                },
-                StepError::Negative(stock, value) => SimError::NegativeStock {
-                    institution: inst.id.clone(),
-                    month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
-                    stock,
-                    value,
-                },
-            })?;
+            let record =
+                step(inst, &drivers, &open, &prev, k, a_y, weight, event).map_err(|err| match err {
+                    StepError::Overflow(Overflow(step)) => SimError::Overflow {
+                        institution: inst.id.clone(),
+                        month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
+                        step,
+                    },
+                    StepError::Negative(stock, value) => SimError::NegativeStock {
+                        institution: inst.id.clone(),
+                        month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
+                        stock,
+                        value,
+                    },
+                })?;
             if let Some(slot) = self.records.get_mut(base.saturating_add(k).saturating_sub(1)) {
                 *slot = record;
             }
@@ -436,13 +445,18 @@ impl Run {
     fn run_amc_year(&mut self, plan: &Plan, amc: &AmcPlan, y: usize) -> Result<(), SimError> {
         let first = y.saturating_mul(12);
         let stock_before = |run: &Run, m: usize| {
-            if m == 0 { amc.opening_stock } else { run.amc.get(m.saturating_sub(1)).map(|a| a.stock).unwrap_or_default() }
+            if m == 0 {
+                amc.opening_stock
+            } else {
+                run.amc.get(m.saturating_sub(1)).map(|a| a.stock).unwrap_or_default()
+            }
         };
         let s_y0 = stock_before(self, first);
         for k in 0..12usize {
             let m = first.saturating_add(k);
             let label = || plan.labels.get(m).cloned().unwrap_or_default();
-            let overflow = |Overflow(step)| SimError::Overflow { institution: "amc".into(), month: label(), step };
+            let overflow =
+                |Overflow(step)| SimError::Overflow { institution: "amc".into(), month: label(), step };
             let mut transfers = Decimal::ZERO;
             for i in 0..plan.institutions.len() {
                 let x = self
@@ -500,8 +514,11 @@ fn step(
     let growth = div(mul(drivers.deposit_growth, k_dec, "deposits")?, TWELVE, "deposits")?;
     let deposits = mul(open.deposits, add(Decimal::ONE, growth, "deposits")?, "deposits")?;
     // 2–3. Formation, events included, capped at the performing stock.
-    let uncapped =
-        add(div(mul(drivers.formation_rate, prev.performing, "formation")?, TWELVE, "formation")?, event, "formation")?;
+    let uncapped = add(
+        div(mul(drivers.formation_rate, prev.performing, "formation")?, TWELVE, "formation")?,
+        event,
+        "formation",
+    )?;
     let capped = uncapped > prev.performing;
     let formation = if capped { prev.performing } else { uncapped };
     // 4. Planned and actual disposal.
@@ -534,8 +551,11 @@ fn step(
         Basis::Balance => add(lending_base, removals, "new lending")?,
     };
     // 9. Performing loans and loans.
-    let performing =
-        add(add(sub(prev.performing, formation, "performing")?, upgrade, "performing")?, new_lending, "performing")?;
+    let performing = add(
+        add(sub(prev.performing, formation, "performing")?, upgrade, "performing")?,
+        new_lending,
+        "performing",
+    )?;
     if performing.is_sign_negative() && !performing.is_zero() {
         return Err(StepError::Negative("performing", performing));
     }

@@ -168,9 +168,13 @@ impl Problem {
         match self {
             Syntax { line, column, detail } => {
                 if en {
-                    format!("not valid JSON at line {line}, column {column} ({detail}); a scenario file is one JSON object")
+                    format!(
+                        "not valid JSON at line {line}, column {column} ({detail}); a scenario file is one JSON object"
+                    )
                 } else {
-                    format!("第 {line} 行第 {column} 列不是合法的 JSON（{detail}）；情景文件应为一个 JSON 对象")
+                    format!(
+                        "第 {line} 行第 {column} 列不是合法的 JSON（{detail}）；情景文件应为一个 JSON 对象"
+                    )
                 }
             }
             TooLarge { bytes, max } => {
@@ -278,7 +282,9 @@ impl Problem {
             }
             StartNotDecember { got } => {
                 if en {
-                    format!("\"{got}\" is not a December; the opening balances are a year-end, e.g. \"2018-12\"")
+                    format!(
+                        "\"{got}\" is not a December; the opening balances are a year-end, e.g. \"2018-12\""
+                    )
                 } else {
                     format!("\"{got}\" 不是 12 月；期初余额须为年末数，如 \"2018-12\"")
                 }
@@ -398,9 +404,9 @@ impl SimError {
             (SimError::Overflow { institution, month, step }, Lang::En) => format!(
                 "arithmetic overflow in {step} for institution \"{institution}\" in {month}; the amounts are too large"
             ),
-            (SimError::Overflow { institution, month, step }, Lang::Zh) => format!(
-                "机构 \"{institution}\" 在 {month} 的 {step} 计算溢出；金额过大"
-            ),
+            (SimError::Overflow { institution, month, step }, Lang::Zh) => {
+                format!("机构 \"{institution}\" 在 {month} 的 {step} 计算溢出；金额过大")
+            }
         }
     }
 }
@@ -461,21 +467,30 @@ impl AnalysisProblem {
             }
             UnknownTarget { id, known } => {
                 if en {
-                    format!("target \"{id}\" does not exist; the scenario's targets are: {}", known.join(", "))
+                    format!(
+                        "target \"{id}\" does not exist; the scenario's targets are: {}",
+                        known.join(", ")
+                    )
                 } else {
                     format!("目标 \"{id}\" 不存在；本情景的目标有：{}", known.join("、"))
                 }
             }
             UnknownMetric { metric } => {
                 if en {
-                    format!("\"{metric}\" is not a year-end metric; use one of {}", crate::metrics::YEAR_END_SCALARS.join(", "))
+                    format!(
+                        "\"{metric}\" is not a year-end metric; use one of {}",
+                        crate::metrics::YEAR_END_SCALARS.join(", ")
+                    )
                 } else {
                     format!("\"{metric}\" 不是年末指标；可选 {}", crate::metrics::YEAR_END_SCALARS.join("、"))
                 }
             }
             UnknownMonthlyMetric { metric } => {
                 if en {
-                    format!("\"{metric}\" is not a monthly metric; use one of {}", crate::metrics::MONTHLY.join(", "))
+                    format!(
+                        "\"{metric}\" is not a monthly metric; use one of {}",
+                        crate::metrics::MONTHLY.join(", ")
+                    )
                 } else {
                     format!("\"{metric}\" 不是月度指标；可选 {}", crate::metrics::MONTHLY.join("、"))
                 }
@@ -489,7 +504,10 @@ impl AnalysisProblem {
             }
             UnknownLever { lever } => {
                 if en {
-                    format!("\"{lever}\" is not a lever; use one of {}", crate::analysis::Lever::NAMES.join(", "))
+                    format!(
+                        "\"{lever}\" is not a lever; use one of {}",
+                        crate::analysis::Lever::NAMES.join(", ")
+                    )
                 } else {
                     format!("\"{lever}\" 不是可调参数；可选 {}", crate::analysis::Lever::NAMES.join("、"))
                 }

@@ -211,7 +211,12 @@ pub(crate) struct Entity<'a> {
 
 impl Entity<'_> {
     /// Sums the institutions `members` of `run`.
-    pub(crate) fn sum<'r>(plan: &Plan, run: &'r Run, members: &[usize], amc: Option<&'r [AmcMonth]>) -> Result<Entity<'r>, SimError> {
+    pub(crate) fn sum<'r>(
+        plan: &Plan,
+        run: &'r Run,
+        members: &[usize],
+        amc: Option<&'r [AmcMonth]>,
+    ) -> Result<Entity<'r>, SimError> {
         let mut records = vec![MonthRecord::default(); plan.months];
         let mut plans = vec![Decimal::ZERO; plan.years];
         let mut npl_open = vec![Decimal::ZERO; plan.years];
@@ -303,16 +308,15 @@ impl Entity<'_> {
             *slot = sum(&|r| r.channels.get(c).copied().unwrap_or_default());
         }
         let plan = self.plans.get(y).copied().unwrap_or_default();
-        let disposal_h1 = months
-            .iter()
-            .take(6)
-            .fold(Decimal::ZERO, |acc, r| acc.checked_add(r.disposal).unwrap_or(acc));
+        let disposal_h1 =
+            months.iter().take(6).fold(Decimal::ZERO, |acc, r| acc.checked_add(r.disposal).unwrap_or(acc));
         let removals = sum(&|r| r.removals);
         let npl_open = self.npl_open.get(y).copied().unwrap_or_default();
         let (amc_stock, amc_disposal, amc_disposal_share) = match self.amc {
             Some(amc) => {
                 let year = amc.get(start..start.saturating_add(12)).unwrap_or(&[]);
-                let out = year.iter().fold(Decimal::ZERO, |acc, a| acc.checked_add(a.disposal).unwrap_or(acc));
+                let out =
+                    year.iter().fold(Decimal::ZERO, |acc, a| acc.checked_add(a.disposal).unwrap_or(acc));
                 let opening = year.first().map(|a| a.year_opening).unwrap_or_default();
                 (year.last().map(|a| a.stock), Some(out), ratio(out, opening))
             }

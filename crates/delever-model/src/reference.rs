@@ -12,12 +12,13 @@ pub struct NationalAverage {
     pub source_zh: &'static str,
 }
 
-const SOURCE: &str = "CBIRC/NFRA year-end release of the commercial-bank NPL ratio, as reported by Xinhua and China Daily";
-const SOURCE_ZH: &str = "原银保监会／国家金融监督管理总局年末发布的商业银行不良贷款率（新华社、中国日报等报道）";
+const SOURCE: &str =
+    "CBIRC/NFRA year-end release of the commercial-bank NPL ratio, as reported by Xinhua and China Daily";
+const SOURCE_ZH: &str =
+    "原银保监会／国家金融监督管理总局年末发布的商业银行不良贷款率（新华社、中国日报等报道）";
 const SOURCE_2018: &str = "CBIRC release for end-2018 as first published (1.83%), as reported by Xinhua; \
 later restated as 1.89%. The engine uses 1.83%, the figure local plans written in 2019 could see";
-const SOURCE_2018_ZH: &str =
-    "原银保监会 2018 年末首次发布数 1.83%（新华社报道）；后修订为 1.89%。本模型采用 1.83%，即 2019 年编制的地方方案所见数字";
+const SOURCE_2018_ZH: &str = "原银保监会 2018 年末首次发布数 1.83%（新华社报道）；后修订为 1.89%。本模型采用 1.83%，即 2019 年编制的地方方案所见数字";
 
 const fn pct(hundredths: i64) -> Decimal {
     // hundredths of a percent: 183 → 0.0183

@@ -227,7 +227,8 @@ impl Pacing {
             Pacing::H1Share(s) => {
                 let six = Decimal::from(6);
                 let first = s.checked_div(six).unwrap_or_default();
-                let second = Decimal::ONE.checked_sub(*s).and_then(|r| r.checked_div(six)).unwrap_or_default();
+                let second =
+                    Decimal::ONE.checked_sub(*s).and_then(|r| r.checked_div(six)).unwrap_or_default();
                 let mut w = [second; 12];
                 for slot in w.iter_mut().take(6) {
                     *slot = first;

@@ -159,7 +159,8 @@ pub fn warnings(scenario: &Scenario, projection: &Projection, run: &Run, plan: &
     let unit = &scenario.unit;
     for (i, inst) in plan.institutions.iter().enumerate() {
         let records = run.institution(i);
-        let capped: Vec<usize> = records.iter().enumerate().filter(|(_, r)| r.capped).map(|(m, _)| m).collect();
+        let capped: Vec<usize> =
+            records.iter().enumerate().filter(|(_, r)| r.capped).map(|(m, _)| m).collect();
         if let Some(&first) = capped.first() {
             let month = plan.labels.get(first).cloned().unwrap_or_default();
             let mut w = Warning::new(
@@ -169,7 +170,11 @@ pub fn warnings(scenario: &Scenario, projection: &Projection, run: &Run, plan: &
                     inst.id,
                     capped.len()
                 ),
-                format!("机构 \"{}\" 有 {} 个月的不良生成被正常贷款余额封顶，首次在 {month}", inst.id, capped.len()),
+                format!(
+                    "机构 \"{}\" 有 {} 个月的不良生成被正常贷款余额封顶，首次在 {month}",
+                    inst.id,
+                    capped.len()
+                ),
             );
             w.institution = Some(inst.id.clone());
             out.push(w);
@@ -205,7 +210,12 @@ pub fn warnings(scenario: &Scenario, projection: &Projection, run: &Run, plan: &
                 {
                     let mut w = Warning::new(
                         "capital_negative",
-                        format!("tier-1 capital of \"{}\" is negative ({}) at end-{}", inst.id, amount(k), ye.year),
+                        format!(
+                            "tier-1 capital of \"{}\" is negative ({}) at end-{}",
+                            inst.id,
+                            amount(k),
+                            ye.year
+                        ),
                         format!("机构 \"{}\" {} 年末一级资本为负（{}）", inst.id, ye.year, amount(k)),
                     );
                     w.institution = Some(inst.id.clone());
@@ -222,7 +232,12 @@ pub fn warnings(scenario: &Scenario, projection: &Projection, run: &Run, plan: &
                             pct(lr),
                             ye.year
                         ),
-                        format!("机构 \"{}\" {} 年末杠杆率 {}，低于 4% 的监管最低要求", inst.id, ye.year, pct(lr)),
+                        format!(
+                            "机构 \"{}\" {} 年末杠杆率 {}，低于 4% 的监管最低要求",
+                            inst.id,
+                            ye.year,
+                            pct(lr)
+                        ),
                     );
                     w.institution = Some(inst.id.clone());
                     w.year = Some(ye.year);
@@ -237,7 +252,11 @@ pub fn warnings(scenario: &Scenario, projection: &Projection, run: &Run, plan: &
         {
             let mut w = Warning::new(
                 "coverage_below_floor",
-                format!("region provision coverage is {} at end-{}, below the 120% regulatory floor", pct(c), ye.year),
+                format!(
+                    "region provision coverage is {} at end-{}, below the 120% regulatory floor",
+                    pct(c),
+                    ye.year
+                ),
                 format!("{} 年末全辖拨备覆盖率 {}，低于 120% 的监管下限", ye.year, pct(c)),
             );
             w.year = Some(ye.year);
@@ -249,7 +268,11 @@ pub fn warnings(scenario: &Scenario, projection: &Projection, run: &Run, plan: &
         {
             let mut w = Warning::new(
                 "allowance_below_floor",
-                format!("region allowance ratio (拨贷比) is {} at end-{}, below the 1.5% floor", pct(a), ye.year),
+                format!(
+                    "region allowance ratio (拨贷比) is {} at end-{}, below the 1.5% floor",
+                    pct(a),
+                    ye.year
+                ),
                 format!("{} 年末全辖拨贷比 {}，低于 1.5% 的监管下限", ye.year, pct(a)),
             );
             w.year = Some(ye.year);

@@ -146,7 +146,12 @@ impl Reader {
     }
 
     /// An object, with unknown keys reported.
-    fn object<'a>(&mut self, value: &'a Value, path: &str, allowed: &[&'static str]) -> Option<&'a Map<String, Value>> {
+    fn object<'a>(
+        &mut self,
+        value: &'a Value,
+        path: &str,
+        allowed: &[&'static str],
+    ) -> Option<&'a Map<String, Value>> {
         match value {
             Value::Object(map) => {
                 for key in map.keys() {
@@ -195,7 +200,13 @@ impl Reader {
         }
     }
 
-    fn required_decimal(&mut self, map: &Map<String, Value>, path: &str, key: &str, bounds: Range) -> Option<Decimal> {
+    fn required_decimal(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        bounds: Range,
+    ) -> Option<Decimal> {
         let v = self.required(map, path, key)?;
         self.decimal(v, &child(path, key), bounds)
     }
@@ -250,7 +261,13 @@ impl Reader {
         Some(s)
     }
 
-    fn word<T>(&mut self, value: &Value, path: &str, allowed: &[&'static str], parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    fn word<T>(
+        &mut self,
+        value: &Value,
+        path: &str,
+        allowed: &[&'static str],
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
         let s = self.string(value, path)?;
         match parse(&s) {
             Some(t) => Some(t),
@@ -262,8 +279,19 @@ impl Reader {
     }
 
     fn scenario(&mut self, value: &Value) -> Option<Scenario> {
-        const TOP: [&str; 11] =
-            ["schema", "name", "notes", "unit", "start", "years", "defaults", "institutions", "amc", "events", "targets"];
+        const TOP: [&str; 11] = [
+            "schema",
+            "name",
+            "notes",
+            "unit",
+            "start",
+            "years",
+            "defaults",
+            "institutions",
+            "amc",
+            "events",
+            "targets",
+        ];
         let map = self.object(value, "", &TOP)?;
 
         match map.get("schema") {
@@ -294,11 +322,14 @@ impl Reader {
                     None
                 }
                 Some(ym) if !(1900..=2200).contains(&ym.year) => {
-                    self.push("start", Problem::OutOfRange {
-                        value: Decimal::from(ym.year),
-                        min: Some(Decimal::from(1900)),
-                        max: Some(Decimal::from(2200)),
-                    });
+                    self.push(
+                        "start",
+                        Problem::OutOfRange {
+                            value: Decimal::from(ym.year),
+                            min: Some(Decimal::from(1900)),
+                            max: Some(Decimal::from(2200)),
+                        },
+                    );
                     None
                 }
                 Some(ym) => Some(ym),
@@ -307,11 +338,14 @@ impl Reader {
         let years = self.required(map, "", "years").and_then(|v| match json_integer(v) {
             Some(y) if (1..=10).contains(&y) => u32::try_from(y).ok(),
             Some(y) => {
-                self.push("years", Problem::OutOfRange {
-                    value: Decimal::from(y),
-                    min: Some(Decimal::ONE),
-                    max: Some(Decimal::TEN),
-                });
+                self.push(
+                    "years",
+                    Problem::OutOfRange {
+                        value: Decimal::from(y),
+                        min: Some(Decimal::ONE),
+                        max: Some(Decimal::TEN),
+                    },
+                );
                 None
             }
             None => {
@@ -388,7 +422,13 @@ impl Reader {
 
     /// Drivers; with `required`, every field must be present (`defaults`).
     /// Returns `None` if any present field is invalid.
-    fn drivers(&mut self, value: &Value, path: &str, frame: &Frame, required: bool) -> Option<DriverOverrides> {
+    fn drivers(
+        &mut self,
+        value: &Value,
+        path: &str,
+        frame: &Frame,
+        required: bool,
+    ) -> Option<DriverOverrides> {
         let map = self.object(value, path, &DRIVER_FIELDS)?;
         let before = self.issues.len();
         let mut out = DriverOverrides::default();
@@ -500,8 +540,9 @@ impl Reader {
                         if !ok {
                             return None;
                         }
-                        let sum =
-                            weights.iter().fold(Decimal::ZERO, |acc, w| acc.checked_add(*w).unwrap_or(Decimal::MAX));
+                        let sum = weights
+                            .iter()
+                            .fold(Decimal::ZERO, |acc, w| acc.checked_add(*w).unwrap_or(Decimal::MAX));
                         if sum != Decimal::ONE {
                             self.push(&p, Problem::SumNotOne { sum });
                             return None;
@@ -531,20 +572,35 @@ impl Reader {
         let securitization = self.required_decimal(map, path, "securitization", unit_range());
         let debt_equity = self.required_decimal(map, path, "debt_equity", unit_range());
         let foreclosure = self.required_decimal(map, path, "foreclosure", unit_range());
-        Some(Recovery { transfer: transfer?, securitization: securitization?, debt_equity: debt_equity?, foreclosure: foreclosure? })
+        Some(Recovery {
+            transfer: transfer?,
+            securitization: securitization?,
+            debt_equity: debt_equity?,
+            foreclosure: foreclosure?,
+        })
     }
 
     fn provisioning(&mut self, value: &Value, path: &str) -> Option<Provisioning> {
         let map = self.object(value, path, &["coverage_floor", "allowance_floor"])?;
         // κ up to 10 (1000%) and λ up to 1 (100%): wide, but bounded so κ·N cannot overflow.
-        let coverage = self.optional_decimal(map, path, "coverage_floor", range(Some(Decimal::ZERO), Some(Decimal::TEN)));
+        let coverage = self.optional_decimal(
+            map,
+            path,
+            "coverage_floor",
+            range(Some(Decimal::ZERO), Some(Decimal::TEN)),
+        );
         let allowance = self.optional_decimal(map, path, "allowance_floor", unit_range());
         Some(Provisioning { coverage_floor: coverage.ok()?, allowance_floor: allowance.ok()? })
     }
 
     fn capital(&mut self, value: &Value, path: &str) -> Option<CapitalDrivers> {
         let map = self.object(value, path, &["pre_provision_return", "retention"])?;
-        let pi = self.required_decimal(map, path, "pre_provision_return", range(Some(dec(-1, 1)), Some(dec(2, 1))));
+        let pi = self.required_decimal(
+            map,
+            path,
+            "pre_provision_return",
+            range(Some(dec(-1, 1)), Some(dec(2, 1))),
+        );
         let rho = self.required_decimal(map, path, "retention", unit_range());
         Some(CapitalDrivers { pre_provision_return: pi?, retention: rho? })
     }
@@ -603,7 +659,8 @@ impl Reader {
                 None
             }
         };
-        let opening = self.required(map, path, "opening").and_then(|v| self.opening(v, &child(path, "opening")));
+        let opening =
+            self.required(map, path, "opening").and_then(|v| self.opening(v, &child(path, "opening")));
         let drivers = match map.get("drivers") {
             None | Some(Value::Null) => Some(DriverOverrides::default()),
             Some(v) => self.drivers(v, &child(path, "drivers"), frame, false),
@@ -632,7 +689,9 @@ impl Reader {
             return None;
         }
         let capital = match (tier1, exposure) {
-            (Ok(Some(k)), Ok(Some(e))) => Some(Some(OpeningCapital { tier1_capital: k, leverage_exposure: e })),
+            (Ok(Some(k)), Ok(Some(e))) => {
+                Some(Some(OpeningCapital { tier1_capital: k, leverage_exposure: e }))
+            }
             (Ok(None), Ok(None)) => Some(None),
             (Ok(Some(_)), Ok(None)) => {
                 self.push(&child(path, "leverage_exposure"), Problem::CapitalPair);
@@ -694,7 +753,10 @@ impl Reader {
         if let Some((first, last)) = frame.horizon()
             && (month < first || month > last)
         {
-            self.push(path, Problem::MonthOutsideHorizon { got: s, first: first.to_string(), last: last.to_string() });
+            self.push(
+                path,
+                Problem::MonthOutsideHorizon { got: s, first: first.to_string(), last: last.to_string() },
+            );
             return None;
         }
         Some(month)
@@ -713,7 +775,9 @@ impl Reader {
                 ok = false;
                 continue;
             };
-            let month = self.required(map, &path, "month").and_then(|v| self.month_in_horizon(v, &child(&path, "month"), frame));
+            let month = self
+                .required(map, &path, "month")
+                .and_then(|v| self.month_in_horizon(v, &child(&path, "month"), frame));
             let institution = self.required(map, &path, "institution").and_then(|v| {
                 let p = child(&path, "institution");
                 let id = self.id(v, &p)?;
@@ -737,7 +801,12 @@ impl Reader {
         ok.then_some(out)
     }
 
-    fn targets(&mut self, value: &Value, frame: &Frame, ids: Option<&HashSet<String>>) -> Option<Vec<Target>> {
+    fn targets(
+        &mut self,
+        value: &Value,
+        frame: &Frame,
+        ids: Option<&HashSet<String>>,
+    ) -> Option<Vec<Target>> {
         let Value::Array(items) = value else {
             self.push("targets", Problem::WrongType { expected: Expected::Array });
             return None;
@@ -761,7 +830,13 @@ impl Reader {
         ok.then_some(out)
     }
 
-    fn target(&mut self, value: &Value, path: &str, frame: &Frame, ids: Option<&HashSet<String>>) -> Option<Target> {
+    fn target(
+        &mut self,
+        value: &Value,
+        path: &str,
+        frame: &Frame,
+        ids: Option<&HashSet<String>>,
+    ) -> Option<Target> {
         let map = self.object(value, path, &["id", "metric", "op", "value", "year", "scope"])?;
         let id = self.required(map, path, "id").and_then(|v| self.id(v, &child(path, "id")));
         let metric = self.required(map, path, "metric").and_then(|v| {
