@@ -1,5 +1,7 @@
 //! The analyses of MODEL.md section 5: goal seek, sensitivity (tornado), feasibility map and Monte Carlo.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
@@ -7,7 +9,7 @@ use crate::engine::{Plan, Run};
 use crate::error::{AnalysisProblem, Error, SimError};
 use crate::metrics;
 use crate::num::{decimal_json, fmt_decimal};
-use crate::output::Entity;
+use crate::output::{Entity, YearEnd};
 use crate::rng::SplitMix64;
 use crate::scenario::{Disposal, PerYear, Scenario, Scope, Target, channel};
 use crate::targets;
@@ -197,17 +199,21 @@ fn select_targets<'a>(scenario: &'a Scenario, ids: &[String]) -> Result<Vec<&'a 
 struct Probe<'t> {
     targets: Vec<&'t Target>,
     metric: Option<(&'t str, usize)>,
+    /// Monthly region metrics to report (Monte Carlo).
+    monthly: Vec<String>,
     run: Run,
 }
 
 struct Outcome {
     met: Vec<bool>,
     metric: Option<Decimal>,
+    /// `months[m][k]`: month `m`, metric `monthly[k]`.
+    months: Vec<Vec<Option<Decimal>>>,
 }
 
 impl<'t> Probe<'t> {
     fn new(targets: Vec<&'t Target>, metric: Option<(&'t str, usize)>) -> Probe<'t> {
-        Probe { targets, metric, run: Run::default() }
+        Probe { targets, metric, monthly: Vec::new(), run: Run::default() }
     }
 
     fn evaluate(&mut self, scenario: &Scenario) -> Result<Outcome, SimError> {
@@ -222,24 +228,46 @@ impl<'t> Probe<'t> {
         let amc = plan.amc.as_ref().map(|_| self.run.amc.as_slice());
         let region = Entity::sum(plan, &self.run, &all, amc)?;
         let year_index = |year: i32| usize::try_from(year.saturating_sub(first_year)).unwrap_or(0);
+        // Each year-end is derived once however many targets read it.
+        let mut region_years: Vec<Option<YearEnd>> = vec![None; plan.years];
+        let mut institution_years: HashMap<(usize, usize), YearEnd> = HashMap::new();
         let mut met = Vec::with_capacity(self.targets.len());
         for target in &self.targets {
             let y = year_index(target.year);
             let actual = match &target.scope {
-                Scope::Region => region.year_end(y, first_year).get(&target.metric),
+                Scope::Region => match region_years.get_mut(y) {
+                    Some(slot) => {
+                        slot.get_or_insert_with(|| region.year_end(y, first_year)).get(&target.metric)
+                    }
+                    None => None,
+                },
                 Scope::Institution(id) => {
                     match scenario.institutions.iter().position(|inst| &inst.id == id) {
-                        Some(i) => {
-                            Entity::single(plan, &self.run, i).year_end(y, first_year).get(&target.metric)
-                        }
+                        Some(i) => institution_years
+                            .entry((i, y))
+                            .or_insert_with(|| Entity::single(plan, &self.run, i).year_end(y, first_year))
+                            .get(&target.metric),
                         None => None,
                     }
                 }
             };
             met.push(targets::check(target, actual).0);
         }
-        let metric = self.metric.and_then(|(name, y)| region.year_end(y, first_year).get(name));
-        Ok(Outcome { met, metric })
+        let metric = self.metric.and_then(|(name, y)| match region_years.get(y) {
+            Some(Some(year_end)) => year_end.get(name),
+            _ => region.year_end(y, first_year).get(name),
+        });
+        let months = if self.monthly.is_empty() {
+            Vec::new()
+        } else {
+            (0..plan.months)
+                .map(|m| {
+                    let month = region.month(m);
+                    self.monthly.iter().map(|name| month.as_ref().and_then(|mm| mm.get(name))).collect()
+                })
+                .collect()
+        };
+        Ok(Outcome { met, metric, months })
     }
 
     fn all_met(&mut self, scenario: &Scenario) -> bool {
@@ -661,6 +689,7 @@ pub fn monte_carlo(scenario: &Scenario, options: &MonteCarloOptions) -> Result<M
     let base_plan = Plan::compile(scenario);
     let mut plan = base_plan.clone();
     let mut probe = Probe::new(scenario.targets.iter().collect(), None);
+    probe.monthly = options.metrics.clone();
     let mut rng = SplitMix64::new(options.seed);
     let months = base_plan.months;
     // values[metric][month] collects each successful path's value.
@@ -668,7 +697,6 @@ pub fn monte_carlo(scenario: &Scenario, options: &MonteCarloOptions) -> Result<M
         vec![vec![Vec::with_capacity(options.paths); months]; options.metrics.len()];
     let mut met_counts = vec![0usize; scenario.targets.len()];
     let mut failed = 0usize;
-    let all: Vec<usize> = (0..base_plan.institutions.len()).collect();
     for _ in 0..options.paths {
         for y in 0..base_plan.years {
             for (inst, base) in plan.institutions.iter_mut().zip(&base_plan.institutions) {
@@ -680,7 +708,7 @@ pub fn monte_carlo(scenario: &Scenario, options: &MonteCarloOptions) -> Result<M
                     .unwrap_or_default()
                     .max(Decimal::ZERO);
                 if let (Some(slot), Some(b)) = (inst.years.get_mut(y), base.years.get(y)) {
-                    slot.formation_rate = b.formation_rate.checked_mul(factor).unwrap_or(b.formation_rate);
+                    slot.set_formation_rate(b.formation_rate.checked_mul(factor).unwrap_or(b.formation_rate));
                 }
             }
         }
@@ -691,15 +719,10 @@ pub fn monte_carlo(scenario: &Scenario, options: &MonteCarloOptions) -> Result<M
                         *count = count.saturating_add(1);
                     }
                 }
-                if !options.metrics.is_empty() {
-                    let amc = plan.amc.as_ref().map(|_| probe.run.amc.as_slice());
-                    let region = Entity::sum(&plan, &probe.run, &all, amc).map_err(Error::Sim)?;
-                    let series = region.series(&plan, scenario.first_year());
-                    for (metric, per_month) in options.metrics.iter().zip(values.iter_mut()) {
-                        for (slot, month) in per_month.iter_mut().zip(&series.monthly) {
-                            if let Some(v) = month.get(metric) {
-                                slot.push(v);
-                            }
+                for (m, month) in outcome.months.iter().enumerate() {
+                    for (per_month, value) in values.iter_mut().zip(month) {
+                        if let (Some(slot), Some(v)) = (per_month.get_mut(m), value) {
+                            slot.push(*v);
                         }
                     }
                 }

@@ -21,13 +21,43 @@ pub enum PlanRule {
     Rate(Decimal),
 }
 
-/// One institution's drivers for one year.
+/// One institution's drivers for one year, with the per-month constants derived from them.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct YearDrivers {
     pub deposit_growth: Decimal,
     pub loan_growth: Decimal,
     pub formation_rate: Decimal,
     pub rule: PlanRule,
+    /// `1 + g_D × k / 12` for k = 1 … 12, exactly as step 1 writes it.
+    pub deposit_factors: [Decimal; 12],
+}
+
+impl YearDrivers {
+    pub fn new(
+        deposit_growth: Decimal,
+        loan_growth: Decimal,
+        formation_rate: Decimal,
+        rule: PlanRule,
+    ) -> YearDrivers {
+        let mut deposit_factors = [Decimal::ONE; 12];
+        for (k, factor) in (1u32..=12).zip(deposit_factors.iter_mut()) {
+            *factor = deposit_growth
+                .checked_mul(Decimal::from(k))
+                .and_then(|x| x.checked_div(TWELVE))
+                .and_then(|x| x.checked_add(Decimal::ONE))
+                .unwrap_or(Decimal::ONE);
+        }
+        YearDrivers { deposit_growth, loan_growth, formation_rate, rule, deposit_factors }
+    }
+
+    /// Replaces the formation rate (Monte Carlo draws).
+    ///
+    /// `F = f × P / 12` is computed in exactly that order every month: dividing `f` by 12
+    /// once a year would be faster but loses digits (0.014/12 keeps only 25 significant
+    /// digits at 28 decimal places), so results would drift from the contract's last digits.
+    pub fn set_formation_rate(&mut self, rate: Decimal) {
+        self.formation_rate = rate;
+    }
 }
 
 /// One institution, resolved.
@@ -100,15 +130,17 @@ impl Plan {
                 let drivers = scenario.drivers_of(index);
                 let own_disposal = inst.drivers.disposal.is_some();
                 let year_drivers = (0..years)
-                    .map(|y| YearDrivers {
-                        deposit_growth: drivers.deposit_growth.get(y),
-                        loan_growth: drivers.loan_growth.get(y),
-                        formation_rate: drivers.npl_formation_rate.get(y),
-                        rule: match (&drivers.disposal, own_disposal) {
-                            (Disposal::Amount(_), false) => PlanRule::Shared,
-                            (Disposal::Amount(a), true) => PlanRule::Amount(a.get(y)),
-                            (Disposal::Rate(r), _) => PlanRule::Rate(r.get(y)),
-                        },
+                    .map(|y| {
+                        YearDrivers::new(
+                            drivers.deposit_growth.get(y),
+                            drivers.loan_growth.get(y),
+                            drivers.npl_formation_rate.get(y),
+                            match (&drivers.disposal, own_disposal) {
+                                (Disposal::Amount(_), false) => PlanRule::Shared,
+                                (Disposal::Amount(a), true) => PlanRule::Amount(a.get(y)),
+                                (Disposal::Rate(r), _) => PlanRule::Rate(r.get(y)),
+                            },
+                        )
                     })
                     .collect();
                 let mut events = vec![Decimal::ZERO; months];
@@ -414,24 +446,34 @@ impl Run {
         let Some(drivers) = inst.years.get(y).copied() else { return Ok(()) };
         let a_y = self.plan_of(i, y);
         let base = i.saturating_mul(self.months).saturating_add(y.saturating_mul(12));
+        // 8. `g_L × L_y0 / 12` is the same every month of the year.
+        let lending_base = mul(drivers.loan_growth, open.loans, "new lending")
+            .and_then(|x| div(x, TWELVE, "new lending"))
+            .map_err(|Overflow(step)| SimError::Overflow {
+                institution: inst.id.clone(),
+                month: plan.labels.get(y.saturating_mul(12)).cloned().unwrap_or_default(),
+                step,
+            })?;
         let mut prev = open;
         for k in 1..=12usize {
             let m = y.saturating_mul(12).saturating_add(k); // 1-based projection month
             let event = inst.events.get(m.saturating_sub(1)).copied().unwrap_or_default();
             let weight = inst.weights.get(k.saturating_sub(1)).copied().unwrap_or_default();
             let record =
-                step(inst, &drivers, &open, &prev, k, a_y, weight, event).map_err(|err| match err {
-                    StepError::Overflow(Overflow(step)) => SimError::Overflow {
-                        institution: inst.id.clone(),
-                        month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
-                        step,
-                    },
-                    StepError::Negative(stock, value) => SimError::NegativeStock {
-                        institution: inst.id.clone(),
-                        month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
-                        stock,
-                        value,
-                    },
+                step(inst, &drivers, &open, &prev, k, a_y, weight, event, lending_base).map_err(|err| {
+                    match err {
+                        StepError::Overflow(Overflow(step)) => SimError::Overflow {
+                            institution: inst.id.clone(),
+                            month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
+                            step,
+                        },
+                        StepError::Negative(stock, value) => SimError::NegativeStock {
+                            institution: inst.id.clone(),
+                            month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
+                            stock,
+                            value,
+                        },
+                    }
                 })?;
             if let Some(slot) = self.records.get_mut(base.saturating_add(k).saturating_sub(1)) {
                 *slot = record;
@@ -508,17 +550,21 @@ fn step(
     a_y: Decimal,
     weight: Decimal,
     event: Decimal,
+    lending_base: Decimal,
 ) -> Result<MonthRecord, StepError> {
-    let k_dec = Decimal::from(u32::try_from(k).unwrap_or(12));
-    // 1. Deposits grow linearly through the year from the year's opening.
-    let growth = div(mul(drivers.deposit_growth, k_dec, "deposits")?, TWELVE, "deposits")?;
-    let deposits = mul(open.deposits, add(Decimal::ONE, growth, "deposits")?, "deposits")?;
+    // 1. Deposits grow linearly through the year from the year's opening: Dep_y0 × (1 + g_D × k / 12).
+    let factor = drivers.deposit_factors.get(k.saturating_sub(1)).copied().unwrap_or(Decimal::ONE);
+    let deposits = mul(open.deposits, factor, "deposits")?;
     // 2–3. Formation, events included, capped at the performing stock.
-    let uncapped = add(
-        div(mul(drivers.formation_rate, prev.performing, "formation")?, TWELVE, "formation")?,
-        event,
-        "formation",
-    )?;
+    let uncapped = if drivers.formation_rate.is_zero() {
+        event
+    } else {
+        add(
+            div(mul(drivers.formation_rate, prev.performing, "formation")?, TWELVE, "formation")?,
+            event,
+            "formation",
+        )?
+    };
     let capped = uncapped > prev.performing;
     let formation = if capped { prev.performing } else { uncapped };
     // 4. Planned and actual disposal.
@@ -545,7 +591,6 @@ fn step(
     let upgrade = flows[channel::UPGRADE];
     let removals = sub(disposal, upgrade, "removals")?;
     // 8. New net lending.
-    let lending_base = div(mul(drivers.loan_growth, open.loans, "new lending")?, TWELVE, "new lending")?;
     let new_lending = match inst.basis {
         Basis::Lending => lending_base,
         Basis::Balance => add(lending_base, removals, "new lending")?,

@@ -9,7 +9,8 @@ use crate::num::{decimal_json, fmt_decimal, ratio};
 use crate::scenario::{CHANNELS, Scenario, channel};
 use crate::targets::{self, TargetResult, Warning};
 
-/// Stocks, ratios and flows of one month for one entity.
+/// Stocks and flows of one month for one entity; the ratios are computed when asked for
+/// (a 50-institution projection has ~14,000 of them and a slider move needs a handful).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MonthMetrics {
     pub month: String,
@@ -18,12 +19,9 @@ pub struct MonthMetrics {
     pub performing: Decimal,
     pub npl: Decimal,
     pub provisions: Decimal,
-    pub npl_ratio: Option<Decimal>,
-    pub coverage: Option<Decimal>,
-    pub allowance_ratio: Option<Decimal>,
-    pub ldr: Option<Decimal>,
+    /// `None` when capital is not modelled (for a zone or the region: unless every member models it).
     pub tier1_capital: Option<Decimal>,
-    pub leverage_ratio: Option<Decimal>,
+    pub leverage_exposure: Option<Decimal>,
     pub amc_stock: Option<Decimal>,
     pub formation: Decimal,
     pub disposal_plan: Decimal,
@@ -37,6 +35,31 @@ pub struct MonthMetrics {
 }
 
 impl MonthMetrics {
+    /// 不良贷款率 `npl / loans`.
+    pub fn npl_ratio(&self) -> Option<Decimal> {
+        ratio(self.npl, self.loans)
+    }
+
+    /// 拨备覆盖率 `provisions / npl`.
+    pub fn coverage(&self) -> Option<Decimal> {
+        ratio(self.provisions, self.npl)
+    }
+
+    /// 拨贷比 `provisions / loans`.
+    pub fn allowance_ratio(&self) -> Option<Decimal> {
+        ratio(self.provisions, self.loans)
+    }
+
+    /// 存贷比 `loans / deposits`.
+    pub fn ldr(&self) -> Option<Decimal> {
+        ratio(self.loans, self.deposits)
+    }
+
+    /// `K / E`, null where capital is not modelled or `E ≤ 0`.
+    pub fn leverage_ratio(&self) -> Option<Decimal> {
+        leverage(self.tier1_capital?, self.leverage_exposure?)
+    }
+
     /// A monthly metric by its name (see [`crate::metrics::MONTHLY`]); `None` if null or unknown.
     pub fn get(&self, metric: &str) -> Option<Decimal> {
         Some(match metric {
@@ -45,12 +68,12 @@ impl MonthMetrics {
             "performing" => self.performing,
             "npl" => self.npl,
             "provisions" => self.provisions,
-            "npl_ratio" => return self.npl_ratio,
-            "coverage" => return self.coverage,
-            "allowance_ratio" => return self.allowance_ratio,
-            "ldr" => return self.ldr,
+            "npl_ratio" => return self.npl_ratio(),
+            "coverage" => return self.coverage(),
+            "allowance_ratio" => return self.allowance_ratio(),
+            "ldr" => return self.ldr(),
             "tier1_capital" => return self.tier1_capital,
-            "leverage_ratio" => return self.leverage_ratio,
+            "leverage_ratio" => return self.leverage_ratio(),
             "amc_stock" => return self.amc_stock,
             "formation" => self.formation,
             "disposal_plan" => self.disposal_plan,
@@ -153,6 +176,11 @@ impl YearEnd {
         }
         Value::Object(map)
     }
+}
+
+/// The leverage ratio `K / E`; null where `E ≤ 0`.
+fn leverage(tier1_capital: Decimal, exposure: Decimal) -> Option<Decimal> {
+    if exposure > Decimal::ZERO { tier1_capital.checked_div(exposure) } else { None }
 }
 
 fn channels_json(flows: &[Decimal; 7]) -> Value {
@@ -258,6 +286,11 @@ impl Entity<'_> {
         Series { monthly, year_ends }
     }
 
+    /// The metrics of month index `m`, without a label (for analyses that read a few values).
+    pub(crate) fn month(&self, m: usize) -> Option<MonthMetrics> {
+        self.records.get(m).map(|r| self.month_metrics(String::new(), m, r))
+    }
+
     fn month_metrics(&self, month: String, m: usize, r: &MonthRecord) -> MonthMetrics {
         MonthMetrics {
             month,
@@ -266,12 +299,8 @@ impl Entity<'_> {
             performing: r.performing,
             npl: r.npl,
             provisions: r.provisions,
-            npl_ratio: ratio(r.npl, r.loans),
-            coverage: ratio(r.provisions, r.npl),
-            allowance_ratio: ratio(r.provisions, r.loans),
-            ldr: ratio(r.loans, r.deposits),
             tier1_capital: self.capital.then_some(r.tier1_capital),
-            leverage_ratio: self.leverage(r),
+            leverage_exposure: self.capital.then_some(r.leverage_exposure),
             amc_stock: self.amc.and_then(|a| a.get(m)).map(|a| a.stock),
             formation: r.formation,
             disposal_plan: r.planned,
@@ -286,11 +315,7 @@ impl Entity<'_> {
     }
 
     fn leverage(&self, r: &MonthRecord) -> Option<Decimal> {
-        if self.capital && r.leverage_exposure > Decimal::ZERO {
-            r.tier1_capital.checked_div(r.leverage_exposure)
-        } else {
-            None
-        }
+        if self.capital { leverage(r.tier1_capital, r.leverage_exposure) } else { None }
     }
 
     /// The year-end metrics of year index `y`.

@@ -268,7 +268,7 @@ proptest! {
             }
             // Ratios come from the sums, never averaged.
             if !region.loans.is_zero() {
-                prop_assert_eq!(region.npl_ratio, Some(region.npl / region.loans));
+                prop_assert_eq!(region.npl_ratio(), Some(region.npl / region.loans));
             }
         }
         for ye in &projection.region.year_ends {
