@@ -54,7 +54,7 @@ pub fn synthetic(institutions: usize, years: u32) -> Result<crate::Scenario, Vec
             json!({
                 "id": format!("bank{i:03}"),
                 "name": format!("机构 {i}"),
-                "kind": kinds.get(i % kinds.len()).copied().unwrap_or("other"),
+                "kind": i.checked_rem(kinds.len()).and_then(|k| kinds.get(k)).copied().unwrap_or("other"),
                 "zone": format!("街道{}", i % 8),
                 "opening": {
                     "deposits": loans.checked_mul(rust_decimal::Decimal::new(11, 1)).unwrap_or(loans).to_string(),
