@@ -397,7 +397,7 @@ impl SimError {
                 fmt_decimal(*value)
             ),
             (SimError::NegativeStock { institution, month, stock, value }, Lang::Zh) => format!(
-                "情景不可行：机构 \"{institution}\" 的{} 在 {month} 将变为负数（{}）；请减小贷款收缩幅度或处置计划",
+                "情景不可行：机构 \"{institution}\" 的{}在 {month} 将变为负数（{}）；请减小贷款收缩幅度或处置计划",
                 stock_zh(stock),
                 fmt_decimal(*value)
             ),
@@ -450,6 +450,8 @@ pub enum AnalysisProblem {
     OptionOutOfRange { option: &'static str, got: String, min: String, max: String },
     /// The base scenario itself cannot run.
     BaseInfeasible(SimError),
+    /// The analysis would run longer than anyone should wait (it would look like a hang).
+    TooMuchWork { institution_months: u128, max: u128 },
 }
 
 impl AnalysisProblem {
@@ -527,6 +529,18 @@ impl AnalysisProblem {
                 }
             }
             BaseInfeasible(err) => err.message(lang),
+            TooMuchWork { institution_months, max } => {
+                if en {
+                    format!(
+                        "this analysis would simulate {institution_months} institution-months; at most {max} are allowed: \
+                         use fewer paths or steps, or fewer institutions or years"
+                    )
+                } else {
+                    format!(
+                        "该分析需模拟 {institution_months} 个机构·月，上限为 {max}；请减少路径数、网格步数，或减少机构数、年数"
+                    )
+                }
+            }
         }
     }
 }

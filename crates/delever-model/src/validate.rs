@@ -35,7 +35,7 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, Vec<Issue>> {
     let value: Value = serde_json::from_str(text).map_err(|err| {
         let detail = err.to_string();
         let detail = detail.split(" at line").next().unwrap_or_default().to_string();
-        vec![Issue::new("", Problem::Syntax { line: err.line(), column: err.column(), detail })]
+        vec![Issue::new("", Problem::Syntax { line: err.line(), column: err.column().max(1), detail })]
     })?;
     parse_scenario_value(&value)
 }

@@ -219,3 +219,20 @@ fn analyses_validate_their_options() {
     let bad_metric = MonteCarloOptions { metrics: vec!["nope".into()], ..MonteCarloOptions::default() };
     assert!(monte_carlo(&s, &bad_metric).is_err());
 }
+
+#[test]
+fn analyses_refuse_work_that_would_look_like_a_hang() {
+    // 500 institutions × 120 months × 1000 paths = 60 million institution-months.
+    let big = delever_model::presets::synthetic(500, 10).unwrap();
+    let err = monte_carlo(&big, &MonteCarloOptions::default()).unwrap_err();
+    assert!(err.message(delever_model::Lang::En).contains("institution-months"), "{err}");
+    assert!(feasibility(&big, Lever::Disposal, Lever::LoanGrowth, 41, None, None).is_err());
+}
+
+#[test]
+fn synthetic_scenarios_are_valid_for_every_size() {
+    for (n, years) in [(1, 1), (50, 5), (500, 10)] {
+        let s = delever_model::presets::synthetic(n, years).unwrap();
+        assert_eq!((s.institutions.len(), s.years), (n, years));
+    }
+}

@@ -1,0 +1,155 @@
+//! The commands: load the scenario, call the engine, render the chosen format into one string.
+//!
+//! Nothing is printed here: a command either returns its whole output or fails with every
+//! problem it found, so a failing command never leaves half an output on standard output.
+
+use delever_model::analysis::MonteCarloOptions;
+use delever_model::validate::parse_decimal_text;
+use delever_model::{Lever, Problem, Scenario, presets};
+use serde_json::Value;
+
+use crate::args::{Command, Format, ListFormat, MetricYear, TextFormat};
+use crate::diagnostic::{Failure, Language, both};
+use crate::format::{csv, table};
+use crate::input::load_scenario;
+
+/// Runs `command` and returns what it prints on standard output.
+pub fn run(command: Command, language: Language) -> Result<String, Failure> {
+    match command {
+        Command::Simulate { file, format } => simulate(&file, format, language),
+        Command::Validate { file } => validate(&file),
+        Command::GoalSeek { file, lever, targets, format } => goal_seek(&file, &lever, &targets, format),
+        Command::Sensitivity { file, metric, format } => sensitivity(&file, &metric, format),
+        Command::Feasibility { file, x, y, steps, metric, format } => {
+            feasibility(&file, &x, &y, steps, &metric, format)
+        }
+        Command::MonteCarlo { file, paths, seed, cv, metrics, format } => {
+            monte_carlo(&file, paths, seed, &cv, metrics, format)
+        }
+        Command::Presets { format } => list_presets(format),
+        Command::Preset { id } => preset(&id),
+    }
+}
+
+/// Pretty JSON and a final newline: the `--format json` output of every command.
+fn json_text(value: &Value) -> Result<String, Failure> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|err| Failure::one(format!("cannot write JSON: {err}"), format!("无法生成 JSON：{err}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn simulate(file: &str, format: Format, language: Language) -> Result<String, Failure> {
+    let scenario = load_scenario(file)?;
+    let projection = delever_model::simulate(&scenario)?;
+    match format {
+        Format::Json => json_text(&projection.to_json()),
+        Format::Csv => Ok(csv::projection(&projection)),
+        Format::Table => Ok(table::projection(&scenario, &projection, language)),
+    }
+}
+
+fn validate(file: &str) -> Result<String, Failure> {
+    let scenario = load_scenario(file)?;
+    // An infeasible scenario (negative performing loans) is reported too: it cannot be run.
+    delever_model::simulate(&scenario)?;
+    Ok(table::validation_summary(&scenario))
+}
+
+fn parse_lever(text: &str) -> Result<Lever, Failure> {
+    Lever::parse(text).map_err(|problem| Failure::from(delever_model::Error::Analysis(problem)))
+}
+
+fn goal_seek(file: &str, lever: &str, targets: &[String], format: TextFormat) -> Result<String, Failure> {
+    let (lever, scenario) = both(parse_lever(lever), load_scenario(file))?;
+    let result = delever_model::goal_seek(&scenario, lever, targets)?;
+    match format {
+        TextFormat::Json => json_text(&result.to_json()),
+        TextFormat::Table => Ok(table::goal_seek(&scenario, &result)),
+    }
+}
+
+fn sensitivity(file: &str, metric: &MetricYear, format: Format) -> Result<String, Failure> {
+    let scenario = load_scenario(file)?;
+    let result = delever_model::sensitivity(&scenario, metric.metric.as_deref(), metric.year)?;
+    match format {
+        Format::Json => json_text(&result.to_json()),
+        Format::Csv => Ok(csv::sensitivity(&result)),
+        Format::Table => Ok(table::sensitivity(&scenario, &result)),
+    }
+}
+
+fn feasibility(
+    file: &str,
+    x: &str,
+    y: &str,
+    steps: usize,
+    metric: &MetricYear,
+    format: Format,
+) -> Result<String, Failure> {
+    let (levers, scenario) = both(both(parse_lever(x), parse_lever(y)), load_scenario(file))?;
+    let (x, y) = levers;
+    let result = delever_model::feasibility(&scenario, x, y, steps, metric.metric.as_deref(), metric.year)?;
+    match format {
+        Format::Json => json_text(&result.to_json()),
+        Format::Csv => Ok(csv::feasibility(&result)),
+        Format::Table => Ok(table::feasibility(&scenario, &result)),
+    }
+}
+
+fn monte_carlo(
+    file: &str,
+    paths: usize,
+    seed: u64,
+    cv: &str,
+    metrics: Vec<String>,
+    format: Format,
+) -> Result<String, Failure> {
+    let cv = parse_decimal_text(cv).ok_or_else(|| {
+        let problem = Problem::NotDecimal { got: cv.to_string() };
+        Failure::from(vec![delever_model::Issue::new("--cv", problem)])
+    });
+    let (cv, scenario) = both(cv, load_scenario(file))?;
+    let options = MonteCarloOptions { paths, seed, cv, metrics };
+    let result = delever_model::monte_carlo(&scenario, &options)?;
+    match format {
+        Format::Json => json_text(&result.to_json()),
+        Format::Csv => Ok(csv::monte_carlo(&result)),
+        Format::Table => Ok(table::monte_carlo(&scenario, &result)),
+    }
+}
+
+fn list_presets(format: ListFormat) -> Result<String, Failure> {
+    match format {
+        ListFormat::Json => {
+            let list: Vec<Value> = presets::all()
+                .iter()
+                .map(|p| serde_json::json!({"id": p.id, "name": p.name, "name_en": p.name_en}))
+                .collect();
+            json_text(&Value::Array(list))
+        }
+        ListFormat::Table => {
+            let rows = presets::all()
+                .iter()
+                .map(|p| {
+                    let parsed: Option<Scenario> = delever_model::parse_scenario(p.json).ok();
+                    (p, parsed)
+                })
+                .collect::<Vec<_>>();
+            Ok(table::presets(&rows))
+        }
+    }
+}
+
+fn preset(id: &str) -> Result<String, Failure> {
+    match presets::get(id) {
+        Some(p) => Ok(p.json.to_string()),
+        None => {
+            let known: Vec<&str> = presets::all().iter().map(|p| p.id).collect();
+            Err(Failure::one(
+                format!("preset \"{id}\" does not exist; use one of {}", known.join(", ")),
+                format!("预设情景 \"{id}\" 不存在；可选 {}", known.join("、")),
+            ))
+        }
+    }
+}
