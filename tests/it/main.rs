@@ -1,0 +1,3 @@
+//! Integration tests of the whole repository (one binary): tidy checks of the house rules.
+
+mod tidy;
