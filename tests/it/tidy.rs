@@ -36,7 +36,10 @@ fn relative(path: &Path) -> String {
 
 /// Lines of code with `//` comments removed (good enough for the words checked here).
 fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.lines().enumerate().map(|(i, line)| (i + 1, line.split("//").next().unwrap_or(""))).filter(|(_, l)| !l.trim().is_empty())
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.split("//").next().unwrap_or("")))
+        .filter(|(_, l)| !l.trim().is_empty())
 }
 
 #[test]
@@ -110,7 +113,8 @@ fn every_preset_file_is_embedded_and_valid() {
         .filter(|n| n.ends_with(".json"))
         .collect();
     files.sort();
-    let mut embedded: Vec<String> = delever_model::presets::all().iter().map(|p| format!("{}.json", p.id)).collect();
+    let mut embedded: Vec<String> =
+        delever_model::presets::all().iter().map(|p| format!("{}.json", p.id)).collect();
     embedded.sort();
     assert_eq!(files, embedded);
     for preset in delever_model::presets::all() {

@@ -1,0 +1,12 @@
+//! Delever's web app: a Yew front end over the `delever-model` engine, compiled to WebAssembly.
+//!
+//! `main.rs` only mounts [`app::App`]; the modules are public so native tests reach them.
+
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod components;
+pub mod format;
+pub mod i18n;
+pub mod report;
+pub mod web;
