@@ -45,6 +45,30 @@ pub fn run(command: &mut Command) -> Result<(), Error> {
     if status.success() { Ok(()) } else { Err(Error::new(format!("`{shown}` failed ({status})"))) }
 }
 
+/// Like [`run`], but also returns what the command printed on standard output
+/// (echoed line by line as it comes, so progress stays visible).
+pub fn run_teed(command: &mut Command) -> Result<String, Error> {
+    use std::io::{BufRead, BufReader, Write};
+    let shown = display(command);
+    println!("$ {shown}");
+    let mut child = command
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|error| Error::new(format!("cannot run `{shown}`: {error}")))?;
+    let mut captured = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        let mut out = std::io::stdout();
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            let _ = writeln!(out, "{line}");
+            captured.push_str(&line);
+            captured.push('\n');
+        }
+    }
+    let status = child.wait()?;
+    if status.success() { Ok(captured) } else { Err(Error::new(format!("`{shown}` failed ({status})"))) }
+}
+
 /// Runs a command quietly and returns its standard output, or `None` if it cannot
 /// be started or fails. For probes such as `wasm-bindgen --version`.
 pub fn probe(command: &mut Command) -> Option<String> {

@@ -57,6 +57,9 @@ pub fn run(root: &Path) -> Result<(), Error> {
         println!("==> [{number}/{count}] {title}: ok ({:.1} s)", step_started.elapsed().as_secs_f64());
     }
     println!("\nall {count} steps passed in {:.1} s", started.elapsed().as_secs_f64());
+    // The closing line CI reads: the tests counted over every step.
+    let (passed, failed) = TOTALS.with(|totals| *totals.borrow());
+    println!("{passed} passed, {failed} failed");
     Ok(())
 }
 
@@ -68,7 +71,34 @@ fn native_tests(_root: &Path) -> Result<(), Error> {
     if std::env::var_os("PROPTEST_CASES").is_none() {
         command.env("PROPTEST_CASES", "10000");
     }
-    shell::run(&mut command)
+    let output = shell::run_teed(&mut command)?;
+    let (passed, failed) = count_tests(&output);
+    TOTALS.with(|totals| {
+        let mut totals = totals.borrow_mut();
+        totals.0 += passed;
+        totals.1 += failed;
+    });
+    Ok(())
+}
+
+thread_local! {
+    /// Tests passed and failed over the run, for the closing line.
+    static TOTALS: std::cell::RefCell<(u64, u64)> = const { std::cell::RefCell::new((0, 0)) };
+}
+
+/// Sums cargo's `test result: ok. N passed; M failed; …` lines.
+fn count_tests(output: &str) -> (u64, u64) {
+    let number_before = |line: &str, word: &str| -> u64 {
+        line.split(';')
+            .find(|part| part.trim_end().ends_with(word))
+            .and_then(|part| part.split_whitespace().rev().nth(1))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    output
+        .lines()
+        .filter(|line| line.starts_with("test result:"))
+        .fold((0, 0), |(p, f), line| (p + number_before(line, "passed"), f + number_before(line, "failed")))
 }
 
 fn release_build(root: &Path) -> Result<(), Error> {
@@ -111,4 +141,16 @@ fn fuzz(root: &Path) -> Result<(), Error> {
         "-max_total_time=30",
         "-max_len=65536",
     ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_tests;
+
+    #[test]
+    fn counts_cargo_test_results() {
+        let output = "running 3 tests\ntest result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\n\
+                      test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out\n";
+        assert_eq!(count_tests(output), (4, 2));
+    }
 }
