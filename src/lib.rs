@@ -6,7 +6,10 @@
 
 pub mod app;
 pub mod components;
+pub mod fields;
 pub mod format;
 pub mod i18n;
+pub mod path;
 pub mod report;
+pub mod state;
 pub mod web;

@@ -141,23 +141,32 @@ fn same_or_map(values: &PerYear, f: &dyn Fn(Decimal) -> Decimal) -> PerYear {
     values.map(f)
 }
 
-/// Channel shares with write-off set to `value` and the others rescaled in proportion so the
-/// shares still sum to exactly 1 (the largest other channel absorbs the last digit);
-/// from a mix with no other channel, the rest goes to collection.
+/// Channel shares with write-off set to `value` and the others rescaled in proportion
+/// (see [`with_share`]); from a mix with no other channel, the rest goes to collection.
 pub fn with_write_off(shares: [Decimal; 7], value: Decimal) -> [Decimal; 7] {
+    with_share(shares, channel::WRITE_OFF, value)
+}
+
+/// Channel shares with channel `set` at `value` and the others rescaled in proportion so the
+/// shares still sum to exactly 1 (the largest other channel absorbs the last digit). From a
+/// mix with no other channel, the rest goes to collection (or, when collection is the channel
+/// being set, to write-off).
+pub fn with_share(shares: [Decimal; 7], set: usize, value: Decimal) -> [Decimal; 7] {
+    let set = set.min(6);
     let value = value.clamp(Decimal::ZERO, Decimal::ONE);
     let rest = Decimal::ONE.checked_sub(value).unwrap_or_default();
-    let old_rest = Decimal::ONE.checked_sub(shares[channel::WRITE_OFF]).unwrap_or_default();
+    let old_rest = Decimal::ONE.checked_sub(shares[set]).unwrap_or_default();
     let mut out = [Decimal::ZERO; 7];
-    out[channel::WRITE_OFF] = value;
+    out[set] = value;
     if old_rest <= Decimal::ZERO {
-        out[channel::COLLECTION] = rest;
+        let fallback = if set == channel::COLLECTION { channel::WRITE_OFF } else { channel::COLLECTION };
+        out[fallback] = rest;
         return out;
     }
     let mut largest: Option<usize> = None;
     let mut assigned = Decimal::ZERO;
     for (c, share) in shares.iter().enumerate() {
-        if c == channel::WRITE_OFF || share.is_zero() {
+        if c == set || share.is_zero() {
             continue;
         }
         if largest.is_none_or(|l| *share > shares[l]) {
@@ -165,7 +174,7 @@ pub fn with_write_off(shares: [Decimal; 7], value: Decimal) -> [Decimal; 7] {
         }
     }
     for (c, share) in shares.iter().enumerate() {
-        if c == channel::WRITE_OFF || share.is_zero() || Some(c) == largest {
+        if c == set || share.is_zero() || Some(c) == largest {
             continue;
         }
         let scaled = share.checked_mul(rest).and_then(|x| x.checked_div(old_rest)).unwrap_or_default();

@@ -1,0 +1,163 @@
+//! JSON paths as the page writes them (`institutions[0].opening.npl`): parse, read and write a `serde_json::Value`.
+//!
+//! The same strings are the engine's issue paths and the inputs' `data-field` attributes,
+//! so an engine message lands on the input that caused it.
+
+use serde_json::{Map, Value};
+
+/// One step of a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Splits `a.b[2].c` into steps; `None` for a malformed path.
+pub fn parse(path: &str) -> Option<Vec<Step>> {
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (key, mut rest) = match part.find('[') {
+            Some(at) => (&part[..at], &part[at..]),
+            None => (part, ""),
+        };
+        if key.is_empty() && steps.is_empty() {
+            return None;
+        }
+        if !key.is_empty() {
+            steps.push(Step::Key(key.to_string()));
+        }
+        while let Some(stripped) = rest.strip_prefix('[') {
+            let close = stripped.find(']')?;
+            steps.push(Step::Index(stripped[..close].parse().ok()?));
+            rest = &stripped[close + 1..];
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    (!steps.is_empty()).then_some(steps)
+}
+
+/// The value at `path`, if present.
+pub fn get<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut at = doc;
+    for step in parse(path)? {
+        at = match step {
+            Step::Key(key) => at.get(&key)?,
+            Step::Index(i) => at.get(i)?,
+        };
+    }
+    Some(at)
+}
+
+/// Writes `value` at `path`, creating objects for missing keys; `false` if the path
+/// crosses a non-container or an index past the end of an array.
+pub fn set(doc: &mut Value, path: &str, value: Value) -> bool {
+    let Some(steps) = parse(path) else { return false };
+    let mut at = doc;
+    let last = steps.len().saturating_sub(1);
+    for (n, step) in steps.into_iter().enumerate() {
+        let is_last = n == last;
+        at = match step {
+            Step::Key(key) => {
+                if !at.is_object() {
+                    if at.is_null() {
+                        *at = Value::Object(Map::new());
+                    } else {
+                        return false;
+                    }
+                }
+                let Some(map) = at.as_object_mut() else { return false };
+                if is_last {
+                    map.insert(key, value);
+                    return true;
+                }
+                map.entry(key).or_insert(Value::Null)
+            }
+            Step::Index(i) => {
+                let Some(items) = at.as_array_mut() else { return false };
+                let Some(slot) = items.get_mut(i) else { return false };
+                if is_last {
+                    *slot = value;
+                    return true;
+                }
+                slot
+            }
+        };
+    }
+    false
+}
+
+/// The last key of a path (`defaults.loan_growth[1]` → `loan_growth`).
+pub fn last_key(path: &str) -> Option<String> {
+    parse(path)?.into_iter().rev().find_map(|s| match s {
+        Step::Key(k) => Some(k),
+        Step::Index(_) => None,
+    })
+}
+
+/// The key before the last key (`defaults.channels.write_off` → `channels`).
+pub fn parent_key(path: &str) -> Option<String> {
+    let keys: Vec<String> = parse(path)?
+        .into_iter()
+        .filter_map(|s| match s {
+            Step::Key(k) => Some(k),
+            Step::Index(_) => None,
+        })
+        .collect();
+    keys.len().checked_sub(2).and_then(|i| keys.get(i).cloned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_keys_and_indices() {
+        let cases: [(&str, Option<Vec<Step>>); 5] = [
+            (
+                "defaults.loan_growth",
+                Some(vec![Step::Key("defaults".into()), Step::Key("loan_growth".into())]),
+            ),
+            (
+                "institutions[2].opening.npl",
+                Some(vec![
+                    Step::Key("institutions".into()),
+                    Step::Index(2),
+                    Step::Key("opening".into()),
+                    Step::Key("npl".into()),
+                ]),
+            ),
+            (
+                "defaults.pacing.weights[11]",
+                Some(vec![
+                    Step::Key("defaults".into()),
+                    Step::Key("pacing".into()),
+                    Step::Key("weights".into()),
+                    Step::Index(11),
+                ]),
+            ),
+            ("a[x]", None),
+            ("", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(parse(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn reads_and_writes() {
+        let mut doc = json!({"defaults": {"loan_growth": ["0.1", "0.2"]}, "institutions": [{"opening": {}}]});
+        assert_eq!(get(&doc, "defaults.loan_growth[1]"), Some(&json!("0.2")));
+        assert!(set(&mut doc, "defaults.loan_growth[1]", json!("0.3")));
+        assert!(set(&mut doc, "institutions[0].opening.npl", json!("5")));
+        assert!(set(&mut doc, "defaults.channels.write_off", json!("1")));
+        assert!(!set(&mut doc, "institutions[3].opening.npl", json!("5")));
+        assert_eq!(doc["defaults"]["loan_growth"][1], json!("0.3"));
+        assert_eq!(doc["institutions"][0]["opening"]["npl"], json!("5"));
+        assert_eq!(doc["defaults"]["channels"]["write_off"], json!("1"));
+        assert_eq!(last_key("defaults.loan_growth[1]").as_deref(), Some("loan_growth"));
+        assert_eq!(parent_key("defaults.channels.write_off").as_deref(), Some("channels"));
+    }
+}

@@ -1,0 +1,705 @@
+//! The page's state and its one place of change, [`UiState::apply`]: plain Rust, tested natively.
+//!
+//! The scenario lives as the JSON document the user edits (`doc`), which may be invalid
+//! at any moment. Every change re-validates the whole document with the engine: when it
+//! is valid it is simulated and becomes the new *current* result; when it is not, the
+//! engine's issues are kept by JSON path (the inputs' `data-field`) and the last valid
+//! result stays on screen, marked stale. Nothing the user typed is thrown away: text that
+//! does not parse is stored in the document as typed.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use delever_model::analysis::with_share;
+use delever_model::scenario::CHANNELS;
+use delever_model::validate::decimal_of;
+use delever_model::{Issue, Lang, Problem, Projection, Scenario, SimError, parse_scenario_value, simulate};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use crate::fields::{self, FieldKind};
+use crate::path;
+
+/// A valid scenario and its projection.
+#[derive(Debug, PartialEq)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub projection: Projection,
+}
+
+/// Where the scenario on screen came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Preset(String),
+    Blank,
+    Saved(String),
+    /// A `#scenario=` link.
+    Link,
+    /// An imported file, by name.
+    Imported(String),
+    /// A `delever:load` message from an embedding page.
+    Embedded,
+    /// The draft saved before a reload.
+    Restored,
+}
+
+/// A scenario the user saved by name (kept in the browser's storage).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Saved {
+    pub name: String,
+    pub doc: Value,
+}
+
+/// Everything the page shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UiState {
+    pub lang: Lang,
+    pub source: Source,
+    /// The scenario document as edited; may be invalid.
+    pub doc: Value,
+    /// Text as typed, by field path, for fields being edited.
+    pub texts: BTreeMap<String, String>,
+    /// The engine's issues with `doc` (empty when it is valid).
+    pub issues: Vec<Issue>,
+    /// The valid `doc` that cannot run (a negative stock).
+    pub sim_error: Option<SimError>,
+    /// A problem with something loaded whole (a file that is not JSON, a broken link).
+    pub load_problem: Option<Issue>,
+    /// The last valid scenario and its projection.
+    pub current: Option<Rc<Loaded>>,
+    /// The scenario as loaded (preset, file, link), for comparison.
+    pub baseline: Option<Rc<Loaded>>,
+    /// Index of the year whose year-end is shown.
+    pub year_index: usize,
+    pub saved: Vec<Saved>,
+    /// Bumped every time `current` changes.
+    pub version: u64,
+}
+
+/// Everything a user (or an embedding page) can do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    SetLang(Lang),
+    LoadPreset(String),
+    /// A blank scenario opening at the end of `start_year`.
+    LoadBlank {
+        start_year: i32,
+    },
+    /// A scenario file's text (import, link, restored draft, postMessage).
+    LoadText {
+        text: String,
+        source: Source,
+    },
+    /// Text typed into the field at `path`, in display units.
+    SetField {
+        path: String,
+        text: String,
+    },
+    /// One channel share typed (percent) under `prefix` (`defaults` or `institutions[i].drivers`);
+    /// the other channels rescale in proportion so the shares keep summing to 100%.
+    SetChannel {
+        prefix: String,
+        channel: usize,
+        text: String,
+    },
+    /// Switch a per-year field between one value and one value per year.
+    SetPerYear {
+        path: String,
+        by_year: bool,
+    },
+    /// Switch the disposal plan under `prefix` between `amount` and `rate`.
+    SetDisposalPlan {
+        prefix: String,
+        plan: String,
+    },
+    /// Switch the pacing under `prefix` to `even`, `h1_share` or `weights`.
+    SetPacing {
+        prefix: String,
+        kind: String,
+    },
+    /// Set a field to a value chosen from a list (kind, basis, op, metric, scope).
+    SetChoice {
+        path: String,
+        value: Value,
+    },
+    SelectYear(usize),
+    AddInstitution,
+    RemoveInstitution(usize),
+    AddEvent,
+    RemoveEvent(usize),
+    AddTarget,
+    RemoveTarget(usize),
+    SaveAs(String),
+    LoadSaved(String),
+    DeleteSaved(String),
+    /// Back to the scenario as loaded.
+    ResetToBaseline,
+}
+
+/// The preset the page opens with.
+pub const START_PRESET: &str = "licheng-2019";
+
+impl UiState {
+    /// The page as it first opens: the Licheng 2019 preset.
+    pub fn new(lang: Lang) -> UiState {
+        let mut state = UiState {
+            lang,
+            source: Source::Blank,
+            doc: Value::Null,
+            texts: BTreeMap::new(),
+            issues: Vec::new(),
+            sim_error: None,
+            load_problem: None,
+            current: None,
+            baseline: None,
+            year_index: 0,
+            saved: Vec::new(),
+            version: 0,
+        };
+        state.apply(Action::LoadPreset(START_PRESET.to_string()));
+        state
+    }
+
+    /// Whether what is on screen does not reflect the document (it is invalid or cannot run).
+    pub fn is_stale(&self) -> bool {
+        !self.issues.is_empty() || self.sim_error.is_some()
+    }
+
+    /// The issues at exactly `path`.
+    pub fn issues_at(&self, path: &str) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(move |i| i.path == path)
+    }
+
+    /// The issues at `path` in the current language and the field's display units.
+    pub fn messages_at(&self, path: &str) -> Vec<String> {
+        let kind = FieldKind::of(path, &self.doc);
+        self.issues_at(path).map(|issue| fields::message(issue, kind, self.lang)).collect()
+    }
+
+    /// The text an input at `path` shows: as typed, else the stored value in display units.
+    pub fn field_text(&self, path: &str) -> String {
+        match self.texts.get(path) {
+            Some(text) => text.clone(),
+            None => fields::display(FieldKind::of(path, &self.doc), path::get(&self.doc, path)),
+        }
+    }
+
+    /// The scenario's years as a count (from the document, falling back to the current result).
+    pub fn years(&self) -> usize {
+        self.doc
+            .get("years")
+            .and_then(Value::as_u64)
+            .and_then(|y| usize::try_from(y).ok())
+            .filter(|y| (1..=10).contains(y))
+            .or_else(|| self.current.as_ref().map(|c| c.projection.region.year_ends.len()))
+            .unwrap_or(1)
+    }
+
+    /// Applies one action. This is the only place the state changes.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::SetLang(lang) => self.lang = lang,
+            Action::LoadPreset(id) => match delever_model::presets::get(&id) {
+                Some(preset) => self.load_text(preset.json, Source::Preset(id)),
+                None => {
+                    self.load_problem = Some(Issue::new(
+                        "",
+                        Problem::NotOneOf {
+                            got: id,
+                            allowed: delever_model::presets::all().iter().map(|p| p.id).collect(),
+                        },
+                    ))
+                }
+            },
+            Action::LoadBlank { start_year } => {
+                self.load_doc(blank(start_year), Source::Blank);
+            }
+            Action::LoadText { text, source } => self.load_text(&text, source),
+            Action::SetField { path, text } => {
+                let kind = FieldKind::of(&path, &self.doc);
+                let value = fields::to_json(kind, &path, &text);
+                if path::set(&mut self.doc, &path, value) {
+                    self.texts.insert(path, text);
+                    self.recompute();
+                }
+            }
+            Action::SetChannel { prefix, channel, text } => self.set_channel(&prefix, channel, &text),
+            Action::SetPerYear { path, by_year } => {
+                let years = self.years();
+                let next = match path::get(&self.doc, &path) {
+                    Some(Value::Array(items)) if !by_year => items.first().cloned(),
+                    Some(v) if by_year && !v.is_array() => Some(Value::Array(vec![v.clone(); years])),
+                    _ => None,
+                };
+                if let Some(value) = next {
+                    path::set(&mut self.doc, &path, value);
+                    self.forget_texts_under(&path);
+                    self.recompute();
+                }
+            }
+            Action::SetDisposalPlan { prefix, plan } => {
+                let value = match plan.as_str() {
+                    "rate" => json!({"plan": "rate", "rate": "0.5"}),
+                    _ => {
+                        // Start from what the current result plans for year 1, so the switch is seamless.
+                        let amount = self
+                            .current
+                            .as_ref()
+                            .and_then(|c| c.projection.region.year_ends.first())
+                            .map(|y| y.disposal_plan.round_dp(2).normalize().to_string())
+                            .unwrap_or_else(|| "0".into());
+                        json!({"plan": "amount", "amount": amount})
+                    }
+                };
+                let path = format!("{prefix}.disposal");
+                path::set(&mut self.doc, &path, value);
+                self.forget_texts_under(&path);
+                self.recompute();
+            }
+            Action::SetPacing { prefix, kind } => {
+                let path = format!("{prefix}.pacing");
+                let value = match kind.as_str() {
+                    "h1_share" => json!({"h1_share": "0.6"}),
+                    "weights" => {
+                        let weights = self
+                            .current
+                            .as_ref()
+                            .map(|c| c.scenario.defaults.pacing.weights())
+                            .unwrap_or([Decimal::ZERO; 12]);
+                        // Derived weights need not sum to exactly 1 in decimal (1/12, 0.4/6): round to
+                        // 0.01 percentage points and let the last month take the remainder.
+                        let mut rounded: Vec<Decimal> = weights.iter().map(|w| w.round_dp(4)).collect();
+                        let head: Decimal = rounded.iter().take(11).copied().sum();
+                        if let Some(last) = rounded.last_mut() {
+                            *last = (Decimal::ONE - head).max(Decimal::ZERO);
+                        }
+                        let exact: Vec<String> = rounded.iter().map(|w| w.normalize().to_string()).collect();
+                        json!({"weights": exact})
+                    }
+                    _ => json!("even"),
+                };
+                path::set(&mut self.doc, &path, value);
+                self.forget_texts_under(&path);
+                self.recompute();
+            }
+            Action::SetChoice { path, value } => {
+                if path::set(&mut self.doc, &path, value) {
+                    self.texts.remove(&path);
+                    self.recompute();
+                }
+            }
+            Action::SelectYear(index) => self.year_index = index.min(self.years().saturating_sub(1)),
+            Action::AddInstitution => {
+                let n = self.doc.get("institutions").and_then(Value::as_array).map_or(0, Vec::len);
+                let id = self.unused_id("institutions", "bank", n.saturating_add(1));
+                let (name, zone) = match self.lang {
+                    Lang::Zh => (format!("新机构 {}", n.saturating_add(1)), Value::Null),
+                    Lang::En => (format!("New institution {}", n.saturating_add(1)), Value::Null),
+                };
+                self.push(
+                    "institutions",
+                    json!({
+                        "id": id, "name": name, "kind": "other", "zone": zone,
+                        "opening": {"deposits": "0", "loans": "0", "npl": "0", "provisions": "0",
+                                    "tier1_capital": null, "leverage_exposure": null},
+                        "drivers": {}
+                    }),
+                );
+            }
+            Action::RemoveInstitution(i) => self.remove("institutions", i),
+            Action::AddEvent => {
+                let first_month = self.first_month();
+                let institution = self
+                    .doc
+                    .pointer("/institutions/0/id")
+                    .cloned()
+                    .unwrap_or_else(|| Value::String(String::new()));
+                self.push(
+                    "events",
+                    json!({"month": first_month, "institution": institution, "amount": "0", "label": ""}),
+                );
+            }
+            Action::RemoveEvent(i) => self.remove("events", i),
+            Action::AddTarget => {
+                let n = self.doc.get("targets").and_then(Value::as_array).map_or(0, Vec::len);
+                let id = self.unused_id("targets", "target", n.saturating_add(1));
+                let year = self.first_year();
+                self.push("targets", json!({"id": id, "metric": "npl", "op": "le", "value": "0", "year": year, "scope": "region"}));
+            }
+            Action::RemoveTarget(i) => self.remove("targets", i),
+            Action::SaveAs(name) => {
+                let name = name.trim().to_string();
+                if name.is_empty() {
+                    return;
+                }
+                let doc = self.doc.clone();
+                match self.saved.iter_mut().find(|s| s.name == name) {
+                    Some(existing) => existing.doc = doc,
+                    None => self.saved.push(Saved { name: name.clone(), doc }),
+                }
+                self.source = Source::Saved(name);
+            }
+            Action::LoadSaved(name) => {
+                if let Some(saved) = self.saved.iter().find(|s| s.name == name).cloned() {
+                    self.load_doc(saved.doc, Source::Saved(name));
+                }
+            }
+            Action::DeleteSaved(name) => self.saved.retain(|s| s.name != name),
+            Action::ResetToBaseline => {
+                if let Some(baseline) = self.baseline.clone() {
+                    self.doc = baseline.scenario.to_json();
+                    self.texts.clear();
+                    self.recompute();
+                }
+            }
+        }
+    }
+
+    fn load_text(&mut self, text: &str, source: Source) {
+        match delever_model::parse_scenario(text) {
+            Ok(_) | Err(_) if serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')).is_ok() => {
+                let doc = serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap_or(Value::Null);
+                self.load_doc(doc, source);
+            }
+            // Not JSON (or too large, or empty): keep everything as it is and say why.
+            Err(mut issues) => self.load_problem = issues.drain(..).next(),
+            Ok(_) => {}
+        }
+    }
+
+    fn load_doc(&mut self, doc: Value, source: Source) {
+        self.doc = doc;
+        self.source = source;
+        self.texts.clear();
+        self.load_problem = None;
+        self.recompute();
+        if self.issues.is_empty() && self.sim_error.is_none() {
+            self.baseline = self.current.clone();
+            self.year_index = 0;
+        }
+    }
+
+    /// Re-validates and, when valid, re-simulates the document.
+    fn recompute(&mut self) {
+        match parse_scenario_value(&self.doc) {
+            Err(issues) => {
+                self.issues = issues;
+                self.sim_error = None;
+            }
+            Ok(scenario) => {
+                self.issues.clear();
+                match simulate(&scenario) {
+                    Ok(projection) => {
+                        self.sim_error = None;
+                        self.current = Some(Rc::new(Loaded { scenario, projection }));
+                        self.version = self.version.wrapping_add(1);
+                        self.year_index = self.year_index.min(self.years().saturating_sub(1));
+                    }
+                    Err(err) => self.sim_error = Some(err),
+                }
+            }
+        }
+    }
+
+    fn set_channel(&mut self, prefix: &str, channel: usize, text: &str) {
+        let Some(name) = CHANNELS.get(channel) else { return };
+        let path = format!("{prefix}.channels");
+        let channel_path = format!("{path}.{name}");
+        let value = fields::to_json(FieldKind::Percent, &channel_path, text);
+        let current: Option<[Decimal; 7]> =
+            path::get(&self.doc, &path).and_then(Value::as_object).and_then(|map| {
+                let mut shares = [Decimal::ZERO; 7];
+                for (slot, name) in shares.iter_mut().zip(CHANNELS) {
+                    if let Some(v) = map.get(name).filter(|v| !v.is_null()) {
+                        *slot = decimal_of(v).ok()?;
+                    }
+                }
+                (shares.iter().copied().sum::<Decimal>() == Decimal::ONE).then_some(shares)
+            });
+        match (current, decimal_of(&value)) {
+            (Some(shares), Ok(share)) if (Decimal::ZERO..=Decimal::ONE).contains(&share) => {
+                let rescaled = with_share(shares, channel, share);
+                let mut map = serde_json::Map::new();
+                for (name, share) in CHANNELS.iter().zip(rescaled) {
+                    if !share.is_zero() || *name == CHANNELS[channel] {
+                        map.insert((*name).to_string(), Value::String(share.normalize().to_string()));
+                    }
+                }
+                path::set(&mut self.doc, &path, Value::Object(map));
+                self.forget_texts_under(&path);
+            }
+            // The mix is already broken, or the text is not a share: store it as typed and let
+            // the engine say what is wrong.
+            _ => {
+                path::set(&mut self.doc, &channel_path, value);
+            }
+        }
+        self.texts.insert(channel_path, text.to_string());
+        self.recompute();
+    }
+
+    fn forget_texts_under(&mut self, prefix: &str) {
+        self.texts.retain(|path, _| {
+            !(path == prefix
+                || path.starts_with(&format!("{prefix}."))
+                || path.starts_with(&format!("{prefix}[")))
+        });
+    }
+
+    fn push(&mut self, list: &str, item: Value) {
+        if !self.doc.get(list).is_some_and(Value::is_array) {
+            path::set(&mut self.doc, list, Value::Array(Vec::new()));
+        }
+        if let Some(items) = self.doc.get_mut(list).and_then(Value::as_array_mut) {
+            items.push(item);
+        }
+        self.recompute();
+    }
+
+    fn remove(&mut self, list: &str, index: usize) {
+        if let Some(items) = self.doc.get_mut(list).and_then(Value::as_array_mut)
+            && index < items.len()
+        {
+            items.remove(index);
+            // Paths after the removed entry shift by one: drop typed text under the list.
+            self.forget_texts_under(list);
+            self.recompute();
+        }
+    }
+
+    fn unused_id(&self, list: &str, stem: &str, mut n: usize) -> String {
+        let taken: Vec<&str> = self
+            .doc
+            .get(list)
+            .and_then(Value::as_array)
+            .map(|items| items.iter().filter_map(|i| i.get("id").and_then(Value::as_str)).collect())
+            .unwrap_or_default();
+        loop {
+            let id = format!("{stem}{n}");
+            if !taken.contains(&id.as_str()) {
+                return id;
+            }
+            n = n.saturating_add(1);
+        }
+    }
+
+    fn first_year(&self) -> i32 {
+        self.current.as_ref().map(|c| c.scenario.first_year()).unwrap_or(2019)
+    }
+
+    fn first_month(&self) -> String {
+        format!("{:04}-01", self.first_year())
+    }
+}
+
+/// A blank scenario: one institution, neutral drivers, no targets; balances are placeholders.
+pub fn blank(start_year: i32) -> Value {
+    json!({
+        "schema": 1,
+        "name": "新情景",
+        "notes": "",
+        "unit": "亿元",
+        "start": format!("{:04}-12", start_year),
+        "years": 1,
+        "defaults": {
+            "deposit_growth": "0",
+            "loan_growth": "0",
+            "loan_growth_basis": "lending",
+            "npl_formation_rate": "0.01",
+            "disposal": {"plan": "amount", "amount": "0"},
+            "channels": {"collection": "0.5", "write_off": "0.5"},
+            "pacing": "even",
+            "recovery": {"transfer": "0.3", "securitization": "0.35", "debt_equity": "0.6", "foreclosure": "0.5"},
+            "provisioning": {"coverage_floor": "1.5", "allowance_floor": "0.025"},
+            "capital": {"pre_provision_return": "0.02", "retention": "0.7"}
+        },
+        "institutions": [{
+            "id": "all", "name": "全辖银行业机构", "kind": "other", "zone": null,
+            "opening": {"deposits": "100", "loans": "100", "npl": "1", "provisions": "2.5",
+                        "tier1_capital": null, "leverage_exposure": null,
+                        "illustrative": ["deposits", "loans", "npl", "provisions"]},
+            "drivers": {}
+        }],
+        "amc": null,
+        "events": [],
+        "targets": []
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn licheng() -> UiState {
+        UiState::new(Lang::Zh)
+    }
+
+    fn year_end(state: &UiState, metric: &str) -> Decimal {
+        state.current.as_ref().unwrap().projection.region.year_ends[0].get(metric).unwrap()
+    }
+
+    #[test]
+    fn opens_on_licheng_with_a_result_and_a_baseline() {
+        let state = licheng();
+        assert_eq!(state.source, Source::Preset(START_PRESET.into()));
+        assert!(!state.is_stale());
+        assert!(state.current.is_some());
+        assert_eq!(state.current, state.baseline);
+        assert_eq!(state.field_text("defaults.loan_growth"), "8.5");
+        assert_eq!(state.field_text("defaults.disposal.amount"), "10");
+    }
+
+    #[test]
+    fn a_valid_edit_recomputes() {
+        let mut state = licheng();
+        let before = year_end(&state, "loans");
+        let version = state.version;
+        state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "10".into() });
+        assert!(!state.is_stale());
+        assert_eq!(state.version, version + 1);
+        assert_eq!(state.doc["defaults"]["loan_growth"], json!("0.1"));
+        assert!(year_end(&state, "loans") > before);
+        // The baseline stays as loaded.
+        assert_eq!(state.baseline.as_ref().unwrap().projection.region.year_ends[0].loans, before);
+    }
+
+    #[test]
+    fn an_invalid_edit_keeps_the_last_result_and_the_text() {
+        let mut state = licheng();
+        let before = state.current.clone();
+        state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "150".into() });
+        assert!(state.is_stale());
+        assert_eq!(state.current, before, "the last valid result stays");
+        assert_eq!(state.field_text("defaults.loan_growth"), "150");
+        assert_eq!(
+            state.messages_at("defaults.loan_growth"),
+            vec!["150% 超出范围；允许 -50% … 100%".to_string()]
+        );
+        state.apply(Action::SetLang(Lang::En));
+        assert!(state.messages_at("defaults.loan_growth")[0].contains("out of range"));
+        // Text that is not a number is kept as typed, and named in the message.
+        state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "abc".into() });
+        assert_eq!(state.field_text("defaults.loan_growth"), "abc");
+        assert!(state.messages_at("defaults.loan_growth")[0].contains("abc"));
+        // Fixing it brings the page back to life.
+        state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "9".into() });
+        assert!(!state.is_stale());
+        assert_ne!(state.current, before);
+    }
+
+    #[test]
+    fn an_infeasible_scenario_is_an_error_not_a_result() {
+        let mut state = licheng();
+        state.apply(Action::SetField { path: "institutions[0].opening.npl".into(), text: "450".into() });
+        state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "-50".into() });
+        assert!(state.sim_error.is_some(), "{:?}", state.issues);
+        assert!(state.is_stale());
+    }
+
+    #[test]
+    fn moving_one_channel_rescales_the_others() {
+        let mut state = licheng();
+        // 20 / 50 / 30 → write-off 70: the other 30 points split 2:3.
+        state.apply(Action::SetChannel { prefix: "defaults".into(), channel: 1, text: "70".into() });
+        assert_eq!(state.field_text("defaults.channels.write_off"), "70");
+        assert_eq!(state.field_text("defaults.channels.collection"), "12");
+        assert_eq!(state.field_text("defaults.channels.transfer"), "18");
+        assert!(!state.is_stale());
+        assert_eq!(year_end(&state, "write_off_share"), Decimal::new(7, 1));
+        // A share that is not a number is kept and reported, the mix untouched.
+        state.apply(Action::SetChannel { prefix: "defaults".into(), channel: 1, text: "x".into() });
+        assert!(state.is_stale());
+        assert_eq!(state.field_text("defaults.channels.write_off"), "x");
+    }
+
+    #[test]
+    fn per_year_values_split_and_join() {
+        let mut state = licheng();
+        state.apply(Action::LoadPreset("yangjiang-2016-2018".into()));
+        state.apply(Action::SetPerYear { path: "defaults.loan_growth".into(), by_year: true });
+        assert_eq!(state.doc["defaults"]["loan_growth"], json!(["0.12", "0.12", "0.12"]));
+        state.apply(Action::SetField { path: "defaults.loan_growth[2]".into(), text: "5".into() });
+        assert!(!state.is_stale());
+        state.apply(Action::SetPerYear { path: "defaults.loan_growth".into(), by_year: false });
+        assert_eq!(state.doc["defaults"]["loan_growth"], json!("0.12"));
+    }
+
+    #[test]
+    fn plan_and_pacing_switches_stay_valid() {
+        let mut state = licheng();
+        state.apply(Action::SetDisposalPlan { prefix: "defaults".into(), plan: "rate".into() });
+        assert!(!state.is_stale(), "{:?}", state.issues);
+        state.apply(Action::SetDisposalPlan { prefix: "defaults".into(), plan: "amount".into() });
+        assert!(!state.is_stale());
+        for kind in ["weights", "even", "h1_share"] {
+            state.apply(Action::SetPacing { prefix: "defaults".into(), kind: kind.into() });
+            assert!(!state.is_stale(), "{kind}: {:?}", state.issues);
+        }
+    }
+
+    #[test]
+    fn institutions_events_and_targets_can_be_added_and_removed() {
+        let mut state = licheng();
+        state.apply(Action::AddInstitution);
+        assert!(!state.is_stale(), "{:?}", state.issues);
+        assert_eq!(state.current.as_ref().unwrap().scenario.institutions.len(), 2);
+        state.apply(Action::SetField { path: "institutions[1].zone".into(), text: "开元街道".into() });
+        assert_eq!(state.current.as_ref().unwrap().projection.zones.len(), 1);
+        state.apply(Action::AddEvent);
+        state.apply(Action::AddTarget);
+        assert!(!state.is_stale(), "{:?}", state.issues);
+        state.apply(Action::RemoveTarget(8));
+        state.apply(Action::RemoveEvent(1));
+        state.apply(Action::RemoveInstitution(1));
+        assert!(!state.is_stale());
+        assert_eq!(state.doc["institutions"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn loading_text_that_is_not_json_changes_nothing() {
+        let mut state = licheng();
+        let before = state.clone();
+        state
+            .apply(Action::LoadText { text: "{ not json".into(), source: Source::Imported("x.json".into()) });
+        assert!(state.load_problem.is_some());
+        assert_eq!(state.doc, before.doc);
+        assert_eq!(state.current, before.current);
+    }
+
+    #[test]
+    fn an_invalid_file_is_loaded_for_fixing() {
+        let mut state = licheng();
+        let mut doc: Value =
+            serde_json::from_str(delever_model::presets::get("licheng-2019").unwrap().json).unwrap();
+        doc["years"] = json!(11);
+        state.apply(Action::LoadText { text: doc.to_string(), source: Source::Link });
+        assert!(state.is_stale());
+        assert_eq!(state.issues[0].path, "years");
+        assert_eq!(state.field_text("years"), "11");
+    }
+
+    #[test]
+    fn saved_scenarios_round_trip() {
+        let mut state = licheng();
+        state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "9".into() });
+        state.apply(Action::SaveAs("方案甲".into()));
+        state.apply(Action::LoadPreset("chongqing-2016-2020".into()));
+        state.apply(Action::LoadSaved("方案甲".into()));
+        assert_eq!(state.doc["defaults"]["loan_growth"], json!("0.09"));
+        assert_eq!(state.source, Source::Saved("方案甲".into()));
+        state.apply(Action::DeleteSaved("方案甲".into()));
+        assert!(state.saved.is_empty());
+    }
+
+    #[test]
+    fn blank_and_reset() {
+        let mut state = licheng();
+        state.apply(Action::LoadBlank { start_year: 2025 });
+        assert!(!state.is_stale(), "{:?}", state.issues);
+        state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "5".into() });
+        state.apply(Action::ResetToBaseline);
+        assert_eq!(state.doc["defaults"]["loan_growth"], json!("0"));
+        state.apply(Action::SelectYear(5));
+        assert_eq!(state.year_index, 0, "clamped to the scenario's years");
+    }
+}
