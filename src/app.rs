@@ -1,98 +1,384 @@
-//! `<App/>`: loads the Licheng 2019 preset through the engine and shows its year-ends and target checks.
+//! `<App/>`: owns the page state (a [`UiState`] behind Yew's reducer), connects it to the browser, and lays out the page.
 //!
-//! For now the page has no inputs: it parses the preset, simulates it once, and
-//! renders the result, or the engine's error messages when that fails.
+//! All state changes go through [`UiState::apply`]; this file only dispatches actions,
+//! and after each change saves the draft, writes the address (`#scenario=`), and tells
+//! an embedding page the new result (`delever:result`).
 
 use std::rc::Rc;
 
+use serde_json::{Value, json};
 use yew::prelude::*;
 
-use crate::components::{TargetChecks, YearEndTable};
-use crate::i18n::{Lang, Text, text};
-use crate::report::{self, LoadError, Report};
+use crate::components::{ChartsPanel, EventsTable, InstitutionsTable, Levers, Results, TargetsEditor};
+use crate::i18n::tr;
+use crate::state::{Action, LoadProblem, Saved, Source, UiState};
+use crate::{codec, export, web};
 
-/// The preset the page opens with.
-pub const START_PRESET: &str = "licheng-2019";
+/// Storage keys.
+const LANG_KEY: &str = "delever.lang";
+const DRAFT_KEY: &str = "delever.draft";
+const SAVED_KEY: &str = "delever.saved";
+
+/// The Yew adapter around [`UiState`]: `reduce` is `apply`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Store(pub Rc<UiState>);
+
+impl Reducible for Store {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = Rc::unwrap_or_clone(Rc::unwrap_or_clone(self).0);
+        next.apply(action);
+        Rc::new(Store(Rc::new(next)))
+    }
+}
+
+/// The state the page opens with: a `#scenario=` link, else the draft saved before a
+/// reload, else the Licheng preset; language and saved scenarios from storage.
+fn initial_state() -> Store {
+    if !cfg!(target_arch = "wasm32") {
+        return Store(Rc::new(UiState::new(delever_model::Lang::Zh)));
+    }
+    let lang = web::storage_get(LANG_KEY).and_then(|l| delever_model::Lang::parse(&l)).unwrap_or_default();
+    let mut state = UiState::new(lang);
+    if let Some(saved) =
+        web::storage_get(SAVED_KEY).and_then(|text| serde_json::from_str::<Value>(&text).ok())
+    {
+        let list = saved
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| {
+                        Some(Saved { name: i.get("name")?.as_str()?.to_string(), doc: i.get("doc")?.clone() })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        state.apply(Action::SetSavedList(list));
+    }
+    match codec::scenario_from_fragment(&web::location_hash()) {
+        Some(Ok(text)) => state.apply(Action::LoadText { text, source: Source::Link }),
+        Some(Err(err)) => state.apply(Action::ReportLoadProblem(LoadProblem {
+            zh: format!("地址中的情景无法读取：{}", err.message(delever_model::Lang::Zh)),
+            en: format!(
+                "the scenario in the address cannot be read: {}",
+                err.message(delever_model::Lang::En)
+            ),
+        })),
+        None => {
+            if let Some(draft) =
+                web::storage_get(DRAFT_KEY).and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            {
+                if let Some(baseline) = draft.get("baseline").filter(|b| b.is_object()) {
+                    state.apply(Action::LoadText { text: baseline.to_string(), source: Source::Restored });
+                }
+                if let Some(doc) = draft.get("doc").filter(|d| d.is_object()) {
+                    state.apply(Action::EditDocument(doc.clone()));
+                }
+            }
+        }
+    }
+    Store(Rc::new(state))
+}
+
+/// After every change: keep the draft, the language and the saved list; put a valid
+/// scenario in the address; send the result to an embedding page.
+fn persist(state: &UiState, last_posted: &mut u64) {
+    web::storage_set(LANG_KEY, if state.lang == delever_model::Lang::En { "en" } else { "zh" });
+    let draft = json!({
+        "doc": state.doc,
+        "baseline": state.baseline.as_ref().map(|b| b.scenario.to_json()),
+    });
+    web::storage_set(DRAFT_KEY, &draft.to_string());
+    let saved: Vec<Value> = state.saved.iter().map(|s| json!({"name": s.name, "doc": s.doc})).collect();
+    web::storage_set(SAVED_KEY, &Value::Array(saved).to_string());
+    if !state.is_stale() && state.current.is_some() {
+        web::replace_hash(&codec::scenario_to_fragment(&state.doc.to_string()));
+    }
+    if let Some(current) = &state.current
+        && state.version != *last_posted
+    {
+        *last_posted = state.version;
+        if web::is_embedded() {
+            let year_ends: Vec<Value> =
+                current.projection.region.year_ends.iter().map(|y| y.to_json()).collect();
+            web::post_to_parent(&json!({"type": "delever:result", "year_ends": year_ends}).to_string());
+        }
+    }
+}
+
+/// Handles a message from an embedding page: `{"type":"delever:load","scenario":{…}}`.
+fn on_message(text: &str) -> Option<Action> {
+    let message: Value = serde_json::from_str(text).ok()?;
+    if message.get("type")?.as_str()? != "delever:load" {
+        return None;
+    }
+    let scenario = message.get("scenario")?;
+    let text = match scenario {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Some(Action::LoadText { text, source: Source::Embedded })
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let lang = Lang::default();
-    let loaded = use_memo(START_PRESET, |id| report::preset_report(id).map(Rc::new));
-    let body = match &*loaded {
-        Ok(report) => view_report(report, START_PRESET, lang),
-        Err(error) => view_error(error, lang),
+    let store = use_reducer(initial_state);
+    let state = store.0.clone();
+    let lang = state.lang;
+    // The time of the last input, for the input-to-repaint benchmark.
+    let pending = use_mut_ref(|| None::<f64>);
+    let dispatch = {
+        let store = store.dispatcher();
+        let pending = pending.clone();
+        Callback::from(move |action: Action| {
+            if cfg!(target_arch = "wasm32") {
+                *pending.borrow_mut() = Some(web::now_ms());
+            }
+            store.dispatch(action)
+        })
     };
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            if cfg!(target_arch = "wasm32") {
+                web::on_message(move |text| {
+                    if let Some(action) = on_message(&text) {
+                        dispatch.emit(action);
+                    }
+                });
+            }
+        });
+    }
+    {
+        let last_posted = use_mut_ref(|| 0u64);
+        let state = state.clone();
+        let pending = pending.clone();
+        use_effect_with(state.edits, move |_| {
+            if cfg!(target_arch = "wasm32") {
+                persist(&state, &mut last_posted.borrow_mut());
+                // Children (the chart canvases) have drawn by the time the parent's effect runs.
+                if let Some(started) = pending.borrow_mut().take() {
+                    web::record_timing(web::now_ms() - started);
+                }
+            }
+        });
+    }
     html! {
-        <div class="page">
-            <header class="masthead">
-                <h1>{ text(lang, Text::AppTitle) }</h1>
-            </header>
-            { body }
+        <div class="page" lang={if lang == delever_model::Lang::Zh { "zh-CN" } else { "en" }}>
+            <Toolbar state={state.clone()} dispatch={dispatch.clone()} />
+            if let Some(problem) = &state.load_problem {
+                <p class="load-problem" role="alert">{ problem.message(lang) }</p>
+            }
+            <main class="workspace">
+                <div class="left">
+                    <Levers state={state.clone()} dispatch={dispatch.clone()} />
+                </div>
+                <div class="right">
+                    <Results state={state.clone()} dispatch={dispatch.clone()} />
+                    <ChartsPanel state={state.clone()} />
+                </div>
+            </main>
+            <section class="editors" aria-label={tr(lang, "机构、事件与目标", "Institutions, events and targets")}>
+                <InstitutionsTable state={state.clone()} dispatch={dispatch.clone()} />
+                <EventsTable state={state.clone()} dispatch={dispatch.clone()} />
+                <TargetsEditor state={state.clone()} dispatch={dispatch.clone()} />
+            </section>
             <footer class="colophon">
-                { format!("delever-model {}", delever_model::MODEL_VERSION) }
+                { format!("Delever · delever-model {} · ", delever_model::MODEL_VERSION) }
+                { tr(lang, "全部计算在本浏览器内完成，数据不离开本机。", "Everything is computed in this browser; no data leaves the machine.") }
             </footer>
         </div>
     }
 }
 
-fn view_report(report: &Rc<Report>, preset_id: &str, lang: Lang) -> Html {
-    // The scenario file marks made-up opening balances (MODEL.md section 7); say so plainly.
-    let illustrative = report.illustrative_openings.then(|| {
-        html! { <p class="note illustrative" role="note">{ text(lang, Text::IllustrativeOpenings) }</p> }
-    });
-    let warnings = (!report.warnings.is_empty()).then(|| {
-        let items = report.warnings.iter().map(|warning| {
-            html! { <li data-code={warning.code.clone()}>{ warning.message(lang) }</li> }
-        });
-        html! {
-            <section class="card warnings" aria-labelledby="warnings-title">
-                <h2 id="warnings-title">{ text(lang, Text::Warnings) }</h2>
-                <ul>{ for items }</ul>
-            </section>
-        }
+#[derive(Properties, PartialEq)]
+struct ToolbarProps {
+    state: Rc<UiState>,
+    dispatch: Callback<Action>,
+}
+
+/// Scenario picker, language, import and export, save.
+#[function_component(Toolbar)]
+fn toolbar(props: &ToolbarProps) -> Html {
+    let state = &props.state;
+    let lang = state.lang;
+    let selected = match &state.source {
+        Source::Preset(id) => format!("preset:{id}"),
+        Source::Saved(name) => format!("saved:{name}"),
+        Source::Blank => "blank".to_string(),
+        _ => "other".to_string(),
+    };
+    let on_pick = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |event: Event| {
+            let value = web::event_value(&event);
+            if let Some(id) = value.strip_prefix("preset:") {
+                dispatch.emit(Action::LoadPreset(id.to_string()));
+            } else if let Some(name) = value.strip_prefix("saved:") {
+                dispatch.emit(Action::LoadSaved(name.to_string()));
+            } else if value == "blank" {
+                dispatch.emit(Action::LoadBlank { start_year: web::current_year().saturating_sub(1) });
+            }
+        })
+    };
+    let toggle_lang = {
+        let dispatch = props.dispatch.clone();
+        let next =
+            if lang == delever_model::Lang::Zh { delever_model::Lang::En } else { delever_model::Lang::Zh };
+        Callback::from(move |_| dispatch.emit(Action::SetLang(next)))
+    };
+    let on_import = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |event: Event| {
+            let dispatch = dispatch.clone();
+            web::read_chosen_file(&event, move |name, text| match text {
+                Ok(text) => dispatch.emit(Action::LoadText { text, source: Source::Imported(name) }),
+                Err(_) => dispatch.emit(Action::ReportLoadProblem(LoadProblem {
+                    zh: format!("无法读取文件 {name}"),
+                    en: format!("cannot read the file {name}"),
+                })),
+            });
+        })
+    };
+    let name = state.doc.get("name").and_then(Value::as_str).unwrap_or("scenario").to_string();
+    let export_json = {
+        let doc = state.doc.clone();
+        let name = name.clone();
+        Callback::from(move |_| {
+            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            web::download(&format!("{name}.json"), "application/json", &text);
+        })
+    };
+    let export_csv = {
+        let current = state.current.clone();
+        let name = name.clone();
+        let stamp = stamp(state);
+        Callback::from(move |_| {
+            if let Some(current) = &current {
+                web::download(
+                    &format!("{name}-monthly.csv"),
+                    "text/csv;charset=utf-8",
+                    &export::monthly_csv(&current.projection, lang, &stamp),
+                );
+            }
+        })
+    };
+    let save_name = use_state(String::new);
+    let on_save_name = {
+        let save_name = save_name.clone();
+        Callback::from(move |event: InputEvent| save_name.set(web::event_value(&event)))
+    };
+    let on_save = {
+        let dispatch = props.dispatch.clone();
+        let save_name = save_name.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            dispatch.emit(Action::SaveAs((*save_name).clone()));
+        })
+    };
+    let reset = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| dispatch.emit(Action::ResetToBaseline))
+    };
+    let illustrative = state.doc.get("institutions").and_then(Value::as_array).is_some_and(|list| {
+        list.iter().any(|i| {
+            i.pointer("/opening/illustrative").and_then(Value::as_array).is_some_and(|a| !a.is_empty())
+        })
     });
     html! {
-        <main class="content">
-            <section class="scenario">
-                <h2 class="scenario-name" data-scenario={preset_id.to_string()}>{ &report.scenario }</h2>
-                { illustrative }
-            </section>
-            <YearEndTable report={report.clone()} {lang} />
-            <TargetChecks report={report.clone()} {lang} />
-            { warnings }
-        </main>
+        <header class="masthead">
+            <div class="title">
+                <h1>{ tr(lang, "Delever 去杠杆模拟", "Delever deleveraging simulator") }</h1>
+                <p class="scenario-name" data-scenario={selected.clone()}>{ &name }</p>
+                if illustrative {
+                    <p class="note illustrative" role="note">
+                        { tr(lang, "注意：本情景部分期初余额为示意数据（原方案未公布），并非实际统计数。",
+                             "Note: some opening balances in this scenario are illustrative (the plan publishes none), not actual statistics.") }
+                    </p>
+                }
+            </div>
+            <div class="toolbar">
+                <label>{ tr(lang, "情景", "Scenario") }
+                    <select data-field="ui.scenario" onchange={on_pick}>
+                        { for delever_model::presets::all().iter().map(|p| {
+                            let value = format!("preset:{}", p.id);
+                            html! { <option value={value.clone()} selected={value == selected}>{ if lang == delever_model::Lang::Zh { p.name } else { p.name_en } }</option> }
+                        }) }
+                        <option value="blank" selected={selected == "blank"}>{ tr(lang, "空白情景", "Blank scenario") }</option>
+                        { for state.saved.iter().map(|s| {
+                            let value = format!("saved:{}", s.name);
+                            html! { <option value={value.clone()} selected={value == selected}>{ format!("{}：{}", tr(lang, "已保存", "saved"), s.name) }</option> }
+                        }) }
+                        if selected == "other" {
+                            <option value="other" selected={true}>{ tr(lang, "（导入或链接的情景）", "(imported or linked)") }</option>
+                        }
+                    </select>
+                </label>
+                <button type="button" data-action="toggle-lang" onclick={toggle_lang}
+                    aria-label={tr(lang, "Switch to English", "切换到中文")}>{ tr(lang, "English", "中文") }</button>
+                <label class="file-button">{ tr(lang, "导入情景…", "Import…") }
+                    <input type="file" accept=".json,application/json" data-field="ui.import" onchange={on_import} />
+                </label>
+                <button type="button" data-action="export-json" onclick={export_json}>{ tr(lang, "导出情景", "Export scenario") }</button>
+                <button type="button" data-action="export-csv" onclick={export_csv}>{ tr(lang, "导出月度 CSV", "Monthly CSV") }</button>
+                <button type="button" data-action="reset" onclick={reset}>{ tr(lang, "恢复基准", "Reset to baseline") }</button>
+                <form class="save" onsubmit={on_save}>
+                    <label>{ tr(lang, "保存为", "Save as") }
+                        <input type="text" data-field="ui.save_name" value={(*save_name).clone()} oninput={on_save_name} />
+                    </label>
+                    <button type="submit" data-action="save">{ tr(lang, "保存", "Save") }</button>
+                </form>
+            </div>
+        </header>
     }
 }
 
-fn view_error(error: &LoadError, lang: Lang) -> Html {
-    let items = error.messages(lang).into_iter().map(|message| html! { <li>{ message }</li> });
-    html! {
-        <main class="content">
-            <section class="card error" role="alert">
-                <h2>{ text(lang, Text::LoadFailed) }</h2>
-                <ul>{ for items }</ul>
-            </section>
-        </main>
-    }
+/// The stamp that goes into every export: model version, data as-of date, scenario link.
+pub fn stamp(state: &UiState) -> String {
+    let as_of = state.doc.get("start").and_then(Value::as_str).unwrap_or("");
+    format!(
+        "Delever delever-model {} · {} {as_of} · {}",
+        delever_model::MODEL_VERSION,
+        tr(state.lang, "期初数据截至", "data as of"),
+        if cfg!(target_arch = "wasm32") { web::location_href() } else { String::new() }
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::App;
+    use super::{App, on_message};
+    use crate::state::{Action, Source};
 
     fn render() -> String {
         futures::executor::block_on(yew::LocalServerRenderer::<App>::new().hydratable(false).render())
     }
 
     #[test]
-    fn the_page_shows_the_licheng_year_end_with_exact_values() {
+    fn the_page_opens_on_licheng_with_levers_numbers_and_targets() {
         let html = render();
         assert!(html.contains("鲤城"), "{html}");
-        assert!(html.contains("示意"), "the illustrative-openings line is missing: {html}");
+        assert!(html.contains("示意"), "the illustrative-openings line is missing");
         for metric in ["deposits", "loans", "npl", "npl_ratio", "disposal", "coverage"] {
-            assert!(html.contains(&format!("data-kpi=\"{metric}\"")), "{metric} missing: {html}");
+            assert!(html.contains(&format!("data-kpi=\"{metric}\"")), "{metric} missing");
         }
-        assert!(html.contains("data-value=\""), "{html}");
-        assert!(html.contains("达标"), "{html}");
+        for field in ["defaults.loan_growth", "defaults.channels.write_off", "defaults.disposal.amount"] {
+            assert!(html.contains(&format!("data-field=\"{field}\"")), "{field} missing");
+        }
+        assert!(html.contains("达标"));
+        assert!(html.contains("data-action=\"toggle-lang\""));
+    }
+
+    #[test]
+    fn embedding_pages_load_scenarios_by_message() {
+        let preset = delever_model::presets::get("chongqing-2016-2020").unwrap().json;
+        let message = format!("{{\"type\":\"delever:load\",\"scenario\":{preset}}}");
+        match on_message(&message) {
+            Some(Action::LoadText { source: Source::Embedded, text }) => assert!(text.contains("重庆")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(on_message("{\"type\":\"other\"}"), None);
+        assert_eq!(on_message("not json"), None);
     }
 }

@@ -97,6 +97,14 @@ pub fn metric_name(lang: Lang, id: &str) -> &str {
     }
 }
 
+/// A phrase in `lang`, written inline where it is used: `tr(lang, "贷款增速", "Loan growth")`.
+pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Lang, metric_name};

@@ -4,8 +4,12 @@
 
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod app;
+pub mod charts;
+pub mod codec;
 pub mod components;
+pub mod export;
 pub mod fields;
 pub mod format;
 pub mod i18n;

@@ -64,7 +64,7 @@ pub struct UiState {
     /// The valid `doc` that cannot run (a negative stock).
     pub sim_error: Option<SimError>,
     /// A problem with something loaded whole (a file that is not JSON, a broken link).
-    pub load_problem: Option<Issue>,
+    pub load_problem: Option<LoadProblem>,
     /// The last valid scenario and its projection.
     pub current: Option<Rc<Loaded>>,
     /// The scenario as loaded (preset, file, link), for comparison.
@@ -74,6 +74,28 @@ pub struct UiState {
     pub saved: Vec<Saved>,
     /// Bumped every time `current` changes.
     pub version: u64,
+    /// Bumped by every action (the page saves the draft when it moves).
+    pub edits: u64,
+}
+
+/// Why something could not be loaded, in both languages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadProblem {
+    pub zh: String,
+    pub en: String,
+}
+
+impl LoadProblem {
+    pub fn from_issue(issue: &Issue) -> LoadProblem {
+        LoadProblem { zh: issue.message(Lang::Zh), en: issue.message(Lang::En) }
+    }
+
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
 }
 
 /// Everything a user (or an embedding page) can do.
@@ -134,6 +156,12 @@ pub enum Action {
     DeleteSaved(String),
     /// Back to the scenario as loaded.
     ResetToBaseline,
+    /// Replace the document as an edit, keeping the baseline (a restored draft).
+    EditDocument(Value),
+    /// The saved scenarios, as read from storage.
+    SetSavedList(Vec<Saved>),
+    /// Say why something could not be loaded (a broken link), changing nothing else.
+    ReportLoadProblem(LoadProblem),
 }
 
 /// The preset the page opens with.
@@ -155,6 +183,7 @@ impl UiState {
             year_index: 0,
             saved: Vec::new(),
             version: 0,
+            edits: 0,
         };
         state.apply(Action::LoadPreset(START_PRESET.to_string()));
         state
@@ -197,18 +226,19 @@ impl UiState {
 
     /// Applies one action. This is the only place the state changes.
     pub fn apply(&mut self, action: Action) {
+        self.edits = self.edits.wrapping_add(1);
         match action {
             Action::SetLang(lang) => self.lang = lang,
             Action::LoadPreset(id) => match delever_model::presets::get(&id) {
                 Some(preset) => self.load_text(preset.json, Source::Preset(id)),
                 None => {
-                    self.load_problem = Some(Issue::new(
+                    self.load_problem = Some(LoadProblem::from_issue(&Issue::new(
                         "",
                         Problem::NotOneOf {
                             got: id,
                             allowed: delever_model::presets::all().iter().map(|p| p.id).collect(),
                         },
-                    ))
+                    )))
                 }
             },
             Action::LoadBlank { start_year } => {
@@ -345,6 +375,13 @@ impl UiState {
                 }
             }
             Action::DeleteSaved(name) => self.saved.retain(|s| s.name != name),
+            Action::EditDocument(doc) => {
+                self.doc = doc;
+                self.texts.clear();
+                self.recompute();
+            }
+            Action::SetSavedList(saved) => self.saved = saved,
+            Action::ReportLoadProblem(problem) => self.load_problem = Some(problem),
             Action::ResetToBaseline => {
                 if let Some(baseline) = self.baseline.clone() {
                     self.doc = baseline.scenario.to_json();
@@ -356,14 +393,18 @@ impl UiState {
     }
 
     fn load_text(&mut self, text: &str, source: Source) {
-        match delever_model::parse_scenario(text) {
-            Ok(_) | Err(_) if serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')).is_ok() => {
-                let doc = serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap_or(Value::Null);
-                self.load_doc(doc, source);
+        let parsed = (text.len() <= delever_model::MAX_INPUT_BYTES)
+            .then(|| serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')).ok())
+            .flatten();
+        match parsed {
+            Some(doc) => self.load_doc(doc, source),
+            // Not JSON (or too large, or empty): keep everything as it is and say why, in the
+            // engine's words (line and column of a syntax error, the size limit…).
+            None => {
+                self.load_problem = delever_model::parse_scenario(text)
+                    .err()
+                    .and_then(|issues| issues.first().map(LoadProblem::from_issue))
             }
-            // Not JSON (or too large, or empty): keep everything as it is and say why.
-            Err(mut issues) => self.load_problem = issues.drain(..).next(),
-            Ok(_) => {}
         }
     }
 

@@ -1,7 +1,12 @@
-//! The one place that touches the browser through `web_sys`: finding the element the app mounts into.
+//! The one place that touches the browser through `web_sys`: mounting, input values, the address, storage, messages, files.
 //!
-//! Everything else in the app is plain Rust or Yew, so it compiles and is
-//! tested natively (a call into JS from native code would panic).
+//! Everything else in the app is plain Rust or Yew, so it compiles and is tested
+//! natively. These functions are only called from event handlers and effects, which
+//! never run in native tests (a call into JS from native code would panic). Every one
+//! of them fails soft: a browser that refuses storage or a message leaves the page working.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
 /// The id of the element in `index.html` that the app replaces.
 pub const APP_ROOT_ID: &str = "app";
@@ -9,4 +14,169 @@ pub const APP_ROOT_ID: &str = "app";
 /// The `#app` element of the page, if there is a page and it has one.
 pub fn app_root() -> Option<web_sys::Element> {
     web_sys::window()?.document()?.get_element_by_id(APP_ROOT_ID)
+}
+
+/// The value of the input, select or textarea an event came from.
+pub fn event_value(event: &web_sys::Event) -> String {
+    let Some(target) = event.target() else { return String::new() };
+    if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.value()
+    } else if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
+        select.value()
+    } else if let Some(area) = target.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.value()
+    } else {
+        String::new()
+    }
+}
+
+/// Whether a checkbox event's box is ticked.
+pub fn event_checked(event: &web_sys::Event) -> bool {
+    event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
+}
+
+/// The address's fragment without `#` (empty when none).
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// Replaces the address's fragment without adding a history entry or reloading.
+pub fn replace_hash(fragment: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(history) = window.history() else { return };
+    let url = format!("#{fragment}");
+    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+}
+
+/// The full address of the page.
+pub fn location_href() -> String {
+    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+}
+
+/// The query string without `?`.
+pub fn location_search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .map(|s| s.trim_start_matches('?').to_string())
+        .unwrap_or_default()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// A value from the browser's local storage.
+pub fn storage_get(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok()?
+}
+
+/// Stores a value in the browser's local storage (silently ignored when storage is refused or full).
+pub fn storage_set(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// The current calendar year, from the browser's clock.
+pub fn current_year() -> i32 {
+    js_sys::Date::new_0().get_full_year() as i32
+}
+
+/// Whether the page runs inside a frame.
+pub fn is_embedded() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    match window.parent() {
+        Ok(Some(parent)) => !js_sys::Object::is(&parent, &window),
+        _ => false,
+    }
+}
+
+/// Sends a JSON message (given as text) to the embedding page.
+pub fn post_to_parent(json: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(Some(parent)) = window.parent() else { return };
+    if let Ok(message) = js_sys::JSON::parse(json) {
+        let _ = parent.post_message(&message, "*");
+    }
+}
+
+/// Calls `handler` with every message's data as JSON text, for the life of the page.
+pub fn on_message(handler: impl Fn(String) + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let closure = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let data = event.data();
+        let text = if let Some(s) = data.as_string() {
+            s
+        } else {
+            js_sys::JSON::stringify(&data).ok().and_then(|s| s.as_string()).unwrap_or_default()
+        };
+        handler(text);
+    });
+    let _ = window.add_event_listener_with_callback("message", closure.as_ref().unchecked_ref());
+    // The listener lives as long as the page.
+    closure.forget();
+}
+
+/// Offers `content` to the user as a file download.
+pub fn download(filename: &str, mime: &str, content: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    download_url(filename, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Offers a `data:` or object URL as a download under `filename`.
+pub fn download_url(filename: &str, url: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(element) = document.create_element("a") else { return };
+    let Ok(anchor) = element.dyn_into::<web_sys::HtmlAnchorElement>() else { return };
+    anchor.set_href(url);
+    anchor.set_download(filename);
+    anchor.click();
+}
+
+/// Reads the first file chosen in a file input's change event, then calls `done(name, text)`.
+pub fn read_chosen_file(event: &web_sys::Event, done: impl FnOnce(String, Result<String, String>) + 'static) {
+    let Some(input) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+    let name = file.name();
+    // Reset, so choosing the same file again still fires `change`.
+    input.set_value("");
+    let promise = file.text();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = wasm_bindgen_futures::JsFuture::from(promise).await;
+        let text = result.ok().and_then(|v| v.as_string()).ok_or_else(|| "unreadable".to_string());
+        done(name, text);
+    });
+}
+
+/// The time in milliseconds since the page started (for the input-to-repaint benchmark).
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Records one input-to-repaint latency where the browser benchmark reads it (`window.__deleverTimings`).
+pub fn record_timing(ms: f64) {
+    let Some(window) = web_sys::window() else { return };
+    let key = JsValue::from_str("__deleverTimings");
+    let list = js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object());
+    let list = match list {
+        Some(list) => list,
+        None => {
+            let list: JsValue = js_sys::Array::new().into();
+            let _ = js_sys::Reflect::set(&window, &key, &list);
+            list
+        }
+    };
+    if let Some(array) = list.dyn_ref::<js_sys::Array>() {
+        array.push(&JsValue::from_f64(ms));
+    }
 }

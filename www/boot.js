@@ -1,9 +1,26 @@
-// Starts Delever: loads the wasm-bindgen glue, which fetches and starts the WebAssembly app.
+// Starts Delever: loads the wasm-bindgen glue, which fetches and starts the WebAssembly app,
+// then publishes the JavaScript API (MODEL.md section 8) as a frozen `window.delever`.
 // A separate file, not an inline script, so the page runs under a strict
 // Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval').
-import init from './delever.js';
+//
+// `init()` instantiates the module and runs its start function, the app's `main`, which
+// mounts the page into #app; nothing here mounts anything.
+import init, { simulate, goalSeek, sensitivity, feasibility, monteCarlo, version } from './delever.js';
 
-init().catch((error) => {
+// Each function takes the scenario as JSON text and returns the JSON text
+// `delever-cli <command> --format json` prints; invalid input throws an Error whose
+// message is the command line's (every problem, in English and in Chinese).
+const api = Object.freeze({ simulate, goalSeek, sensitivity, feasibility, monteCarlo, version });
+
+function publish() {
+  if (Object.prototype.hasOwnProperty.call(window, 'delever')) {
+    return; // Defined once; a second run of this module (it should not happen) changes nothing.
+  }
+  Object.defineProperty(window, 'delever', { value: api, enumerable: true, writable: false, configurable: false });
+  window.dispatchEvent(new CustomEvent('delever:ready', { detail: { version: version() } }));
+}
+
+init().then(publish, (error) => {
   console.error(error);
   const status = document.getElementById('boot-status');
   if (status) {

@@ -7,6 +7,7 @@
 mod args;
 mod bench;
 mod build;
+mod e2e;
 mod serve;
 mod setup;
 mod shell;
@@ -28,8 +29,13 @@ commands:
   serve [--dev] [--port N]   build, then serve dist/ on http://127.0.0.1:N/
                              (default port: $PORT, else 8080)
   test                       the full check CI runs: setup, fmt, clippy, tests,
-                             wasm builds
+                             wasm builds, end-to-end tests
+  e2e [--no-build]           end-to-end tests of the release page in headless Chromium
+                             (tests/e2e/, node --test; --no-build: use dist/ as it is)
   bench [ARGS...]            run the engine benchmark (delever-model's `bench` example)
+  bench --browser [--no-build]
+                             page weight and load time in headless Chromium
+                             (tests/e2e/bench.mjs)
   help                       this text
 ";
 
@@ -72,6 +78,16 @@ fn run(arguments: Vec<String>) -> Result<(), Error> {
         "test" => {
             args.finish()?;
             test::run(&root)
+        }
+        "e2e" => {
+            let options = e2e::Options { build: !args.flag("--no-build") };
+            args.finish()?;
+            e2e::run(&root, &options).map(|_| ())
+        }
+        "bench" if args.flag("--browser") => {
+            let options = e2e::Options { build: !args.flag("--no-build") };
+            args.finish()?;
+            e2e::bench(&root, &options)
         }
         "bench" => bench::run(args.rest()),
         "help" | "--help" | "-h" => {

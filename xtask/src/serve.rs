@@ -50,6 +50,29 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
         .map_err(|error| Error::new(format!("cannot listen on 127.0.0.1:{}: {error}", options.port)))?;
     let port = listener.local_addr()?.port();
     println!("Delever is at http://127.0.0.1:{port}/  (Ctrl-C stops)");
+    accept(listener, dist, true);
+    Ok(())
+}
+
+/// Serves the already built `dist/` on 127.0.0.1 at a port the system picks, from a
+/// background thread, without logging requests; returns the port.
+///
+/// For `cargo xtask e2e` and the browser benchmark: port 0 cannot clash with another
+/// server, and the server ends with the xtask process, so nothing is left running.
+pub fn spawn_background(root: &Path) -> Result<u16, Error> {
+    let dist = root
+        .join(DIST)
+        .canonicalize()
+        .map_err(|error| Error::new(format!("cannot open {DIST}/: {error}; build it first")))?;
+    let listener = TcpListener::bind(("127.0.0.1", 0))
+        .map_err(|error| Error::new(format!("cannot listen on 127.0.0.1: {error}")))?;
+    let port = listener.local_addr()?.port();
+    std::thread::spawn(move || accept(listener, dist, false));
+    Ok(port)
+}
+
+/// Answers each connection on its own thread, for as long as the listener lives.
+fn accept(listener: TcpListener, dist: PathBuf, log: bool) {
     for stream in listener.incoming() {
         let stream = match stream {
             Ok(stream) => stream,
@@ -60,15 +83,14 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
         };
         let dist = dist.clone();
         std::thread::spawn(move || {
-            if let Err(error) = handle(stream, &dist) {
+            if let Err(error) = handle(stream, &dist, log) {
                 eprintln!("serve: {error}");
             }
         });
     }
-    Ok(())
 }
 
-fn handle(stream: TcpStream, dist: &Path) -> std::io::Result<()> {
+fn handle(stream: TcpStream, dist: &Path, log: bool) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_write_timeout(Some(Duration::from_secs(30)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -90,7 +112,9 @@ fn handle(stream: TcpStream, dist: &Path) -> std::io::Result<()> {
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let response = respond(dist, method, target);
-    println!("{method} {target} {}", response.status);
+    if log {
+        println!("{method} {target} {}", response.status);
+    }
     let mut stream = stream;
     stream.write_all(&response.head())?;
     if method != "HEAD" {

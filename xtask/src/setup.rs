@@ -113,14 +113,22 @@ fn wasm_opt(root: &Path) {
 ///
 /// Installed with apt only when missing, and only where that is expected:
 /// as root, or on CI (`CI=true`, through `sudo -n` when not root). Elsewhere
-/// the step prints the command to run instead. A failure is a warning for now,
-/// because no test needs the browser yet.
+/// the step prints the command to run instead. A failure here is a warning; the
+/// end-to-end step (`cargo xtask e2e`) then fails, saying what is missing.
 fn browser() {
-    println!("setup: chromium and chromium-driver (headless browser tests)");
-    let missing: Vec<&str> =
-        ["chromium", "chromedriver"].into_iter().filter(|name| shell::find_program(name).is_none()).collect();
+    println!("setup: chromium, chromium-driver and a CJK font (headless browser tests)");
+    let has_cjk_font = shell::probe(Command::new("fc-list").args([":lang=zh", "family"]))
+        .is_some_and(|families| !families.trim().is_empty());
+    let missing: Vec<&str> = [
+        ("chromium", shell::find_program("chromium").is_some()),
+        ("chromium-driver", shell::find_program("chromedriver").is_some()),
+        ("fonts-wqy-microhei", has_cjk_font),
+    ]
+    .into_iter()
+    .filter_map(|(package, present)| (!present).then_some(package))
+    .collect();
     if missing.is_empty() {
-        println!("setup: chromium and chromedriver found; skipping");
+        println!("setup: chromium, chromedriver and a CJK font found; skipping");
         return;
     }
     let on_ci = std::env::var("CI").is_ok_and(|value| value == "true");
@@ -138,13 +146,14 @@ fn browser() {
     };
     if !(as_root || on_ci) {
         shell::warn(&format!(
-            "{} not found; install with `sudo apt-get install -y chromium chromium-driver fonts-wqy-microhei`",
-            missing.join(" and ")
+            "{} not installed; install with `sudo apt-get install -y {}`",
+            missing.join(" and "),
+            missing.join(" ")
         ));
         return;
     }
-    let installed = apt(&["update", "-q"])
-        .and_then(|()| apt(&["install", "-y", "-q", "chromium", "chromium-driver", "fonts-wqy-microhei"]));
+    let installed =
+        apt(&["update", "-q"]).and_then(|()| apt(&[&["install", "-y", "-q"][..], &missing].concat()));
     if let Err(error) = installed {
         shell::warn(&format!("could not install chromium: {error}"));
     }

@@ -5,7 +5,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::shell::{self, Error};
-use crate::{build, setup};
+use crate::{build, e2e, setup};
 
 /// What a step runs.
 enum Action {
@@ -16,7 +16,7 @@ enum Action {
 }
 
 /// The steps, in order: cheap checks first, so a formatting slip fails in seconds.
-const STEPS: [(&str, Action); 8] = [
+const STEPS: [(&str, Action); 9] = [
     ("setup", Action::Run(setup::run)),
     ("formatting", Action::Cargo(&["fmt", "--all", "--", "--check"])),
     ("clippy, native", Action::Cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])),
@@ -39,6 +39,7 @@ const STEPS: [(&str, Action); 8] = [
         Action::Cargo(&["build", "-p", "delever-model", "--target", "wasm32-unknown-unknown"]),
     ),
     ("the web app, release build", Action::Run(release_build)),
+    ("end-to-end tests of the release page in headless Chromium", Action::Run(end_to_end)),
     ("fuzzing the scenario parser and engine (30 s)", Action::Run(fuzz)),
 ];
 
@@ -103,6 +104,17 @@ fn count_tests(output: &str) -> (u64, u64) {
 
 fn release_build(root: &Path) -> Result<(), Error> {
     build::run(root, &build::Options { release: true })
+}
+
+/// The browser tests against the `dist/` the previous step built; counted in the closing line.
+fn end_to_end(root: &Path) -> Result<(), Error> {
+    let outcome = e2e::run(root, &e2e::Options { build: false })?;
+    TOTALS.with(|totals| {
+        let mut totals = totals.borrow_mut();
+        totals.0 += outcome.passed;
+        totals.1 += outcome.failed;
+    });
+    Ok(())
 }
 
 /// A bounded cargo-fuzz run over scenario files, seeded with the presets.

@@ -1,0 +1,211 @@
+//! Zones and institutions ranked by their change in NPL over the selected year, as horizontal bars.
+
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingBackend};
+
+use super::Chart;
+use super::data::{ChartData, Rank};
+use super::frame::{
+    Anchor, DrawResult, Frame, LegendItem, Pen, Scale, Swatch, amount, axis_height, min_span, signed_amount,
+    text_width,
+};
+use super::style::{Style, palette, role};
+
+/// One line of the chart.
+enum Row<'a> {
+    /// A group heading: zones or institutions.
+    Heading(&'a str),
+    /// A bar: a zone (`true`) or an institution.
+    Bar(&'a Rank, bool),
+    /// Institutions left out of a list too long for the height.
+    More(usize),
+}
+
+/// Draws the ranking: one bar per zone (bluish green), then one per institution (blue),
+/// most reduction first within each group, under group headings when there is room (a
+/// rule between the groups when not), each value written at its bar's end and the
+/// baseline as a grey outline over the bar. When the institutions do not fit, the top
+/// and the bottom of their list are kept and the middle is summarised in one line.
+pub fn draw_ranking<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+    style: &Style,
+) -> DrawResult<DB> {
+    let pen = Pen::new(area, style);
+    let labels = data.labels;
+    let zones = &data.zone_ranking;
+    let institutions = &data.institution_ranking;
+    let mut legend = Vec::new();
+    if !zones.is_empty() {
+        legend.push(LegendItem::new(Swatch::Filled(role::ZONE), labels.zones));
+    }
+    legend.push(LegendItem::new(Swatch::Filled(role::CURRENT), labels.institutions));
+    if data.has_baseline {
+        legend.push(LegendItem::new(Swatch::Outlined(palette::BASELINE), labels.baseline));
+    }
+    let top = pen.header(&data.title(Chart::Ranking), &legend)? + style.label_size * 0.4;
+    // The value axis at the bottom: tick labels, then the axis name.
+    let bottom = pen.height - style.padding - axis_height(style) - style.label_size * 1.4;
+
+    let min_row = style.label_size * 1.4;
+    let capacity = (((bottom - top) / min_row).floor().max(0.0)) as usize;
+    let rows = layout(zones, institutions, capacity, labels.zones, labels.institutions);
+    // Rows share the height; bars keep a readable thickness however few they are.
+    let row_height = if rows.is_empty() { min_row } else { (bottom - top) / rows.len() as f64 };
+
+    let values: Vec<f64> =
+        zones.iter().chain(institutions).flat_map(|r| [Some(r.value), r.baseline]).flatten().collect();
+    let scale = Scale::new(values.iter().copied(), true, min_span(&values, 0.1), 5);
+    let decimals = scale.decimals();
+    let format = |v: f64| amount(v, decimals);
+
+    let widest_name = rows
+        .iter()
+        .map(|row| match row {
+            Row::Bar(rank, _) => text_width(&rank.label, style.label_size) + style.label_size,
+            _ => 0.0,
+        })
+        .fold(0.0, f64::max);
+    let left = style.padding + widest_name.min(pen.width * 0.38);
+    let right = pen.width - style.padding;
+    // Room beyond the bars for the values written at their ends.
+    let value_room = text_width("−0,000.00", style.value_size) + style.value_size * 0.6;
+    let plot = (right - left - 2.0 * value_room).max(1.0);
+    let per_pixel = (scale.max - scale.min) / plot;
+    let x_range = (
+        if scale.min < 0.0 { scale.min - value_room * per_pixel } else { scale.min },
+        if scale.max > 0.0 { scale.max + value_room * per_pixel } else { scale.max },
+    );
+    if rows.is_empty() {
+        return pen.no_data(&Frame::new(left, top, right, bottom, x_range, (0.0, 1.0)), labels);
+    }
+    let plot_bottom = top + row_height * rows.len() as f64;
+    let frame = Frame::new(left, top, right, plot_bottom, x_range, (0.0, 1.0));
+
+    // Vertical grid and the value axis under the rows.
+    for &tick in &scale.ticks {
+        let x = frame.x(tick);
+        let colour = if tick == 0.0 { palette::AXIS } else { palette::GRID };
+        pen.line(&[(x, frame.top), (x, frame.bottom)], colour, style.thin_line_width)?;
+        let at = (x, frame.bottom + style.label_size * 0.4);
+        pen.text(&format(tick), at, style.label_size, palette::MUTED, Anchor::CenterTop, false)?;
+    }
+    let name = labels.with_unit(data.lang, labels.npl_change, &data.unit);
+    let name_at = ((frame.left + frame.right) / 2.0, frame.bottom + style.label_size * 1.9);
+    pen.text(&name, name_at, style.label_size, palette::MUTED, Anchor::CenterTop, false)?;
+
+    let bar_half = (row_height * 0.32).min(style.label_size * 0.75);
+    let zero = frame.x(0.0);
+    let mut previous_zone = false;
+    for (index, row) in rows.iter().enumerate() {
+        let middle = top + row_height * (index as f64 + 0.5);
+        // Without headings, a rule marks where the institutions begin.
+        let is_zone = matches!(row, Row::Bar(_, true));
+        if previous_zone && !is_zone && !matches!(row, Row::Heading(_)) {
+            let y = top + row_height * index as f64;
+            pen.line(&[(style.padding, y), (frame.right, y)], palette::AXIS, style.thin_line_width)?;
+        }
+        previous_zone = is_zone;
+        match row {
+            Row::Heading(text) => {
+                pen.text(
+                    text,
+                    (style.padding, middle),
+                    style.label_size,
+                    palette::INK,
+                    Anchor::LeftMiddle,
+                    true,
+                )?;
+            }
+            Row::More(count) => {
+                let text = format!("⋯ {}", labels.more(data.lang, *count));
+                pen.text(&text, (left, middle), style.label_size, palette::MUTED, Anchor::LeftMiddle, false)?;
+            }
+            Row::Bar(rank, _) if !rank.value.is_finite() => {}
+            Row::Bar(rank, zone) => {
+                let colour = if *zone { role::ZONE } else { role::CURRENT };
+                let name =
+                    ellipsize(&rank.label, left - style.padding - style.label_size * 0.5, style.label_size);
+                let name_at = (left - style.label_size * 0.5, middle);
+                pen.text(&name, name_at, style.label_size, palette::INK, Anchor::RightMiddle, false)?;
+                let end = frame.x(rank.value);
+                pen.rect((zero, middle - bar_half), (end, middle + bar_half), colour, true, 0)?;
+                let mut extent = rank.value;
+                if let Some(base) = rank.baseline.filter(|v| v.is_finite()) {
+                    let base_end = frame.x(base);
+                    let width = style.secondary_line_width;
+                    pen.rect(
+                        (zero, middle - bar_half),
+                        (base_end, middle + bar_half),
+                        palette::BASELINE,
+                        false,
+                        width,
+                    )?;
+                    extent = if rank.value < 0.0 { extent.min(base) } else { extent.max(base) };
+                }
+                let text = signed_amount(rank.value, 2);
+                let gap = style.value_size * 0.4;
+                let edge = frame.x(extent);
+                let (at, anchor) = if extent < 0.0 {
+                    ((edge - gap, middle), Anchor::RightMiddle)
+                } else {
+                    ((edge + gap, middle), Anchor::LeftMiddle)
+                };
+                pen.text(&text, at, style.value_size, palette::INK, anchor, false)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The rows that fit in `capacity` lines: every zone, then the institutions, the middle
+/// of a long institution list replaced by one "more" line. Group headings are added
+/// only when everything fits with them (the legend names the groups anyway).
+fn layout<'a>(
+    zones: &'a [Rank],
+    institutions: &'a [Rank],
+    capacity: usize,
+    zones_heading: &'a str,
+    institutions_heading: &'a str,
+) -> Vec<Row<'a>> {
+    let mut rows = Vec::new();
+    let headings = if zones.is_empty() { 0 } else { 1 + usize::from(!institutions.is_empty()) };
+    let with_headings = zones.len() + institutions.len() + headings <= capacity;
+    let zone_rows = zones.len().min(capacity.saturating_sub(usize::from(!institutions.is_empty())));
+    if with_headings && !zones.is_empty() {
+        rows.push(Row::Heading(zones_heading));
+    }
+    rows.extend(zones.iter().take(zone_rows).map(|rank| Row::Bar(rank, true)));
+    if with_headings && !zones.is_empty() && !institutions.is_empty() {
+        rows.push(Row::Heading(institutions_heading));
+    }
+    let room = capacity.saturating_sub(rows.len());
+    if institutions.len() <= room {
+        rows.extend(institutions.iter().map(|rank| Row::Bar(rank, false)));
+    } else if room > 0 {
+        let shown = room - 1;
+        let head = shown.div_ceil(2);
+        let tail = shown - head;
+        rows.extend(institutions.iter().take(head).map(|rank| Row::Bar(rank, false)));
+        rows.push(Row::More(institutions.len() - head - tail));
+        rows.extend(institutions.iter().skip(institutions.len() - tail).map(|rank| Row::Bar(rank, false)));
+    }
+    rows
+}
+
+/// `text` cut to `width` pixels with a trailing ellipsis.
+fn ellipsize(text: &str, width: f64, size: f64) -> String {
+    if text_width(text, size) <= width {
+        return text.to_string();
+    }
+    let mut kept = String::new();
+    for c in text.chars() {
+        let mut next = kept.clone();
+        next.push(c);
+        if text_width(&next, size) + text_width("…", size) > width {
+            break;
+        }
+        kept = next;
+    }
+    format!("{kept}…")
+}

@@ -1,0 +1,73 @@
+//! Monthly lines (x = month index), broken where a value is missing, and small measuring helpers.
+
+use plotters::prelude::DrawingBackend;
+use plotters::style::RGBColor;
+
+use super::frame::{DrawResult, Frame, Pen, dash, text_width};
+
+/// Runs of consecutive present values, as pixel points.
+fn runs(frame: &Frame, values: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
+    let mut runs = Vec::new();
+    let mut run = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        match value.filter(|v| v.is_finite()) {
+            Some(v) => run.push((frame.x(index as f64), frame.y(v))),
+            None if !run.is_empty() => runs.push(std::mem::take(&mut run)),
+            None => {}
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
+}
+
+/// A solid line through the present values; a lone value (or, with `markers`, every
+/// value while there are few enough to see) gets a dot.
+pub fn solid_line<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    frame: &Frame,
+    values: &[Option<f64>],
+    colour: RGBColor,
+    markers: bool,
+) -> DrawResult<DB> {
+    let style = pen.style;
+    let roomy = frame.x_unit() > f64::from(style.marker_radius) * 8.0;
+    for run in runs(frame, values) {
+        pen.line(&run, colour, style.line_width)?;
+        if run.len() == 1 || (markers && roomy) {
+            for &point in &run {
+                pen.circle(point, style.marker_radius, colour, true)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A dashed line through the present values (the baseline).
+pub fn dashed_line<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    frame: &Frame,
+    values: &[Option<f64>],
+    colour: RGBColor,
+) -> DrawResult<DB> {
+    let style = pen.style;
+    let (dash_length, gap) = dash(style);
+    for run in runs(frame, values) {
+        if run.len() == 1 {
+            pen.circle(run[0], style.marker_radius, colour, false)?;
+        }
+        pen.dashed(&run, colour, style.secondary_line_width, dash_length, gap)?;
+    }
+    Ok(())
+}
+
+/// The last present value and its index.
+pub fn last_value(values: &[Option<f64>]) -> Option<(usize, f64)> {
+    values.iter().enumerate().rev().find_map(|(i, v)| v.filter(|v| v.is_finite()).map(|v| (i, v)))
+}
+
+/// The width of the widest formatted tick.
+pub fn widest(ticks: &[f64], format: &dyn Fn(f64) -> String, size: f64) -> f64 {
+    ticks.iter().map(|&t| text_width(&format(t), size)).fold(0.0, f64::max)
+}

@@ -1,0 +1,112 @@
+//! The disposal-channel mix: one slider per channel, always summing to 100% (moving one rescales the others), and a stacked bar.
+
+use std::rc::Rc;
+
+use delever_model::scenario::CHANNELS;
+use delever_model::validate::decimal_of;
+use rust_decimal::prelude::ToPrimitive;
+use yew::prelude::*;
+
+use crate::components::field::field_id;
+use crate::i18n::tr;
+use crate::path;
+use crate::state::{Action, UiState};
+
+/// Chinese and English names of the channels, in [`CHANNELS`] order.
+pub const CHANNEL_NAMES: [(&str, &str); 7] = [
+    ("清收", "Collection"),
+    ("核销", "Write-off"),
+    ("转让/打包", "Transfer"),
+    ("证券化", "Securitization"),
+    ("债转股", "Debt-to-equity"),
+    ("以物抵债", "Foreclosure"),
+    ("重组上调", "Upgrade"),
+];
+
+#[derive(Properties, PartialEq)]
+pub struct ChannelMixProps {
+    pub state: Rc<UiState>,
+    pub dispatch: Callback<Action>,
+    /// `defaults` or `institutions[i].drivers`.
+    pub prefix: AttrValue,
+}
+
+#[function_component(ChannelMix)]
+pub fn channel_mix(props: &ChannelMixProps) -> Html {
+    let state = &props.state;
+    let lang = state.lang;
+    let base = format!("{}.channels", props.prefix);
+    let shares: Vec<f64> = CHANNELS
+        .iter()
+        .map(|name| {
+            path::get(&state.doc, &format!("{base}.{name}"))
+                .and_then(|v| decimal_of(v).ok())
+                .and_then(|d| d.to_f64())
+                .unwrap_or(0.0)
+        })
+        .collect();
+    let rows = CHANNELS.iter().enumerate().map(|(c, name)| {
+        let path = format!("{base}.{name}");
+        let id = field_id(&path);
+        let label = match lang {
+            delever_model::Lang::Zh => CHANNEL_NAMES[c].0,
+            delever_model::Lang::En => CHANNEL_NAMES[c].1,
+        };
+        let text = {
+            let t = state.field_text(&path);
+            if t.is_empty() { "0".to_string() } else { t }
+        };
+        let messages = state.messages_at(&path);
+        let on_input = {
+            let dispatch = props.dispatch.clone();
+            let prefix = props.prefix.to_string();
+            Callback::from(move |event: InputEvent| {
+                dispatch.emit(Action::SetChannel { prefix: prefix.clone(), channel: c, text: crate::web::event_value(&event) })
+            })
+        };
+        let position = crate::fields::normalise_number(&text).parse::<f64>().unwrap_or(0.0).clamp(0.0, 100.0);
+        html! {
+            <div class={classes!("field", "channel", format!("ch-{c}"), (!messages.is_empty()).then_some("invalid"))}>
+                <label for={id.clone()}><span class={classes!("swatch", format!("ch-{c}"))} aria-hidden="true"></span>{ label }</label>
+                <div class="field-inputs">
+                    <input type="range" class="slider" min="0" max="100" step="1" value={position.to_string()}
+                        data-field={path.clone()} data-role="slider" aria-label={label} oninput={on_input.clone()} />
+                    <span class="input-with-unit">
+                        <input id={id} type="text" inputmode="decimal" class="value numeric" data-field={path.clone()}
+                            data-unit="percent" value={text} oninput={on_input}
+                            aria-invalid={(!messages.is_empty()).then_some("true")} />
+                        <span class="unit" aria-hidden="true">{ "%" }</span>
+                    </span>
+                </div>
+                if !messages.is_empty() {
+                    <p class="field-error" role="alert" data-error-for={path}>{ messages.join("；") }</p>
+                }
+            </div>
+        }
+    });
+    // The mix as one stacked bar (SVG attributes, not inline styles: the page runs under a strict CSP).
+    let mut x = 0.0;
+    let segments = shares.iter().enumerate().filter(|(_, s)| **s > 0.0).map(|(c, s)| {
+        let width = s * 100.0;
+        let segment = html! {
+            <rect x={format!("{x:.3}")} y="0" width={format!("{width:.3}")} height="10" class={format!("ch-{c}")}>
+                <title>{ format!("{} {:.1}%", CHANNEL_NAMES[c].0, width) }</title>
+            </rect>
+        };
+        x += width;
+        segment
+    });
+    let set_messages = state.messages_at(&base);
+    html! {
+        <fieldset class="group channels" aria-describedby="channels-hint">
+            <legend>{ tr(lang, "处置结构（合计 100%）", "Disposal channels (sum to 100%)") }</legend>
+            <svg class="mix-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img"
+                aria-label={tr(lang, "处置结构", "Channel mix")}>{ for segments }</svg>
+            <p id="channels-hint" class="hint">{ tr(lang, "调整任一渠道，其余渠道按原比例自动缩放。", "Moving one channel rescales the others in proportion.") }</p>
+            { for rows }
+            if !set_messages.is_empty() {
+                <p class="field-error" role="alert" data-error-for={base}>{ set_messages.join("；") }</p>
+            }
+        </fieldset>
+    }
+}

@@ -1,0 +1,94 @@
+//! `<Field/>`: one input bound to a JSON path of the scenario, showing the engine's message in place when the value is wrong.
+//!
+//! The input carries `data-field` (the JSON path, MODEL.md section 8) and, when the
+//! engine rejects what is typed, `aria-invalid` and a message linked by `aria-describedby`.
+//! What is typed is kept exactly, valid or not.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::fields::FieldKind;
+use crate::state::{Action, UiState};
+
+#[derive(Properties, PartialEq)]
+pub struct FieldProps {
+    pub state: Rc<UiState>,
+    pub dispatch: Callback<Action>,
+    /// JSON path of the value, e.g. `institutions[0].opening.npl`.
+    pub path: AttrValue,
+    /// Visible label (also the accessible name).
+    pub label: AttrValue,
+    /// Hide the label visually (tables), keeping it for screen readers.
+    #[prop_or_default]
+    pub compact: bool,
+    /// A slider beside the number field, from `min` to `max` in display units.
+    #[prop_or_default]
+    pub slider: Option<(f64, f64, f64)>,
+    /// A short explanation under the field.
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+}
+
+/// A DOM-safe id for a path (`institutions[0].opening.npl` → `f-institutions-0--opening-npl`).
+pub fn field_id(path: &str) -> String {
+    let mut id = String::from("f-");
+    for c in path.chars() {
+        id.push(if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' });
+    }
+    id
+}
+
+#[function_component(Field)]
+pub fn field(props: &FieldProps) -> Html {
+    let path = props.path.to_string();
+    let kind = FieldKind::of(&path, &props.state.doc);
+    let text = props.state.field_text(&path);
+    let messages = props.state.messages_at(&path);
+    let invalid = !messages.is_empty();
+    let id = field_id(&path);
+    let error_id = format!("{id}-error");
+    let on_input = {
+        let dispatch = props.dispatch.clone();
+        let path = path.clone();
+        Callback::from(move |event: InputEvent| {
+            dispatch.emit(Action::SetField { path: path.clone(), text: crate::web::event_value(&event) });
+        })
+    };
+    let unit = match kind {
+        FieldKind::Percent => Some("%"),
+        _ => None,
+    };
+    let numeric = matches!(kind, FieldKind::Percent | FieldKind::Amount | FieldKind::Integer);
+    let slider = props.slider.map(|(min, max, step)| {
+        // The slider follows the text when it is a number, so both always agree.
+        let position = crate::fields::normalise_number(&text).parse::<f64>().unwrap_or(min).clamp(min, max);
+        html! {
+            <input type="range" class="slider" data-field={path.clone()} data-role="slider"
+                min={min.to_string()} max={max.to_string()} step={step.to_string()}
+                value={position.to_string()} aria-label={props.label.clone()}
+                oninput={on_input.clone()} />
+        }
+    });
+    html! {
+        <div class={classes!("field", invalid.then_some("invalid"), props.compact.then_some("compact"))}>
+            <label for={id.clone()} class={classes!(props.compact.then_some("visually-hidden"))}>{ &props.label }</label>
+            <div class="field-inputs">
+                { slider }
+                <span class="input-with-unit">
+                    <input id={id} type="text" inputmode={if numeric { "decimal" } else { "text" }}
+                        class={classes!("value", numeric.then_some("numeric"))}
+                        data-field={path.clone()} data-unit={unit.map(|_| "percent")}
+                        value={text} oninput={on_input}
+                        aria-invalid={invalid.then_some("true")}
+                        aria-describedby={invalid.then(|| error_id.clone())} />
+                    { for unit.map(|u| html! { <span class="unit" aria-hidden="true">{ u }</span> }) }
+                </span>
+            </div>
+            { for props.hint.as_ref().map(|h| html! { <p class="hint">{ h }</p> }) }
+            if invalid {
+                <p id={error_id} class="field-error" role="alert" data-error-for={path}>{ messages.join("；") }</p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,156 @@
+// Shared by the end-to-end tests and the browser benchmark: where things are, the browser,
+// a page that records what it did (console, errors, requests, CSP violations), the CLI.
+//
+// Run through `cargo xtask e2e` (or `cargo xtask bench --browser`), which builds dist/ and
+// the release command line, serves dist/ and sets DELEVER_E2E_URL, DELEVER_CLI and CHROMIUM.
+
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+/** The workspace root (tests/e2e/../..). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The presets, as files: the CLI reads these paths, the page gets the same text. */
+export const PRESETS = ['licheng-2019', 'yangjiang-2016-2018', 'chongqing-2016-2020'];
+
+/** How long the page may take to start (cold wasm compile on a busy 2-core machine). */
+export const READY_TIMEOUT_MS = 60_000;
+
+// The flags of DEVELOPERS.md/TOOLCHAIN.md: headless, no sandbox (root in a container),
+// and nothing that talks to the network on its own (so every request is the page's).
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: run the browser tests with \`cargo xtask e2e\``);
+  }
+  return value;
+}
+
+/** The served page, e.g. `http://127.0.0.1:40123/`. */
+export function baseUrl() {
+  return required('DELEVER_E2E_URL');
+}
+
+/** The page's origin, e.g. `http://127.0.0.1:40123`. */
+export function origin() {
+  return new URL(baseUrl()).origin;
+}
+
+/**
+ * Launches Chromium. Playwright gives each launch a fresh temporary profile
+ * (user-data-dir) and removes it on close, so every test file starts clean.
+ */
+export async function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * Opens the page in a fresh context and records what happens while it runs.
+ *
+ * `log.console` holds console messages of type error (and any mentioning the Content
+ * Security Policy), `log.pageErrors` uncaught exceptions, `log.requests` every URL
+ * requested, `log.failedRequests` requests that failed or got a 4xx/5xx answer.
+ * In the page, an init script (injected by the browser, so not subject to the page's
+ * CSP) counts `delever:ready` events and collects `securitypolicyviolation` events in
+ * `window.__e2e`.
+ */
+export async function openPage(browser, { path = '', waitForReady = true } = {}) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const log = { console: [], pageErrors: [], requests: [], failedRequests: [] };
+  page.on('console', (message) => {
+    const text = message.text();
+    const where = message.location()?.url ?? '';
+    // Chromium asks for /favicon.ico by itself (the page names no icon); its 404 is the
+    // browser's request, not the page's, so it is left out here.
+    if (/\/favicon\.ico$/.test(where)) {
+      return;
+    }
+    if (message.type() === 'error' || /Content Security Policy/i.test(text)) {
+      log.console.push(`${message.type()}: ${text}${where ? ` (${where})` : ''}`);
+    }
+  });
+  page.on('pageerror', (error) => log.pageErrors.push(String(error && error.stack ? error.stack : error)));
+  page.on('request', (request) => log.requests.push(request.url()));
+  page.on('requestfailed', (request) =>
+    log.failedRequests.push(`${request.url()}: ${request.failure() ? request.failure().errorText : 'failed'}`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      log.failedRequests.push(`${response.url()}: HTTP ${response.status()}`);
+    }
+  });
+  await page.addInitScript(() => {
+    const state = { ready: 0, readyDetail: null, csp: [] };
+    Object.defineProperty(window, '__e2e', { value: state });
+    window.addEventListener('delever:ready', (event) => {
+      state.ready += 1;
+      state.readyDetail = event.detail ?? null;
+    });
+    window.addEventListener(
+      'securitypolicyviolation',
+      (event) => state.csp.push(`${event.violatedDirective} blocked ${event.blockedURI || '(inline)'}`),
+      true,
+    );
+  });
+  await page.goto(new URL(path, baseUrl()).href);
+  if (waitForReady) {
+    await waitUntilReady(page);
+  }
+  return { context, page, log };
+}
+
+/** Waits until `window.delever` is published and the page shows its first figure. */
+export async function waitUntilReady(page) {
+  await page.waitForFunction(() => window.__e2e.ready > 0, null, { timeout: READY_TIMEOUT_MS });
+  await page.waitForSelector('[data-kpi]', { state: 'attached', timeout: READY_TIMEOUT_MS });
+}
+
+/** Reads a preset's scenario file as text, exactly as the CLI reads it. */
+export function presetPath(id) {
+  return join(ROOT, 'www', 'presets', `${id}.json`);
+}
+
+export function presetText(id) {
+  return readFileSync(presetPath(id), 'utf8');
+}
+
+/**
+ * Runs the release command line; returns `{ status, stdout, stderr }` (all text).
+ * Fails loudly if it cannot be started, so a missing binary is never a silent pass.
+ */
+export function cli(...args) {
+  const program = required('DELEVER_CLI');
+  // DELEVER_LANG would change the languages of the messages; the API speaks both.
+  const env = { ...process.env };
+  delete env.DELEVER_LANG;
+  const result = spawnSync(program, args, { encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
+  if (result.error) {
+    throw new Error(`cannot run ${program}: ${result.error.message}`);
+  }
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The CLI's standard output for a command that must succeed. */
+export function cliJson(...args) {
+  const result = cli(...args);
+  if (result.status !== 0) {
+    throw new Error(`delever-cli ${args.join(' ')} exited ${result.status}:\n${result.stderr}`);
+  }
+  return result.stdout;
+}
