@@ -22,6 +22,7 @@ use delever_model::error::{AnalysisProblem, Expected};
 use delever_model::validate::parse_decimal_text;
 use delever_model::{Issue, Lang, Lever, Problem, Scenario, SimError};
 use serde_json::Value;
+use std::ops::RangeInclusive;
 
 /// The default coefficient of variation of `monteCarlo`, as the command line writes it (`--cv`).
 pub const DEFAULT_CV: &str = "0.25";
@@ -102,7 +103,8 @@ pub fn goal_seek_js(scenario_json: JsArg, lever: JsArg, target_ids: JsArg) -> Re
 pub fn sensitivity_js(scenario_json: JsArg, metric: JsArg, year: JsArg) -> Result<String, String> {
     let checked = scenario_text(scenario_json).and_then(|text| {
         let metric = optional_text("metric", metric)?;
-        let year = whole_number("year", year, i128::from(i32::MIN), i128::from(i32::MAX))?;
+        let (min, max) = (i128::from(i32::MIN), i128::from(i32::MAX));
+        let year = whole_number("year", year, min, max, min..=max)?;
         Ok((text, metric, year.and_then(|year| i32::try_from(year).ok())))
     });
     let (text, metric, year) = checked.map_err(|failure| failure.render())?;
@@ -320,24 +322,24 @@ fn text_list(name: &str, argument: JsArg) -> Result<Vec<String>, Failure> {
 }
 
 fn wrong_type(name: &str, argument: &JsArg, expected: Expected) -> Failure {
-    let mut failure = Failure::from(Issue::new(name, Problem::WrongType { expected }));
-    if let (JsArg::Other(kind), Expected::String) = (argument, expected)
-        && kind == "object"
-        && name == "scenarioJson"
-    {
-        // The likeliest slip: passing the scenario object itself.
-        failure = Failure::one(
+    // The likeliest slip of all: passing the scenario object itself rather than its text.
+    if name == "scenarioJson" && matches!(argument, JsArg::Other(kind) if kind == "object") {
+        return Failure::one(
             "scenarioJson: has the wrong type; expected a string: pass JSON.stringify(scenario)",
             "scenarioJson: 类型不对；应为字符串：请传入 JSON.stringify(scenario)",
         );
     }
-    failure
+    Failure::from(Issue::new(name, Problem::WrongType { expected }))
 }
 
-/// A count between `min` and `max` (`steps`, `paths`): a whole number or its decimal text.
+/// A count (`steps`, `paths`): a whole number or its decimal text, `min` … `max` allowed.
+///
+/// Only what the command line's parser would refuse (a fraction, a negative number, more
+/// than `usize` holds) is refused here; whether the count is in `min` … `max` is left to
+/// the engine, which checks it after the scenario, so problems come in the command line's order.
 fn count(name: &'static str, argument: JsArg, min: usize, max: usize) -> Result<Option<usize>, Failure> {
     let wide = |n: usize| i128::try_from(n).unwrap_or(i128::MAX);
-    let value = whole_number(name, argument, wide(min), wide(max))?;
+    let value = whole_number(name, argument, wide(min), wide(max), 0..=wide(usize::MAX))?;
     Ok(value.and_then(|value| usize::try_from(value).ok()))
 }
 
@@ -359,12 +361,20 @@ fn seed_value(argument: JsArg) -> Result<Option<u64>, Failure> {
             ),
         ));
     }
-    let value = whole_number("seed", argument, 0, i128::from(u64::MAX))?;
+    let (min, max) = (0, i128::from(u64::MAX));
+    let value = whole_number("seed", argument, min, max, min..=max)?;
     Ok(value.and_then(|value| u64::try_from(value).ok()))
 }
 
-/// A whole number between `min` and `max` (inclusive), from a JS number or decimal text.
-fn whole_number(name: &'static str, argument: JsArg, min: i128, max: i128) -> Result<Option<i128>, Failure> {
+/// A whole number in `accepted`, from a JS number or decimal text; a problem names `min` … `max`
+/// as what is allowed.
+fn whole_number(
+    name: &'static str,
+    argument: JsArg,
+    min: i128,
+    max: i128,
+    accepted: RangeInclusive<i128>,
+) -> Result<Option<i128>, Failure> {
     let (value, got) = match argument {
         JsArg::Absent => return Ok(None),
         JsArg::Number(number) => {
@@ -376,7 +386,7 @@ fn whole_number(name: &'static str, argument: JsArg, min: i128, max: i128) -> Re
         other => return Err(wrong_type(name, &other, Expected::Integer)),
     };
     match value {
-        Some(value) if (min..=max).contains(&value) => Ok(Some(value)),
+        Some(value) if accepted.contains(&value) => Ok(Some(value)),
         Some(_) => Err(Failure::from(AnalysisProblem::OptionOutOfRange {
             option: name,
             got,
@@ -699,6 +709,15 @@ mod tests {
         check_js_error(
             feasibility_js(scenario(), text("disposal"), text("loan_growth"), JsArg::Number(1.0)),
             "error: steps 1 is out of range; allowed 2 … 201",
+        );
+        // As on the command line, the engine checks the range, after the levers.
+        check_js_error(
+            feasibility_js(scenario(), text("disposal"), text("disposal"), JsArg::Number(1.0)),
+            "error: the two axes use the same lever",
+        );
+        check_js_error(
+            monte_carlo_js(text("{"), JsArg::Number(0.0), JsArg::Absent, JsArg::Absent),
+            "error: file: not valid JSON",
         );
         check_js_error(
             feasibility_js(scenario(), text("disposal"), text("loan_growth"), text("five")),

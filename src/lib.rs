@@ -14,6 +14,5 @@ pub mod fields;
 pub mod format;
 pub mod i18n;
 pub mod path;
-pub mod report;
 pub mod state;
 pub mod web;

@@ -7,13 +7,9 @@ pub mod field;
 pub mod levers;
 pub mod results;
 pub mod tables;
-pub mod target_checks;
-pub mod year_end_table;
 
 pub use canvas::{ChartCanvas, canvas_png_data_url};
 pub use charts_panel::ChartsPanel;
 pub use levers::Levers;
 pub use results::Results;
 pub use tables::{EventsTable, InstitutionsTable, TargetsEditor};
-pub use target_checks::TargetChecks;
-pub use year_end_table::YearEndTable;

@@ -20,8 +20,8 @@ export const PRESETS = ['licheng-2019', 'yangjiang-2016-2018', 'chongqing-2016-2
 /** How long the page may take to start (cold wasm compile on a busy 2-core machine). */
 export const READY_TIMEOUT_MS = 60_000;
 
-// The flags of DEVELOPERS.md/TOOLCHAIN.md: headless, no sandbox (root in a container),
-// and nothing that talks to the network on its own (so every request is the page's).
+// Headless, no sandbox (root in a container), and nothing that talks to the network on
+// its own, so that every request the tests see is the page's.
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

@@ -1,0 +1,95 @@
+//! Property test: no sequence of user actions, pasted text or loaded file can panic the page's state machine.
+
+use delever::state::{Action, Source, UiState};
+use delever_model::Lang;
+use proptest::prelude::*;
+use serde_json::json;
+
+/// Paths a user can reach, plus a few nobody should.
+const PATHS: [&str; 24] = [
+    "years",
+    "start",
+    "name",
+    "defaults.loan_growth",
+    "defaults.loan_growth[0]",
+    "defaults.loan_growth[7]",
+    "defaults.deposit_growth",
+    "defaults.npl_formation_rate",
+    "defaults.disposal.amount",
+    "defaults.disposal.rate",
+    "defaults.pacing.h1_share",
+    "defaults.pacing.weights[3]",
+    "defaults.provisioning.coverage_floor",
+    "defaults.recovery.transfer",
+    "institutions[0].opening.npl",
+    "institutions[0].opening.loans",
+    "institutions[0].zone",
+    "institutions[3].opening.npl",
+    "events[0].month",
+    "targets[0].value",
+    "targets[0].year",
+    "amc.disposal_rate",
+    "a[b",
+    "defaults..x",
+];
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("-".to_string()),
+        Just("1e400".to_string()),
+        Just("１２.５％".to_string()),
+        Just("NaN".to_string()),
+        (-1000i64..1_000_000).prop_map(|n| (n as f64 / 100.0).to_string()),
+        "\\PC{0,12}",
+    ]
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        6 => (0..PATHS.len(), text()).prop_map(|(p, t)| Action::SetField { path: PATHS[p].to_string(), text: t }),
+        2 => (0usize..9, text()).prop_map(|(c, t)| Action::SetChannel { prefix: "defaults".into(), channel: c, text: t }),
+        1 => (0..PATHS.len(), any::<bool>()).prop_map(|(p, b)| Action::SetPerYear { path: PATHS[p].to_string(), by_year: b }),
+        1 => prop_oneof![Just("amount"), Just("rate"), Just("?")].prop_map(|p| Action::SetDisposalPlan { prefix: "defaults".into(), plan: p.into() }),
+        1 => prop_oneof![Just("even"), Just("h1_share"), Just("weights")].prop_map(|k| Action::SetPacing { prefix: "defaults".into(), kind: k.into() }),
+        1 => (0..PATHS.len()).prop_map(|p| Action::SetChoice { path: PATHS[p].to_string(), value: json!("x") }),
+        1 => (0usize..12).prop_map(Action::SelectYear),
+        1 => Just(Action::AddInstitution),
+        1 => (0usize..3).prop_map(Action::RemoveInstitution),
+        1 => Just(Action::AddEvent),
+        1 => (0usize..3).prop_map(Action::RemoveEvent),
+        1 => Just(Action::AddTarget),
+        1 => (0usize..12).prop_map(Action::RemoveTarget),
+        1 => prop_oneof![Just("licheng-2019"), Just("yangjiang-2016-2018"), Just("nope")].prop_map(|id| Action::LoadPreset(id.into())),
+        1 => text().prop_map(|t| Action::LoadText { text: t, source: Source::Imported("x".into()) }),
+        1 => Just(Action::LoadText { text: "{\"schema\": 1, \"years\": 99}".into(), source: Source::Link }),
+        1 => Just(Action::ResetToBaseline),
+        1 => text().prop_map(Action::SaveAs),
+        1 => Just(Action::SetLang(Lang::En)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn no_sequence_of_actions_panics(actions in proptest::collection::vec(action(), 1..25)) {
+        let mut state = UiState::new(Lang::Zh);
+        for action in actions {
+            state.apply(action);
+            // Whatever happened, the page can still show every field and message.
+            for path in PATHS {
+                let _ = state.field_text(path);
+                let _ = state.messages_at(path);
+            }
+            // A valid document always has a result; a stale page always keeps the last one it had.
+            if !state.is_stale() {
+                prop_assert!(state.current.is_some());
+            }
+        }
+    }
+}
