@@ -17,12 +17,13 @@
 //! be imported; [`Failure`] and the `*_json` functions below restate them. The
 //! end-to-end tests compare this module's output with the real command line's.
 
+use std::ops::RangeInclusive;
+
 use delever_model::analysis::{DEFAULT_STEPS, MAX_PATHS, MAX_STEPS, MonteCarloOptions};
 use delever_model::error::{AnalysisProblem, Expected};
 use delever_model::validate::parse_decimal_text;
 use delever_model::{Issue, Lang, Lever, Problem, Scenario, SimError};
 use serde_json::Value;
-use std::ops::RangeInclusive;
 
 /// The default coefficient of variation of `monteCarlo`, as the command line writes it (`--cv`).
 pub const DEFAULT_CV: &str = "0.25";

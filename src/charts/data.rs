@@ -5,8 +5,6 @@
 //! feeds back into a calculation. A value that does not convert to a finite
 //! `f64`, and every null ratio, becomes `None` and is simply not drawn.
 
-use std::collections::HashMap;
-
 use delever_model::output::{MonthMetrics, Series};
 use delever_model::scenario::{CHANNELS, Op, Scope, Target};
 use delever_model::{Lang, Projection, Scenario, reference, targets};
@@ -306,13 +304,13 @@ fn align(
     baseline_monthly: &[MonthMetrics],
     pick: &dyn Fn(&MonthMetrics) -> Option<Decimal>,
 ) -> Vec<Option<f64>> {
-    let index: HashMap<&str, usize> =
-        baseline_months.iter().enumerate().map(|(i, label)| (label.as_str(), i)).collect();
+    // Month labels are `YYYY-MM`, so sorted text is sorted time: a binary search. (A
+    // HashMap here cost about 1.5 KB of gzipped wasm after `wasm-opt -Oz`, measured.)
     months
         .iter()
         .map(|label| {
-            let m = index.get(label.as_str())?;
-            baseline_monthly.get(*m).and_then(pick).and_then(finite)
+            let m = baseline_months.binary_search(label).ok()?;
+            baseline_monthly.get(m).and_then(pick).and_then(finite)
         })
         .collect()
 }

@@ -452,7 +452,7 @@ fn nice_step(raw: f64) -> f64 {
     if !(raw.is_finite() && raw > 0.0) {
         return 1.0;
     }
-    let power = 10f64.powf(raw.log10().floor());
+    let power = 10f64.powi(raw.log10().floor().clamp(-300.0, 300.0) as i32);
     let fraction = raw / power;
     let nice = if fraction <= 1.0 {
         1.0
@@ -482,16 +482,27 @@ pub fn op_sign(op: Option<delever_model::scenario::Op>) -> &'static str {
 
 /// `0.0101` → `1.01%`.
 pub fn percent(value: f64) -> String {
-    format!("{:.2}%", value * 100.0 + 0.0)
+    format!("{}%", amount(value * 100.0, 2))
+}
+
+/// `value` rounded half away from zero to `decimals` places (at most 6), as whole and
+/// fraction digits, by integer arithmetic: one rounding rule for every figure on a
+/// chart, and a non-finite value reads as zero instead of printing `NaN`.
+fn fixed(value: f64, decimals: usize) -> (String, String) {
+    let decimals = decimals.min(6);
+    let scale = 10u64.pow(decimals as u32);
+    let scaled = (value.abs() * scale as f64).round();
+    // Beyond 2^53 an f64 has no fraction left to show; saturate rather than wrap.
+    let units = if scaled.is_finite() { scaled.min(9.0e15) as u64 } else { 0 };
+    let whole = (units / scale).to_string();
+    let fraction =
+        if decimals == 0 { String::new() } else { format!("{:0width$}", units % scale, width = decimals) };
+    (whole, fraction)
 }
 
 /// An amount with `decimals` places and thousands separators: `22,000`, `1.70`.
 pub fn amount(value: f64, decimals: usize) -> String {
-    let text = format!("{:.*}", decimals, value.abs());
-    let (whole, fraction) = match text.split_once('.') {
-        Some((w, f)) => (w.to_string(), Some(f.to_string())),
-        None => (text.clone(), None),
-    };
+    let (whole, fraction) = fixed(value, decimals);
     let mut grouped = String::new();
     for (i, digit) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i) % 3 == 0 {
@@ -499,12 +510,9 @@ pub fn amount(value: f64, decimals: usize) -> String {
         }
         grouped.push(digit);
     }
-    let negative = value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let negative = value < 0.0 && whole.chars().chain(fraction.chars()).any(|c| c != '0');
     let sign = if negative { "−" } else { "" };
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
+    if fraction.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{fraction}") }
 }
 
 /// An amount as written in a target: up to two decimals, without trailing zeros (`525`, `1.7`).
@@ -710,6 +718,11 @@ mod tests {
     fn numbers_are_formatted_for_officials() {
         assert_eq!(percent(0.0101), "1.01%");
         assert_eq!(percent(-0.0), "0.00%");
+        assert_eq!(percent(-0.00001), "0.00%");
+        assert_eq!(percent(f64::NAN), "0.00%");
+        assert_eq!(amount(0.125, 2), "0.13");
+        assert_eq!(amount(999.996, 2), "1,000.00");
+        assert_eq!(amount(1e300, 0), "9,000,000,000,000,000");
         assert_eq!(amount(22000.0, 0), "22,000");
         assert_eq!(amount(1234567.891, 2), "1,234,567.89");
         assert_eq!(amount(-5.0, 2), "−5.00");

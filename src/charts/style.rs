@@ -1,7 +1,5 @@
 //! The charts' look in one place: the colour-blind-safe palette and the sizes ([`Style`]) every chart draws with.
 
-use plotters::style::RGBColor;
-
 /// The Okabe–Ito palette (Okabe & Ito, "Color Universal Design", 2008), distinguishable
 /// with every common form of colour-vision deficiency, plus the neutrals of the page
 /// (`www/style.css`: `--ink`, `--muted`, `--line`).
@@ -149,11 +147,4 @@ impl Default for Style {
     fn default() -> Style {
         Style::normal()
     }
-}
-
-/// `colour` mixed with white: `amount` 0 keeps it, 1 gives white.
-pub fn lighten(colour: RGBColor, amount: f64) -> RGBColor {
-    let amount = if amount.is_finite() { amount.clamp(0.0, 1.0) } else { 0.0 };
-    let mix = |c: u8| (f64::from(c) + (255.0 - f64::from(c)) * amount).round().clamp(0.0, 255.0) as u8;
-    RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
 }

@@ -156,6 +156,25 @@ describe('window.delever', () => {
     }
   });
 
+  test('refusals of the analyses are the command line’s messages', async () => {
+    const file = presetPath(LICHENG);
+    const scenario = presetText(LICHENG);
+    for (const [name, args, cliArgs] of [
+      ['monteCarlo', [0, null, null], ['monte-carlo', file, '--paths', '0']],
+      ['monteCarlo', [10, null, '9'], ['monte-carlo', file, '--paths', '10', '--cv', '9']],
+      ['feasibility', ['disposal', 'disposal', 1], ['feasibility', file, '--x', 'disposal', '--y', 'disposal', '--steps', '1']],
+      ['feasibility', ['disposal', 'loan_growth', 1], ['feasibility', file, '--x', 'disposal', '--y', 'loan_growth', '--steps', '1']],
+      ['sensitivity', ['npl', 2030], ['sensitivity', file, '--metric', 'npl', '--year', '2030']],
+      ['sensitivity', ['nplx', null], ['sensitivity', file, '--metric', 'nplx']],
+      ['goalSeek', ['disposal', ['nope']], ['goal-seek', file, '--lever', 'disposal', '--target', 'nope']],
+    ]) {
+      const expected = cli(...cliArgs);
+      assert.equal(expected.status, 2, `delever-cli ${cliArgs.join(' ')} should refuse`);
+      const thrown = await call(name, scenario, ...args);
+      assert.equal(thrown.error?.message + '\n', expected.stderr, `${name}(${JSON.stringify(args)})`);
+    }
+  });
+
   test('problems of the arguments and of the file come together, as on the command line', async () => {
     const file = join(scratch, 'not-json.json');
     writeFileSync(file, '{"schema": 1,');
