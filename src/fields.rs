@@ -27,19 +27,6 @@ pub enum FieldKind {
     OptionalText,
 }
 
-/// Ratio metrics: target values of these are typed in percent.
-pub const RATIO_METRICS: [&str; 9] = [
-    "npl_ratio",
-    "coverage",
-    "allowance_ratio",
-    "ldr",
-    "h1_share",
-    "write_off_share",
-    "adjusted_npl_ratio",
-    "leverage_ratio",
-    "amc_disposal_share",
-];
-
 const PERCENT_KEYS: [&str; 11] = [
     "deposit_growth",
     "loan_growth",
@@ -76,7 +63,7 @@ impl FieldKind {
         if key == "value" && path.starts_with("targets[") {
             let metric_path = format!("{}.metric", path.trim_end_matches(".value"));
             let metric = path::get(doc, &metric_path).and_then(Value::as_str).unwrap_or("");
-            return if RATIO_METRICS.contains(&metric) { FieldKind::Percent } else { FieldKind::Amount };
+            return if delever_model::metrics::is_ratio(metric) { FieldKind::Percent } else { FieldKind::Amount };
         }
         if PERCENT_KEYS.contains(&key.as_str())
             || parent == "channels"

@@ -20,9 +20,7 @@ pub enum Kind {
 
 /// The kind of a year-end metric, by its name in MODEL.md section 4.
 pub fn kind_of(metric: &str) -> Kind {
-    let is_ratio =
-        metric.ends_with("_ratio") || metric.ends_with("_share") || matches!(metric, "coverage" | "ldr");
-    if is_ratio { Kind::Ratio } else { Kind::Amount }
+    if delever_model::metrics::is_ratio(metric) { Kind::Ratio } else { Kind::Amount }
 }
 
 /// `text` (an engine decimal) shown as `kind`; `None` if it is not a decimal.

@@ -10,22 +10,9 @@ use delever_model::Lever;
 use delever_model::scenario::{Disposal, Scenario};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// Ratio metrics, shown as percentages (every other metric is an amount).
-const RATIO_METRICS: [&str; 9] = [
-    "npl_ratio",
-    "coverage",
-    "allowance_ratio",
-    "ldr",
-    "h1_share",
-    "write_off_share",
-    "adjusted_npl_ratio",
-    "leverage_ratio",
-    "amc_disposal_share",
-];
-
 /// Is `metric` a ratio (shown as a percentage)?
 pub fn is_ratio(metric: &str) -> bool {
-    RATIO_METRICS.contains(&metric)
+    delever_model::metrics::is_ratio(metric)
 }
 
 /// The Chinese name of a metric, as on a supervisor's report.

@@ -66,3 +66,21 @@ pub fn is_year_end_scalar(name: &str) -> bool {
 pub fn is_monthly(name: &str) -> bool {
     MONTHLY.contains(&name)
 }
+
+/// The year-end metrics that are ratios (shown as percentages; every other metric is an amount).
+pub const RATIO_METRICS: [&str; 9] = [
+    "npl_ratio",
+    "coverage",
+    "allowance_ratio",
+    "ldr",
+    "h1_share",
+    "write_off_share",
+    "adjusted_npl_ratio",
+    "leverage_ratio",
+    "amc_disposal_share",
+];
+
+/// Is `name` a ratio metric?
+pub fn is_ratio(name: &str) -> bool {
+    RATIO_METRICS.contains(&name)
+}
