@@ -94,7 +94,7 @@ fn persist(state: &UiState, last_posted: &mut u64) {
     let saved: Vec<Value> = state.saved.iter().map(|s| json!({"name": s.name, "doc": s.doc})).collect();
     web::storage_set(SAVED_KEY, &Value::Array(saved).to_string());
     if !state.is_stale() && state.current.is_some() {
-        web::replace_hash(&codec::scenario_to_fragment(&state.doc.to_string()));
+        web::replace_hash_soon(codec::scenario_to_fragment(&state.doc.to_string()));
     }
     if let Some(current) = &state.current
         && state.version != *last_posted

@@ -63,7 +63,11 @@ impl FieldKind {
         if key == "value" && path.starts_with("targets[") {
             let metric_path = format!("{}.metric", path.trim_end_matches(".value"));
             let metric = path::get(doc, &metric_path).and_then(Value::as_str).unwrap_or("");
-            return if delever_model::metrics::is_ratio(metric) { FieldKind::Percent } else { FieldKind::Amount };
+            return if delever_model::metrics::is_ratio(metric) {
+                FieldKind::Percent
+            } else {
+                FieldKind::Amount
+            };
         }
         if PERCENT_KEYS.contains(&key.as_str())
             || parent == "channels"

@@ -51,6 +51,30 @@ pub fn replace_hash(fragment: &str) {
     let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
 }
 
+thread_local! {
+    /// The pending timer of [`replace_hash_soon`].
+    static HASH_TIMER: std::cell::Cell<Option<i32>> = const { std::cell::Cell::new(None) };
+}
+
+/// Replaces the address's fragment once edits pause for a moment.
+///
+/// Browsers throttle `history.replaceState` (Chromium ignores calls beyond about 200 in 10
+/// seconds), and a slider sends dozens of inputs a second; only the last one matters.
+pub fn replace_hash_soon(fragment: String) {
+    let Some(window) = web_sys::window() else { return };
+    if let Some(previous) = HASH_TIMER.with(|t| t.take()) {
+        window.clear_timeout_with_handle(previous);
+    }
+    let closure = Closure::once_into_js(move || {
+        HASH_TIMER.with(|t| t.set(None));
+        replace_hash(&fragment);
+    });
+    if let Ok(id) = window.set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), 200)
+    {
+        HASH_TIMER.with(|t| t.set(Some(id)));
+    }
+}
+
 /// The full address of the page.
 pub fn location_href() -> String {
     web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()

@@ -137,6 +137,18 @@ pub fn changed_fields(before: &Value, after: &Value) -> Vec<(String, String, Str
 pub fn results(props: &ResultsProps) -> Html {
     let state = &props.state;
     let lang = state.lang;
+    // Walking both documents is work: once per result, not once per render. (Hooks come
+    // before any early return, so every render calls them in the same order.)
+    let changes = {
+        let baseline = state.baseline.clone();
+        let current = state.current.clone();
+        use_memo((state.version, baseline.as_ref().map(Rc::as_ptr)), move |_| match (&baseline, &current) {
+            (Some(baseline), Some(current)) => {
+                changed_fields(&baseline.scenario.to_json(), &current.scenario.to_json())
+            }
+            _ => Vec::new(),
+        })
+    };
     let Some(current) = state.current.as_ref() else {
         return html! {
             <section class="results" aria-labelledby="results-title">
@@ -204,10 +216,7 @@ pub fn results(props: &ResultsProps) -> Html {
     let warnings = projection.warnings.iter().filter(|w| w.year.is_none_or(|y| y == year)).map(|w| {
         html! { <li data-code={w.code}>{ w.message(lang) }</li> }
     });
-    let changes = match &state.baseline {
-        Some(baseline) => changed_fields(&baseline.scenario.to_json(), &current.scenario.to_json()),
-        None => Vec::new(),
-    };
+
     let change_list = if changes.is_empty() {
         html! { <p class="hint">{ tr(lang, "与基准（载入时的情景）相同。", "Same as the baseline (the scenario as loaded).") }</p> }
     } else {

@@ -4,8 +4,10 @@
 // Run through `cargo xtask e2e` (or `cargo xtask bench --browser`), which builds dist/ and
 // the release command line, serves dist/ and sets DELEVER_E2E_URL, DELEVER_CLI and CHROMIUM.
 
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,11 +78,6 @@ export async function openPage(browser, { path = '', waitForReady = true } = {})
   page.on('console', (message) => {
     const text = message.text();
     const where = message.location()?.url ?? '';
-    // Chromium asks for /favicon.ico by itself (the page names no icon); its 404 is the
-    // browser's request, not the page's, so it is left out here.
-    if (/\/favicon\.ico$/.test(where)) {
-      return;
-    }
     if (message.type() === 'error' || /Content Security Policy/i.test(text)) {
       log.console.push(`${message.type()}: ${text}${where ? ` (${where})` : ''}`);
     }
@@ -153,4 +150,101 @@ export function cliJson(...args) {
     throw new Error(`delever-cli ${args.join(' ')} exited ${result.status}:\n${result.stderr}`);
   }
   return result.stdout;
+}
+
+/** A preset's scenario as an object (a fresh copy each call, to edit freely). */
+export function presetScenario(id) {
+  return JSON.parse(presetText(id));
+}
+
+/**
+ * `delever-cli simulate --format json` of a scenario given as an object: written to a
+ * temporary file (as a person would save it), run, parsed. Fails loudly on any refusal.
+ */
+export function simulateWithCli(scenario) {
+  const dir = mkdtempSync(join(tmpdir(), 'delever-e2e-'));
+  try {
+    const file = join(dir, 'scenario.json');
+    writeFileSync(file, JSON.stringify(scenario, null, 2));
+    return JSON.parse(cliJson('simulate', file, '--format', 'json'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Retries `check` (which asserts, sync or async) until it passes or `timeout` ms have gone,
+ * then throws its last error: a wait for the page that fails with the assertion's message.
+ */
+export async function eventually(check, { timeout = 15_000, interval = 50 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() >= deadline) {
+        throw error;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** Every `[data-kpi]` on the page, in document order, as `kpi@target=value` lines (targets rows included). */
+export async function allKpis(page) {
+  return page.$$eval('[data-kpi]', (elements) =>
+    elements.map((element) => {
+      const target = element.closest('[data-target]')?.getAttribute('data-target');
+      return `${element.getAttribute('data-kpi')}${target ? `@${target}` : ''}=${element.getAttribute('data-value')}`;
+    }),
+  );
+}
+
+/** The result cards of the selected year: `{ metric: data-value }`. */
+export async function cardKpis(page) {
+  const pairs = await page.$$eval('.card.kpi [data-kpi]', (elements) =>
+    elements.map((element) => [element.getAttribute('data-kpi'), element.getAttribute('data-value')]),
+  );
+  return Object.fromEntries(pairs);
+}
+
+/**
+ * Asserts that every card on the page equals the command line's year-end `entry`
+ * (exact decimal strings); returns the metrics compared. A card the year-end does not
+ * have (leverage_ratio when no capital is given) must show no value.
+ */
+export async function assertCardsMatch(page, entry, label = '') {
+  const cards = await cardKpis(page);
+  assert.ok(Object.keys(cards).length >= 5, `${label}: only ${Object.keys(cards)} cards`);
+  for (const [metric, value] of Object.entries(cards)) {
+    const expected = entry[metric] ?? null;
+    assert.equal(value, expected, `${label}: data-kpi="${metric}" of ${entry.year}`);
+  }
+  return Object.keys(cards);
+}
+
+/** The text field (not the slider) of a JSON path. */
+export function textField(page, path) {
+  return page.locator(`input.value[data-field="${path}"]`);
+}
+
+/** The slider of a JSON path. */
+export function slider(page, path) {
+  return page.locator(`input[type=range][data-field="${path}"]`);
+}
+
+/**
+ * Asserts the page of `openPage` ran cleanly: no console errors (and no CSP message),
+ * no uncaught exceptions, no failed request, and no request to another origin. Waits for
+ * the network to settle first, so that late requests are judged too.
+ */
+export async function assertClean(opened, label = 'page') {
+  await opened.page.waitForLoadState('networkidle').catch(() => {});
+  assert.deepEqual(opened.log.pageErrors, [], `${label}: uncaught exceptions`);
+  assert.deepEqual(opened.log.console, [], `${label}: console errors`);
+  assert.deepEqual(opened.log.failedRequests, [], `${label}: failed requests`);
+  const own = origin();
+  const foreign = opened.log.requests.filter((url) => new URL(url).origin !== own);
+  assert.deepEqual(foreign, [], `${label}: requests to another origin`);
+  assert.ok(opened.log.requests.length > 0, `${label}: no request recorded`);
 }
