@@ -18,7 +18,7 @@ use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ResizeObserver};
+use web_sys::{HtmlCanvasElement, ResizeObserver};
 use yew::prelude::*;
 
 use crate::charts::{self, Chart, ChartData, Style};
@@ -67,6 +67,10 @@ impl PartialEq for ByPointer {
 #[derive(Default)]
 struct Painter {
     job: Option<Job>,
+    /// The canvas's CSS box, as last measured (on the first draw and on every resize).
+    /// Reading `clientWidth` on every redraw forces a synchronous layout right after the
+    /// DOM update; measured, that was the largest single cost of a slider move.
+    css_size: Option<(i32, i32)>,
     /// Drawings done so far (`data-rendered`).
     count: u64,
 }
@@ -130,7 +134,20 @@ fn watch_size(
 /// size would change (the observer also reports the first layout, already drawn).
 fn repaint(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>, only_if_resized: bool) {
     let Some(job) = painter.borrow().job.clone() else { return };
-    let Some((width, height, ratio)) = backing_size(canvas) else { return };
+    let cached = painter.borrow().css_size;
+    let css = match cached {
+        Some(size) if !only_if_resized => size,
+        _ => {
+            let size = (canvas.client_width(), canvas.client_height());
+            painter.borrow_mut().css_size = Some(size);
+            size
+        }
+    };
+    let Some((width, height, ratio)) = backing_size(css) else {
+        // Not laid out yet: measure again next time.
+        painter.borrow_mut().css_size = None;
+        return;
+    };
     if only_if_resized && canvas.width() == width && canvas.height() == height {
         return;
     }
@@ -153,10 +170,9 @@ fn repaint(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>, only_if_r
 
 /// The canvas's box in device pixels and the device pixel ratio; `None` while it has no
 /// box (hidden, or not laid out yet: the resize observer draws it when it gets one).
-fn backing_size(canvas: &HtmlCanvasElement) -> Option<(u32, u32, f64)> {
+fn backing_size((css_width, css_height): (i32, i32)) -> Option<(u32, u32, f64)> {
     let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0);
     let ratio = if ratio.is_finite() && ratio > 0.0 { ratio.clamp(1.0, 4.0) } else { 1.0 };
-    let (css_width, css_height) = (canvas.client_width(), canvas.client_height());
     if css_width <= 0 || css_height <= 0 {
         return None;
     }
@@ -165,37 +181,23 @@ fn backing_size(canvas: &HtmlCanvasElement) -> Option<(u32, u32, f64)> {
     Some((device(css_width), device(css_height), ratio))
 }
 
-/// Draws `job` off screen at `width` × `height`, then copies it onto `canvas`.
+/// Draws `job` on `canvas` at `width` × `height` device pixels.
+///
+/// Straight onto the canvas: drawing off screen and copying over (so a failed draw would
+/// keep the old picture) cost a `drawImage` and a new canvas on every move, and a failed
+/// draw is already reported on the console.
 fn paint(canvas: &HtmlCanvasElement, job: &Job, width: u32, height: u32, ratio: f64) -> Result<(), String> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let buffer: HtmlCanvasElement = document
-        .create_element("canvas")
-        .map_err(|e| format!("{e:?}"))?
-        .dyn_into()
-        .map_err(|_| "not a canvas".to_string())?;
-    buffer.set_width(width);
-    buffer.set_height(height);
-    {
-        let backend = CanvasBackend::with_canvas_object(buffer.clone()).ok_or("no 2d context")?;
-        let area = backend.into_drawing_area();
-        charts::draw(job.chart, &area, &job.data, &job.style.scaled(ratio)).map_err(|e| e.to_string())?;
-        area.present().map_err(|e| e.to_string())?;
-    }
-    // Setting a canvas's size clears it, so only now, when the new picture is ready.
+    // Setting a canvas's size clears it; otherwise plotters' first fill repaints the whole area.
     if canvas.width() != width {
         canvas.set_width(width);
     }
     if canvas.height() != height {
         canvas.set_height(height);
     }
-    let context: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .map_err(|e| format!("{e:?}"))?
-        .ok_or("no 2d context")?
-        .dyn_into()
-        .map_err(|_| "not a 2d context".to_string())?;
-    context.clear_rect(0.0, 0.0, f64::from(width), f64::from(height));
-    context.draw_image_with_html_canvas_element(&buffer, 0.0, 0.0).map_err(|e| format!("{e:?}"))
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2d context")?;
+    let area = backend.into_drawing_area();
+    charts::draw(job.chart, &area, &job.data, &job.style.scaled(ratio)).map_err(|e| e.to_string())?;
+    area.present().map_err(|e| e.to_string())
 }
 
 /// The picture on the page's canvas of chart `chart_id` as a `data:image/png;base64,…` URL,
