@@ -16,7 +16,7 @@ enum Action {
 }
 
 /// The steps, in order: cheap checks first, so a formatting slip fails in seconds.
-const STEPS: [(&str, Action); 9] = [
+const STEPS: [(&str, Action); 10] = [
     ("setup", Action::Run(setup::run)),
     ("formatting", Action::Cargo(&["fmt", "--all", "--", "--check"])),
     ("clippy, native", Action::Cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])),
@@ -39,6 +39,7 @@ const STEPS: [(&str, Action); 9] = [
         Action::Cargo(&["build", "-p", "delever-model", "--target", "wasm32-unknown-unknown"]),
     ),
     ("the web app, release build", Action::Run(release_build)),
+    ("component tests in headless Chromium (wasm-bindgen-test)", Action::Run(browser_component_tests)),
     ("end-to-end tests of the release page in headless Chromium", Action::Run(end_to_end)),
     ("fuzzing the scenario parser and engine (30 s)", Action::Run(fuzz)),
 ];
@@ -72,14 +73,23 @@ fn native_tests(_root: &Path) -> Result<(), Error> {
     if std::env::var_os("PROPTEST_CASES").is_none() {
         command.env("PROPTEST_CASES", "10000");
     }
-    let output = shell::run_teed(&mut command)?;
-    let (passed, failed) = count_tests(&output);
+    run_counted(&mut command)
+}
+
+/// Runs a `cargo test` and adds what it passed and failed to the run's totals.
+fn run_counted(command: &mut Command) -> Result<(), Error> {
+    let output = shell::run_teed(command)?;
+    add_to_totals(count_tests(&output));
+    Ok(())
+}
+
+/// Adds tests passed and failed (from any runner) to the closing line.
+fn add_to_totals((passed, failed): (u64, u64)) {
     TOTALS.with(|totals| {
         let mut totals = totals.borrow_mut();
         totals.0 += passed;
         totals.1 += failed;
     });
-    Ok(())
 }
 
 thread_local! {
@@ -102,6 +112,14 @@ fn count_tests(output: &str) -> (u64, u64) {
         .fold((0, 0), |(p, f), line| (p + number_before(line, "passed"), f + number_before(line, "failed")))
 }
 
+/// `tests/web.rs` under `wasm-bindgen-test-runner` (the `.cargo/config.toml` runner), which
+/// drives Chromium through chromedriver; set-up installs both.
+fn browser_component_tests(_root: &Path) -> Result<(), Error> {
+    let mut command = shell::cargo();
+    command.args(["test", "-p", "delever", "--target", "wasm32-unknown-unknown", "--test", "web"]);
+    run_counted(&mut command)
+}
+
 fn release_build(root: &Path) -> Result<(), Error> {
     build::run(root, &build::Options { release: true })
 }
@@ -109,11 +127,7 @@ fn release_build(root: &Path) -> Result<(), Error> {
 /// The browser tests against the `dist/` the previous step built; counted in the closing line.
 fn end_to_end(root: &Path) -> Result<(), Error> {
     let outcome = e2e::run(root, &e2e::Options { build: false })?;
-    TOTALS.with(|totals| {
-        let mut totals = totals.borrow_mut();
-        totals.0 += outcome.passed;
-        totals.1 += outcome.failed;
-    });
+    add_to_totals((outcome.passed, outcome.failed));
     Ok(())
 }
 
