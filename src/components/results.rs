@@ -82,9 +82,12 @@ fn card(
         targets.iter().filter(|t| t.target.metric == metric && t.target.scope == Scope::Region).map(|t| {
             html! {
                 <p class="card-target" data-target={t.target.id.clone()}>
-                    { format!("{} {} ", op_symbol(t), shown(metric, Some(t.value))) }
+                    { format!("{} ", op_symbol(t)) }
+                    <span data-kpi="target_value" data-value={fmt_decimal(t.value)}>{ shown(metric, Some(t.value)) }</span>
+                    { " " }
                     { status(lang, t) }
-                    <span class="margin">{ format!(" {}", margin_text(lang, metric, t.margin)) }</span>
+                    { " " }
+                    <span class="margin" data-kpi="target_margin" data-value={t.margin.map(fmt_decimal)}>{ margin_text(lang, metric, t.margin) }</span>
                 </p>
             }
         });
@@ -205,7 +208,7 @@ pub fn results(props: &ResultsProps) -> Html {
                 <td>{ &t.target.id }</td>
                 <td>{ metric_name(lang, &t.target.metric) }</td>
                 <td>{ scope }</td>
-                <td class="num">{ format!("{} {}", op_symbol(t), shown(&t.target.metric, Some(t.value))) }</td>
+                <td class="num">{ format!("{} ", op_symbol(t)) }<span data-kpi="target_value" data-value={fmt_decimal(t.value)}>{ shown(&t.target.metric, Some(t.value)) }</span></td>
                 <td class="num" data-kpi="target_actual" data-value={t.actual.map(fmt_decimal)}>{ shown(&t.target.metric, t.actual) }</td>
                 <td>{ status(lang, t) }</td>
                 <td class="num" data-kpi="target_margin" data-value={t.margin.map(fmt_decimal)}>{ margin_text(lang, &t.target.metric, t.margin) }</td>
