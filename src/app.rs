@@ -57,45 +57,65 @@ fn initial_state() -> Store {
             .unwrap_or_default();
         state.apply(Action::SetSavedList(list));
     }
-    match codec::scenario_from_fragment(&web::location_hash()) {
-        Some(Ok(text)) => state.apply(Action::LoadText { text, source: Source::Link }),
-        Some(Err(err)) => state.apply(Action::ReportLoadProblem(LoadProblem {
+    let hash = web::location_hash();
+    let draft = web::storage_get(DRAFT_KEY).and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    // A reload of this page (its address is one the draft was written under) comes back to
+    // the draft, edits and baseline included; any other link is loaded as a new scenario.
+    let draft_matches = |draft: &Value| {
+        draft
+            .get("links")
+            .and_then(Value::as_array)
+            .is_some_and(|links| links.iter().any(|l| l.as_str() == Some(&hash)))
+    };
+    match (codec::scenario_from_fragment(&hash), draft) {
+        (Some(_), Some(draft)) if draft_matches(&draft) => restore_draft(&mut state, &draft),
+        (Some(Ok(text)), _) => state.apply(Action::LoadText { text, source: Source::Link }),
+        (Some(Err(err)), _) => state.apply(Action::ReportLoadProblem(LoadProblem {
             zh: format!("地址中的情景无法读取：{}", err.message(delever_model::Lang::Zh)),
             en: format!(
                 "the scenario in the address cannot be read: {}",
                 err.message(delever_model::Lang::En)
             ),
         })),
-        None => {
-            if let Some(draft) =
-                web::storage_get(DRAFT_KEY).and_then(|t| serde_json::from_str::<Value>(&t).ok())
-            {
-                if let Some(baseline) = draft.get("baseline").filter(|b| b.is_object()) {
-                    state.apply(Action::LoadText { text: baseline.to_string(), source: Source::Restored });
-                }
-                if let Some(doc) = draft.get("doc").filter(|d| d.is_object()) {
-                    state.apply(Action::EditDocument(doc.clone()));
-                }
-            }
-        }
+        (None, Some(draft)) => restore_draft(&mut state, &draft),
+        (None, None) => {}
     }
     Store(Rc::new(state))
+}
+
+/// Brings back a draft: its baseline as loaded, then its document (valid or not) as an edit.
+fn restore_draft(state: &mut UiState, draft: &Value) {
+    if let Some(baseline) = draft.get("baseline").filter(|b| b.is_object()) {
+        state.apply(Action::LoadText { text: baseline.to_string(), source: Source::Restored });
+    }
+    if let Some(doc) = draft.get("doc").filter(|d| d.is_object()) {
+        state.apply(Action::EditDocument(doc.clone()));
+    }
 }
 
 /// After every change: keep the draft, the language and the saved list; put a valid
 /// scenario in the address; send the result to an embedding page.
 fn persist(state: &UiState, last_posted: &mut u64) {
     web::storage_set(LANG_KEY, if state.lang == delever_model::Lang::En { "en" } else { "zh" });
+    web::set_document_lang(if state.lang == delever_model::Lang::En { "en" } else { "zh-CN" });
+    // The address now, and the one it will hold once the debounced write lands: a reload
+    // under either comes back to this draft.
+    let address_now = web::location_hash();
+    let address_next = if !state.is_stale() && state.current.is_some() {
+        let fragment = codec::scenario_to_fragment(&state.doc.to_string());
+        web::replace_hash_soon(fragment.clone());
+        fragment
+    } else {
+        address_now.clone()
+    };
     let draft = json!({
         "doc": state.doc,
         "baseline": state.baseline.as_ref().map(|b| b.scenario.to_json()),
+        "links": [address_now, address_next],
     });
     web::storage_set(DRAFT_KEY, &draft.to_string());
     let saved: Vec<Value> = state.saved.iter().map(|s| json!({"name": s.name, "doc": s.doc})).collect();
     web::storage_set(SAVED_KEY, &Value::Array(saved).to_string());
-    if !state.is_stale() && state.current.is_some() {
-        web::replace_hash_soon(codec::scenario_to_fragment(&state.doc.to_string()));
-    }
     if let Some(current) = &state.current
         && state.version != *last_posted
     {

@@ -197,6 +197,20 @@ pub fn message(issue: &Issue, kind: FieldKind, lang: Lang) -> String {
                 format!("各项占比合计为 {}，必须恰好等于 100%", pct(*sum))
             }
         }
+        (Problem::NotDecimal { got }, FieldKind::Percent) => {
+            if en {
+                format!("\"{got}\" is not a number; type a percentage such as 8.5")
+            } else {
+                format!("\"{got}\" 不是数字；请输入百分比，如 8.5")
+            }
+        }
+        (Problem::NotDecimal { got }, FieldKind::Amount) => {
+            if en {
+                format!("\"{got}\" is not a number; type an amount such as 532 or 1.7")
+            } else {
+                format!("\"{got}\" 不是数字；请输入金额，如 532 或 1.7")
+            }
+        }
         (Problem::WrongType { expected: Expected::Decimal }, FieldKind::Percent) => {
             if en {
                 "is not a number; type a percentage such as 8.5".to_string()

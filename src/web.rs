@@ -75,6 +75,13 @@ pub fn replace_hash_soon(fragment: String) {
     }
 }
 
+/// Sets the document's language (`<html lang>`), so screen readers and fonts follow the toggle.
+pub fn set_document_lang(lang: &str) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang);
+    }
+}
+
 /// The full address of the page.
 pub fn location_href() -> String {
     web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()

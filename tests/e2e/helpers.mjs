@@ -84,9 +84,16 @@ export async function openPage(browser, { path = '', waitForReady = true } = {})
   });
   page.on('pageerror', (error) => log.pageErrors.push(String(error && error.stack ? error.stack : error)));
   page.on('request', (request) => log.requests.push(request.url()));
-  page.on('requestfailed', (request) =>
-    log.failedRequests.push(`${request.url()}: ${request.failure() ? request.failure().errorText : 'failed'}`),
-  );
+  page.on('requestfailed', (request) => {
+    const reason = request.failure() ? request.failure().errorText : 'failed';
+    // Chromium fetches the icon again whenever the address changes (the page rewrites its
+    // #scenario= fragment); a reload or navigation in the meantime cancels that fetch.
+    // A cancelled icon is the browser's own bookkeeping, not a failure of the page.
+    if (reason === 'net::ERR_ABORTED' && new URL(request.url()).pathname === '/favicon.svg') {
+      return;
+    }
+    log.failedRequests.push(`${request.url()}: ${reason}`);
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) {
       log.failedRequests.push(`${response.url()}: HTTP ${response.status()}`);
@@ -200,10 +207,15 @@ export async function allKpis(page) {
   );
 }
 
-/** The result cards of the selected year: `{ metric: data-value }`. */
+/**
+ * The result cards of the selected year: `{ metric: data-value }`. Only each card's own
+ * figure; the target lines inside a card (`[data-target]`) carry figures of their own.
+ */
 export async function cardKpis(page) {
   const pairs = await page.$$eval('.card.kpi [data-kpi]', (elements) =>
-    elements.map((element) => [element.getAttribute('data-kpi'), element.getAttribute('data-value')]),
+    elements
+      .filter((element) => !element.closest('[data-target]'))
+      .map((element) => [element.getAttribute('data-kpi'), element.getAttribute('data-value')]),
   );
   return Object.fromEntries(pairs);
 }
@@ -247,4 +259,24 @@ export async function assertClean(opened, label = 'page') {
   const foreign = opened.log.requests.filter((url) => new URL(url).origin !== own);
   assert.deepEqual(foreign, [], `${label}: requests to another origin`);
   assert.ok(opened.log.requests.length > 0, `${label}: no request recorded`);
+}
+
+/**
+ * The scenario in the page's address (`#scenario=` + base64url of its JSON), parsed; null
+ * when the address has none. The page writes the address a moment after the last edit.
+ */
+export async function scenarioInAddress(page) {
+  const href = await page.evaluate(() => location.href);
+  const match = /#scenario=([A-Za-z0-9_-]*)$/.exec(href);
+  return match ? { href, scenario: JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')) } : null;
+}
+
+/** Waits until the address carries a scenario for which `predicate(scenario)` holds; returns `{ href, scenario }`. */
+export async function waitForAddress(page, predicate, what = 'the edit') {
+  return eventually(async () => {
+    const address = await scenarioInAddress(page);
+    assert.ok(address, 'the address has no #scenario=');
+    assert.ok(predicate(address.scenario), `the address does not carry ${what} yet`);
+    return address;
+  });
 }
