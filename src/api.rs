@@ -11,19 +11,18 @@
 //! both are tested natively against the engine. The `#[wasm_bindgen]` exports
 //! (wasm32 only) just convert a `JsValue` into a [`JsArg`] and an error into a JS `Error`.
 //!
-//! Duplication, on purpose: `delever-cli` is a binary crate, so its `Failure`
-//! (diagnostic.rs: how engine errors become `error: …` lines) and its command
-//! functions (commands.rs: the order problems are reported in, the JSON text) cannot
-//! be imported; [`Failure`] and the `*_json` functions below restate them. The
-//! end-to-end tests compare this module's output with the real command line's.
+//! The requests and their error wording are the command line's own (`delever_cli::request`,
+//! `delever_cli::diagnostic`, the library half of `delever-cli`); only the checks of
+//! arguments as JavaScript passes them are this module's. The end-to-end tests compare
+//! this module's output with the real command line's, byte for byte.
 
 use std::ops::RangeInclusive;
 
+use delever_cli::diagnostic::{Failure, Language};
+use delever_cli::request::{self, json_text};
 use delever_model::analysis::{DEFAULT_STEPS, MAX_PATHS, MAX_STEPS, MonteCarloOptions};
 use delever_model::error::{AnalysisProblem, Expected};
-use delever_model::validate::parse_decimal_text;
-use delever_model::{Issue, Lang, Lever, Problem, Scenario, SimError};
-use serde_json::Value;
+use delever_model::{Issue, Problem};
 
 /// The default coefficient of variation of `monteCarlo`, as the command line writes it (`--cv`).
 pub const DEFAULT_CV: &str = "0.25";
@@ -47,14 +46,14 @@ pub enum JsArg {
 
 /// `simulate(scenarioJson)`: the projection, as `delever-cli simulate FILE --format json` prints it.
 pub fn simulate_json(scenario_json: &str) -> Result<String, String> {
-    simulate(scenario_json).map_err(|failure| failure.render())
+    simulate(scenario_json).map_err(|failure| render(&failure))
 }
 
 /// `goalSeek(scenarioJson, lever, targetIds)`: as `delever-cli goal-seek FILE --lever L [--target ID]…`.
 ///
 /// An empty `target_ids` means every target of the scenario.
 pub fn goal_seek_json(scenario_json: &str, lever: &str, target_ids: &[String]) -> Result<String, String> {
-    goal_seek(scenario_json, lever, target_ids).map_err(|failure| failure.render())
+    goal_seek(scenario_json, lever, target_ids).map_err(|failure| render(&failure))
 }
 
 /// `sensitivity(scenarioJson, metric, year)`: as `delever-cli sensitivity FILE [--metric M] [--year Y]`.
@@ -65,7 +64,7 @@ pub fn sensitivity_json(
     metric: Option<&str>,
     year: Option<i32>,
 ) -> Result<String, String> {
-    sensitivity(scenario_json, metric, year).map_err(|failure| failure.render())
+    sensitivity(scenario_json, metric, year).map_err(|failure| render(&failure))
 }
 
 /// `feasibility(scenarioJson, xLever, yLever, steps)`: as `delever-cli feasibility FILE --x X --y Y --steps N`.
@@ -75,19 +74,19 @@ pub fn feasibility_json(
     y_lever: &str,
     steps: usize,
 ) -> Result<String, String> {
-    feasibility(scenario_json, x_lever, y_lever, steps).map_err(|failure| failure.render())
+    feasibility(scenario_json, x_lever, y_lever, steps).map_err(|failure| render(&failure))
 }
 
 /// `monteCarlo(scenarioJson, paths, seed, cv)`: as `delever-cli monte-carlo FILE --paths N --seed S --cv CV`.
 ///
 /// `cv` is decimal text, read as the command line reads `--cv`.
 pub fn monte_carlo_json(scenario_json: &str, paths: usize, seed: u64, cv: &str) -> Result<String, String> {
-    monte_carlo(scenario_json, paths, seed, cv).map_err(|failure| failure.render())
+    monte_carlo(scenario_json, paths, seed, cv).map_err(|failure| render(&failure))
 }
 
 /// [`simulate_json`] with its argument as JavaScript passed it.
 pub fn simulate_js(scenario_json: JsArg) -> Result<String, String> {
-    let text = scenario_text(scenario_json).map_err(|failure| failure.render())?;
+    let text = scenario_text(scenario_json).map_err(|failure| render(&failure))?;
     simulate_json(&text)
 }
 
@@ -96,7 +95,7 @@ pub fn simulate_js(scenario_json: JsArg) -> Result<String, String> {
 pub fn goal_seek_js(scenario_json: JsArg, lever: JsArg, target_ids: JsArg) -> Result<String, String> {
     let checked = scenario_text(scenario_json)
         .and_then(|text| Ok((text, required_text("lever", lever)?, text_list("targetIds", target_ids)?)));
-    let (text, lever, targets) = checked.map_err(|failure| failure.render())?;
+    let (text, lever, targets) = checked.map_err(|failure| render(&failure))?;
     goal_seek_json(&text, &lever, &targets)
 }
 
@@ -108,7 +107,7 @@ pub fn sensitivity_js(scenario_json: JsArg, metric: JsArg, year: JsArg) -> Resul
         let year = whole_number("year", year, min, max, min..=max)?;
         Ok((text, metric, year.and_then(|year| i32::try_from(year).ok())))
     });
-    let (text, metric, year) = checked.map_err(|failure| failure.render())?;
+    let (text, metric, year) = checked.map_err(|failure| render(&failure))?;
     sensitivity_json(&text, metric.as_deref(), year)
 }
 
@@ -125,7 +124,7 @@ pub fn feasibility_js(
         let steps = count("steps", steps, 2, MAX_STEPS)?.unwrap_or(DEFAULT_STEPS);
         Ok((text, x, y, steps))
     });
-    let (text, x, y, steps) = checked.map_err(|failure| failure.render())?;
+    let (text, x, y, steps) = checked.map_err(|failure| render(&failure))?;
     feasibility_json(&text, &x, &y, steps)
 }
 
@@ -145,7 +144,7 @@ pub fn monte_carlo_js(scenario_json: JsArg, paths: JsArg, seed: JsArg, cv: JsArg
         };
         Ok((text, paths, seed, cv))
     });
-    let (text, paths, seed, cv) = checked.map_err(|failure| failure.render())?;
+    let (text, paths, seed, cv) = checked.map_err(|failure| render(&failure))?;
     monte_carlo_json(&text, paths, seed, &cv)
 }
 
@@ -154,131 +153,35 @@ pub fn version() -> &'static str {
     delever_model::MODEL_VERSION
 }
 
-/// Why a call produced no output: every problem found, each in English and Chinese.
-///
-/// Restates `Failure` of `crates/delever-cli/src/diagnostic.rs` (a binary crate, not importable).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Failure {
-    /// `(English, Chinese)` per problem.
-    problems: Vec<(String, String)>,
+/// The command line's wording of a failure (both languages, English first), without the final newline.
+fn render(failure: &Failure) -> String {
+    failure.render(Language::Both).trim_end_matches('\n').to_string()
 }
 
-impl Failure {
-    fn one(en: impl Into<String>, zh: impl Into<String>) -> Failure {
-        Failure { problems: vec![(en.into(), zh.into())] }
-    }
-
-    fn merge(mut self, other: Failure) -> Failure {
-        self.problems.extend(other.problems);
-        self
-    }
-
-    /// The command line's standard error in its default language setting (both; English
-    /// first), one `error: ` line per line of each message, without the final newline.
-    fn render(&self) -> String {
-        let mut lines = Vec::new();
-        for (en, zh) in &self.problems {
-            for message in [en, zh] {
-                lines.extend(message.lines().map(|line| format!("error: {line}")));
-            }
-        }
-        lines.join("\n")
-    }
-}
-
-impl From<Vec<Issue>> for Failure {
-    fn from(issues: Vec<Issue>) -> Failure {
-        Failure {
-            problems: issues.iter().map(|issue| (issue.message(Lang::En), issue.message(Lang::Zh))).collect(),
-        }
-    }
-}
-
-impl From<Issue> for Failure {
-    fn from(issue: Issue) -> Failure {
-        Failure::from(vec![issue])
-    }
-}
-
-impl From<delever_model::Error> for Failure {
-    fn from(error: delever_model::Error) -> Failure {
-        match error {
-            delever_model::Error::Invalid(issues) => Failure::from(issues),
-            other => Failure::one(other.message(Lang::En), other.message(Lang::Zh)),
-        }
-    }
-}
-
-impl From<SimError> for Failure {
-    fn from(error: SimError) -> Failure {
-        Failure::one(error.message(Lang::En), error.message(Lang::Zh))
-    }
-}
-
-impl From<AnalysisProblem> for Failure {
-    fn from(problem: AnalysisProblem) -> Failure {
-        Failure::from(delever_model::Error::Analysis(problem))
-    }
-}
-
-/// Both results, or the problems of both (the first one's first), as the command line combines them.
-fn both<A, B>(a: Result<A, Failure>, b: Result<B, Failure>) -> Result<(A, B), Failure> {
-    match (a, b) {
-        (Ok(a), Ok(b)) => Ok((a, b)),
-        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
-        (Err(e1), Err(e2)) => Err(e1.merge(e2)),
-    }
-}
-
-// The command functions, in the order and with the calls of `delever-cli`'s commands.rs.
-
-fn load_scenario(text: &str) -> Result<Scenario, Failure> {
-    delever_model::parse_scenario(text).map_err(Failure::from)
-}
-
-/// Pretty JSON and a final newline: the `--format json` output of every command.
-fn json_text(value: &Value) -> Result<String, Failure> {
-    let mut text = serde_json::to_string_pretty(value)
-        .map_err(|err| Failure::one(format!("cannot write JSON: {err}"), format!("无法生成 JSON：{err}")))?;
-    text.push('\n');
-    Ok(text)
-}
-
-fn parse_lever(text: &str) -> Result<Lever, Failure> {
-    Lever::parse(text).map_err(Failure::from)
-}
+// The command functions: the command line's requests (`delever_cli::request`), JSON out.
 
 fn simulate(text: &str) -> Result<String, Failure> {
-    let scenario = load_scenario(text)?;
-    let projection = delever_model::simulate(&scenario)?;
+    let (_, projection) = request::simulate(request::scenario(text))?;
     json_text(&projection.to_json())
 }
 
 fn goal_seek(text: &str, lever: &str, targets: &[String]) -> Result<String, Failure> {
-    let (lever, scenario) = both(parse_lever(lever), load_scenario(text))?;
-    let result = delever_model::goal_seek(&scenario, lever, targets)?;
+    let (_, result) = request::goal_seek(request::scenario(text), lever, targets)?;
     json_text(&result.to_json())
 }
 
 fn sensitivity(text: &str, metric: Option<&str>, year: Option<i32>) -> Result<String, Failure> {
-    let scenario = load_scenario(text)?;
-    let result = delever_model::sensitivity(&scenario, metric, year)?;
+    let (_, result) = request::sensitivity(request::scenario(text), metric, year)?;
     json_text(&result.to_json())
 }
 
 fn feasibility(text: &str, x: &str, y: &str, steps: usize) -> Result<String, Failure> {
-    let (levers, scenario) = both(both(parse_lever(x), parse_lever(y)), load_scenario(text))?;
-    let (x, y) = levers;
-    let result = delever_model::feasibility(&scenario, x, y, steps, None, None)?;
+    let (_, result) = request::feasibility(request::scenario(text), (x, y), steps, None, None)?;
     json_text(&result.to_json())
 }
 
 fn monte_carlo(text: &str, paths: usize, seed: u64, cv: &str) -> Result<String, Failure> {
-    let cv = parse_decimal_text(cv)
-        .ok_or_else(|| Failure::from(Issue::new("cv", Problem::NotDecimal { got: cv.to_string() })));
-    let (cv, scenario) = both(cv, load_scenario(text))?;
-    let options = MonteCarloOptions { paths, seed, cv, ..MonteCarloOptions::default() };
-    let result = delever_model::monte_carlo(&scenario, &options)?;
+    let (_, result) = request::monte_carlo(request::scenario(text), (paths, seed, cv), "cv", None)?;
     json_text(&result.to_json())
 }
 
@@ -487,7 +390,9 @@ mod exports {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use delever_model::presets;
+    use delever_model::validate::parse_decimal_text;
+    use delever_model::{Lang, Lever, presets};
+    use serde_json::Value;
 
     fn licheng() -> &'static str {
         presets::get("licheng-2019").expect("the Licheng preset exists").json

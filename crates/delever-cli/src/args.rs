@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::Language;
+use delever_cli::diagnostic::Language;
 
 /// Delever: the bank-deleveraging simulator, from the command line.
 ///

@@ -3,13 +3,12 @@
 //! Nothing is printed here: a command either returns its whole output or fails with every
 //! problem it found, so a failing command never leaves half an output on standard output.
 
-use delever_model::analysis::MonteCarloOptions;
-use delever_model::validate::parse_decimal_text;
-use delever_model::{Lever, Problem, Scenario, presets};
+use delever_cli::diagnostic::{Failure, Language};
+use delever_cli::request::{self, json_text};
+use delever_model::{Scenario, presets};
 use serde_json::Value;
 
 use crate::args::{Command, Format, ListFormat, MetricYear, TextFormat};
-use crate::diagnostic::{Failure, Language, both};
 use crate::format::{csv, table};
 use crate::input::load_scenario;
 
@@ -31,17 +30,8 @@ pub fn run(command: Command, language: Language) -> Result<String, Failure> {
     }
 }
 
-/// Pretty JSON and a final newline: the `--format json` output of every command.
-fn json_text(value: &Value) -> Result<String, Failure> {
-    let mut text = serde_json::to_string_pretty(value)
-        .map_err(|err| Failure::one(format!("cannot write JSON: {err}"), format!("无法生成 JSON：{err}")))?;
-    text.push('\n');
-    Ok(text)
-}
-
 fn simulate(file: &str, format: Format, language: Language) -> Result<String, Failure> {
-    let scenario = load_scenario(file)?;
-    let projection = delever_model::simulate(&scenario)?;
+    let (scenario, projection) = request::simulate(load_scenario(file))?;
     match format {
         Format::Json => json_text(&projection.to_json()),
         Format::Csv => Ok(csv::projection(&projection)),
@@ -50,19 +40,13 @@ fn simulate(file: &str, format: Format, language: Language) -> Result<String, Fa
 }
 
 fn validate(file: &str) -> Result<String, Failure> {
-    let scenario = load_scenario(file)?;
     // An infeasible scenario (negative performing loans) is reported too: it cannot be run.
-    delever_model::simulate(&scenario)?;
+    let (scenario, _) = request::simulate(load_scenario(file))?;
     Ok(table::validation_summary(&scenario))
 }
 
-fn parse_lever(text: &str) -> Result<Lever, Failure> {
-    Lever::parse(text).map_err(|problem| Failure::from(delever_model::Error::Analysis(problem)))
-}
-
 fn goal_seek(file: &str, lever: &str, targets: &[String], format: TextFormat) -> Result<String, Failure> {
-    let (lever, scenario) = both(parse_lever(lever), load_scenario(file))?;
-    let result = delever_model::goal_seek(&scenario, lever, targets)?;
+    let (scenario, result) = request::goal_seek(load_scenario(file), lever, targets)?;
     match format {
         TextFormat::Json => json_text(&result.to_json()),
         TextFormat::Table => Ok(table::goal_seek(&scenario, &result)),
@@ -70,8 +54,8 @@ fn goal_seek(file: &str, lever: &str, targets: &[String], format: TextFormat) ->
 }
 
 fn sensitivity(file: &str, metric: &MetricYear, format: Format) -> Result<String, Failure> {
-    let scenario = load_scenario(file)?;
-    let result = delever_model::sensitivity(&scenario, metric.metric.as_deref(), metric.year)?;
+    let (scenario, result) =
+        request::sensitivity(load_scenario(file), metric.metric.as_deref(), metric.year)?;
     match format {
         Format::Json => json_text(&result.to_json()),
         Format::Csv => Ok(csv::sensitivity(&result)),
@@ -87,9 +71,8 @@ fn feasibility(
     metric: &MetricYear,
     format: Format,
 ) -> Result<String, Failure> {
-    let (levers, scenario) = both(both(parse_lever(x), parse_lever(y)), load_scenario(file))?;
-    let (x, y) = levers;
-    let result = delever_model::feasibility(&scenario, x, y, steps, metric.metric.as_deref(), metric.year)?;
+    let (scenario, result) =
+        request::feasibility(load_scenario(file), (x, y), steps, metric.metric.as_deref(), metric.year)?;
     match format {
         Format::Json => json_text(&result.to_json()),
         Format::Csv => Ok(csv::feasibility(&result)),
@@ -105,13 +88,8 @@ fn monte_carlo(
     metrics: Vec<String>,
     format: Format,
 ) -> Result<String, Failure> {
-    let cv = parse_decimal_text(cv).ok_or_else(|| {
-        let problem = Problem::NotDecimal { got: cv.to_string() };
-        Failure::from(vec![delever_model::Issue::new("--cv", problem)])
-    });
-    let (cv, scenario) = both(cv, load_scenario(file))?;
-    let options = MonteCarloOptions { paths, seed, cv, metrics };
-    let result = delever_model::monte_carlo(&scenario, &options)?;
+    let (scenario, result) =
+        request::monte_carlo(load_scenario(file), (paths, seed, cv), "--cv", Some(metrics))?;
     match format {
         Format::Json => json_text(&result.to_json()),
         Format::Csv => Ok(csv::monte_carlo(&result)),

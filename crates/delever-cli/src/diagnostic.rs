@@ -115,6 +115,18 @@ impl From<Error> for Failure {
     }
 }
 
+impl From<Issue> for Failure {
+    fn from(issue: Issue) -> Failure {
+        Failure::from(vec![issue])
+    }
+}
+
+impl From<delever_model::error::AnalysisProblem> for Failure {
+    fn from(problem: delever_model::error::AnalysisProblem) -> Failure {
+        Failure::from(Error::Analysis(problem))
+    }
+}
+
 impl From<SimError> for Failure {
     fn from(error: SimError) -> Failure {
         Failure::one(error.message(Lang::En), error.message(Lang::Zh))

@@ -3,14 +3,13 @@
 use std::fs::File;
 use std::io::{self, ErrorKind, Read};
 
-use delever_model::{MAX_INPUT_BYTES, Problem, Scenario, parse_scenario};
+use delever_model::{MAX_INPUT_BYTES, Problem, Scenario};
 
-use crate::diagnostic::Failure;
+use delever_cli::diagnostic::Failure;
 
 /// Reads and validates the scenario at `path` (`-` for standard input).
 pub fn load_scenario(path: &str) -> Result<Scenario, Failure> {
-    let text = read_text(path)?;
-    parse_scenario(&text).map_err(Failure::from)
+    delever_cli::request::scenario(&read_text(path)?)
 }
 
 /// Reads the whole input as UTF-8 text, refusing more than [`MAX_INPUT_BYTES`].

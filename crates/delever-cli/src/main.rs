@@ -6,7 +6,6 @@
 
 mod args;
 mod commands;
-mod diagnostic;
 mod format;
 mod input;
 
@@ -16,7 +15,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::Cli;
-use crate::diagnostic::{Failure, Language};
+use delever_cli::diagnostic::{Failure, Language};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use super::{
     NULL, amount, channel_zh, lever_label, lever_value, metric_delta, metric_label, metric_value, percent,
 };
-use crate::diagnostic::Language;
+use delever_cli::diagnostic::Language;
 
 /// How a column's cells are aligned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

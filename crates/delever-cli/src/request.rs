@@ -1,0 +1,90 @@
+//! The engine calls behind each command, from scenario text already read: the same checks, in the same order, for the command line and for `window.delever`.
+
+use delever_model::analysis::MonteCarloOptions;
+use delever_model::validate::parse_decimal_text;
+use delever_model::{
+    Feasibility, GoalSeek, Issue, Lever, MonteCarlo, Problem, Projection, Scenario, Sensitivity,
+    parse_scenario,
+};
+use serde_json::Value;
+
+use crate::diagnostic::{Failure, both};
+
+/// A scenario file's text, validated.
+pub fn scenario(text: &str) -> Result<Scenario, Failure> {
+    parse_scenario(text).map_err(Failure::from)
+}
+
+/// Pretty JSON and a final newline: the `--format json` output of every command.
+pub fn json_text(value: &Value) -> Result<String, Failure> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|err| Failure::one(format!("cannot write JSON: {err}"), format!("无法生成 JSON：{err}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// A lever by name.
+pub fn lever(text: &str) -> Result<Lever, Failure> {
+    Lever::parse(text).map_err(|problem| Failure::from(delever_model::Error::Analysis(problem)))
+}
+
+/// `simulate`.
+pub fn simulate(scenario: Result<Scenario, Failure>) -> Result<(Scenario, Projection), Failure> {
+    let scenario = scenario?;
+    let projection = delever_model::simulate(&scenario)?;
+    Ok((scenario, projection))
+}
+
+/// `goal-seek`: the lever's problems, then the scenario's.
+pub fn goal_seek(
+    scenario: Result<Scenario, Failure>,
+    lever_name: &str,
+    targets: &[String],
+) -> Result<(Scenario, GoalSeek), Failure> {
+    let (lever, scenario) = both(lever(lever_name), scenario)?;
+    let result = delever_model::goal_seek(&scenario, lever, targets)?;
+    Ok((scenario, result))
+}
+
+/// `sensitivity`.
+pub fn sensitivity(
+    scenario: Result<Scenario, Failure>,
+    metric: Option<&str>,
+    year: Option<i32>,
+) -> Result<(Scenario, Sensitivity), Failure> {
+    let scenario = scenario?;
+    let result = delever_model::sensitivity(&scenario, metric, year)?;
+    Ok((scenario, result))
+}
+
+/// `feasibility`: both levers' problems, then the scenario's.
+pub fn feasibility(
+    scenario: Result<Scenario, Failure>,
+    (x, y): (&str, &str),
+    steps: usize,
+    metric: Option<&str>,
+    year: Option<i32>,
+) -> Result<(Scenario, Feasibility), Failure> {
+    let ((x, y), scenario) = both(both(lever(x), lever(y)), scenario)?;
+    let result = delever_model::feasibility(&scenario, x, y, steps, metric, year)?;
+    Ok((scenario, result))
+}
+
+/// `monte-carlo`: the coefficient of variation's problem (reported at `cv_name`, `--cv` on the
+/// command line), then the scenario's.
+pub fn monte_carlo(
+    scenario: Result<Scenario, Failure>,
+    options: (usize, u64, &str),
+    cv_name: &str,
+    metrics: Option<Vec<String>>,
+) -> Result<(Scenario, MonteCarlo), Failure> {
+    let (paths, seed, cv_text) = options;
+    let cv = parse_decimal_text(cv_text).ok_or_else(|| {
+        Failure::from(vec![Issue::new(cv_name, Problem::NotDecimal { got: cv_text.to_string() })])
+    });
+    let (cv, scenario) = both(cv, scenario)?;
+    let defaults = MonteCarloOptions::default();
+    let options = MonteCarloOptions { paths, seed, cv, metrics: metrics.unwrap_or(defaults.metrics) };
+    let result = delever_model::monte_carlo(&scenario, &options)?;
+    Ok((scenario, result))
+}
