@@ -10,11 +10,6 @@ use delever_model::Lever;
 use delever_model::scenario::{Disposal, Scenario};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// Is `metric` a ratio (shown as a percentage)?
-pub fn is_ratio(metric: &str) -> bool {
-    delever_model::metrics::is_ratio(metric)
-}
-
 /// The Chinese name of a metric, as on a supervisor's report.
 pub fn metric_zh(metric: &str) -> &'static str {
     match metric {
@@ -152,7 +147,7 @@ pub const NULL: &str = "—";
 pub fn metric_value(metric: &str, value: Option<Decimal>) -> String {
     match value {
         None => NULL.to_string(),
-        Some(v) if is_ratio(metric) => percent(v),
+        Some(v) if delever_model::metrics::is_ratio(metric) => percent(v),
         Some(v) => amount(v),
     }
 }
@@ -161,7 +156,7 @@ pub fn metric_value(metric: &str, value: Option<Decimal>) -> String {
 pub fn metric_delta(metric: &str, value: Option<Decimal>) -> String {
     match value {
         None => NULL.to_string(),
-        Some(v) if is_ratio(metric) => match v.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(v) if delever_model::metrics::is_ratio(metric) => match v.checked_mul(Decimal::ONE_HUNDRED) {
             Some(p) => format!("{} pp", amount(p)),
             None => amount(v),
         },

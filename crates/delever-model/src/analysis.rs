@@ -11,7 +11,7 @@ use crate::metrics;
 use crate::num::{decimal_json, fmt_decimal};
 use crate::output::{Entity, YearEnd};
 use crate::rng::SplitMix64;
-use crate::scenario::{Disposal, PerYear, Scenario, Scope, Target, channel};
+use crate::scenario::{Disposal, Scenario, Scope, Target, channel};
 use crate::targets;
 use crate::validate::MAX_AMOUNT;
 
@@ -121,24 +121,19 @@ impl Lever {
         match self {
             Lever::Disposal => {
                 d.disposal = match &d.disposal {
-                    Disposal::Amount(a) => Disposal::Amount(same_or_map(a, f)),
-                    Disposal::Rate(r) => Disposal::Rate(same_or_map(r, f)),
+                    Disposal::Amount(a) => Disposal::Amount(a.map(f)),
+                    Disposal::Rate(r) => Disposal::Rate(r.map(f)),
                 }
             }
             Lever::WriteOffShare => {
                 let value = f(d.channels.0[channel::WRITE_OFF]);
                 d.channels.0 = with_write_off(d.channels.0, value);
             }
-            Lever::LoanGrowth => d.loan_growth = same_or_map(&d.loan_growth, f),
-            Lever::DepositGrowth => d.deposit_growth = same_or_map(&d.deposit_growth, f),
-            Lever::NplFormationRate => d.npl_formation_rate = same_or_map(&d.npl_formation_rate, f),
+            Lever::LoanGrowth => d.loan_growth = d.loan_growth.map(f),
+            Lever::DepositGrowth => d.deposit_growth = d.deposit_growth.map(f),
+            Lever::NplFormationRate => d.npl_formation_rate = d.npl_formation_rate.map(f),
         }
     }
-}
-
-/// Keeps a per-year field's shape while mapping each value.
-fn same_or_map(values: &PerYear, f: &dyn Fn(Decimal) -> Decimal) -> PerYear {
-    values.map(f)
 }
 
 /// Channel shares with write-off set to `value` and the others rescaled in proportion
