@@ -10,10 +10,13 @@ use crate::error::{AnalysisProblem, Error, SimError};
 use crate::metrics;
 use crate::num::{decimal_json, fmt_decimal};
 use crate::output::{Entity, YearEnd};
-use crate::rng::SplitMix64;
-use crate::scenario::{Disposal, Scenario, Scope, Target, channel};
+use crate::scenario::{Disposal, Scenario, Scope, channel};
 use crate::targets;
 use crate::validate::MAX_AMOUNT;
+
+mod job;
+
+pub use job::{Analysis, Job};
 
 /// A lever: one driver of the region defaults that an analysis moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -195,17 +198,17 @@ fn check_work(scenario: &Scenario, runs: usize) -> Result<(), AnalysisProblem> {
     Ok(())
 }
 
-/// Resolves target ids (empty: all of them) to the scenario's targets.
-fn select_targets<'a>(scenario: &'a Scenario, ids: &[String]) -> Result<Vec<&'a Target>, AnalysisProblem> {
+/// Resolves target ids (empty: all of them) to indices into the scenario's targets.
+fn select_targets(scenario: &Scenario, ids: &[String]) -> Result<Vec<usize>, AnalysisProblem> {
     if scenario.targets.is_empty() {
         return Err(AnalysisProblem::NoTargets);
     }
     if ids.is_empty() {
-        return Ok(scenario.targets.iter().collect());
+        return Ok((0..scenario.targets.len()).collect());
     }
     ids.iter()
         .map(|id| {
-            scenario.targets.iter().find(|t| &t.id == id).ok_or_else(|| AnalysisProblem::UnknownTarget {
+            scenario.targets.iter().position(|t| &t.id == id).ok_or_else(|| AnalysisProblem::UnknownTarget {
                 id: id.clone(),
                 known: scenario.targets.iter().map(|t| t.id.clone()).collect(),
             })
@@ -213,10 +216,13 @@ fn select_targets<'a>(scenario: &'a Scenario, ids: &[String]) -> Result<Vec<&'a 
         .collect()
 }
 
-/// Runs `scenario` and returns whether each of `targets` is met, plus one year-end region metric.
-struct Probe<'t> {
-    targets: Vec<&'t Target>,
-    metric: Option<(&'t str, usize)>,
+/// Runs a scenario and returns whether each chosen target is met, plus one year-end region metric.
+#[derive(Debug)]
+struct Probe {
+    /// Indices into the scenario's targets.
+    targets: Vec<usize>,
+    /// A year-end region metric and its year index.
+    metric: Option<(String, usize)>,
     /// Monthly region metrics to report (Monte Carlo).
     monthly: Vec<String>,
     run: Run,
@@ -229,8 +235,8 @@ struct Outcome {
     months: Vec<Vec<Option<Decimal>>>,
 }
 
-impl<'t> Probe<'t> {
-    fn new(targets: Vec<&'t Target>, metric: Option<(&'t str, usize)>) -> Probe<'t> {
+impl Probe {
+    fn new(targets: Vec<usize>, metric: Option<(String, usize)>) -> Probe {
         Probe { targets, metric, monthly: Vec::new(), run: Run::default() }
     }
 
@@ -250,7 +256,7 @@ impl<'t> Probe<'t> {
         let mut region_years: Vec<Option<YearEnd>> = vec![None; plan.years];
         let mut institution_years: HashMap<(usize, usize), YearEnd> = HashMap::new();
         let mut met = Vec::with_capacity(self.targets.len());
-        for target in &self.targets {
+        for target in self.targets.iter().filter_map(|&t| scenario.targets.get(t)) {
             let y = year_index(target.year);
             let actual = match &target.scope {
                 Scope::Region => match region_years.get_mut(y) {
@@ -271,9 +277,9 @@ impl<'t> Probe<'t> {
             };
             met.push(targets::check(target, actual).0);
         }
-        let metric = self.metric.and_then(|(name, y)| match region_years.get(y) {
+        let metric = self.metric.as_ref().and_then(|(name, y)| match region_years.get(*y) {
             Some(Some(year_end)) => year_end.get(name),
-            _ => region.year_end(y, first_year).get(name),
+            _ => region.year_end(*y, first_year).get(name),
         });
         let months = if self.monthly.is_empty() {
             Vec::new()
@@ -327,66 +333,8 @@ const SCAN_POINTS: u32 = 101;
 /// Scans 101 evenly spaced points, then bisects each met/unmet boundary to within
 /// 1e-6 of the range's width; each boundary reported is the last value that meets.
 pub fn goal_seek(scenario: &Scenario, lever: Lever, target_ids: &[String]) -> Result<GoalSeek, Error> {
-    let targets = select_targets(scenario, target_ids)?;
-    // 101 scan points plus ~17 bisection steps per boundary; allow for a few boundaries.
-    check_work(scenario, 200)?;
-    let ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
-    let (from, to) = lever.range(scenario);
-    let width = to.checked_sub(from).unwrap_or_default();
-    let mut probe = Probe::new(targets, None);
-    let mut trial = scenario.clone();
-    let mut met_at = |value: Decimal, probe: &mut Probe| {
-        lever.apply(&mut trial, value);
-        probe.all_met(&trial)
-    };
-    let last = SCAN_POINTS.saturating_sub(1);
-    let points: Vec<Decimal> = (0..SCAN_POINTS)
-        .map(|i| {
-            let offset = width.checked_mul(Decimal::from(i)).and_then(|x| x.checked_div(Decimal::from(last)));
-            from.checked_add(offset.unwrap_or_default()).unwrap_or(from)
-        })
-        .collect();
-    let met: Vec<bool> = points.iter().map(|p| met_at(*p, &mut probe)).collect();
-    let tolerance = width.checked_mul(Decimal::new(1, 6)).unwrap_or_default();
-    let mut boundary = |met_side: Decimal, unmet_side: Decimal, probe: &mut Probe| {
-        let (mut good, mut bad) = (met_side, unmet_side);
-        while bad.checked_sub(good).is_some_and(|d| d.abs() > tolerance) {
-            let mid = good.checked_add(bad).and_then(|s| s.checked_div(Decimal::TWO)).unwrap_or(good);
-            if mid == good || mid == bad {
-                break;
-            }
-            if met_at(mid, probe) {
-                good = mid;
-            } else {
-                bad = mid;
-            }
-        }
-        good
-    };
-    let mut intervals = Vec::new();
-    let mut start: Option<Decimal> = None;
-    for (i, (&point, &ok)) in points.iter().zip(&met).enumerate() {
-        let prev = i.checked_sub(1).and_then(|j| points.get(j).copied().zip(met.get(j).copied()));
-        let next = points.get(i.saturating_add(1)).copied().zip(met.get(i.saturating_add(1)).copied());
-        if !ok {
-            continue;
-        }
-        if start.is_none() {
-            start = Some(match prev {
-                Some((p, false)) => boundary(point, p, &mut probe),
-                _ => point,
-            });
-        }
-        match next {
-            Some((_, true)) => {}
-            Some((n, false)) => {
-                let end = boundary(point, n, &mut probe);
-                intervals.push((start.take().unwrap_or(point), end));
-            }
-            None => intervals.push((start.take().unwrap_or(point), point)),
-        }
-    }
-    Ok(GoalSeek { lever, from, to, targets: ids, intervals })
+    let mut job = job::GoalSeekJob::new(scenario, lever, target_ids)?;
+    job::run_to_end(|max_runs| job.step(max_runs))
 }
 
 /// Checks a metric name and year, defaulting to `npl_ratio` in the last year.
@@ -462,34 +410,8 @@ pub fn sensitivity(
     metric: Option<&str>,
     year: Option<i32>,
 ) -> Result<Sensitivity, Error> {
-    let (metric, year, index) = metric_and_year(scenario, metric, year)?;
-    let mut probe = Probe::new(Vec::new(), Some((metric, index)));
-    let base = probe.evaluate(scenario).map_err(AnalysisProblem::BaseInfeasible)?.metric;
-    let mut bars = Vec::with_capacity(Lever::ALL.len());
-    for lever in Lever::ALL {
-        let (min, max) = lever.valid_bounds(scenario);
-        let moved = |factor: Decimal, zero_step: Decimal| {
-            move |v: Decimal| {
-                let moved = if v.is_zero() { zero_step } else { v.checked_mul(factor).unwrap_or(v) };
-                moved.clamp(min, max)
-            }
-        };
-        let mut low_s = scenario.clone();
-        lever.apply_per_year(&mut low_s, &moved(Decimal::new(8, 1), Decimal::new(-1, 2)));
-        let mut high_s = scenario.clone();
-        lever.apply_per_year(&mut high_s, &moved(Decimal::new(12, 1), Decimal::new(1, 2)));
-        let at_low = probe.evaluate(&low_s).ok().and_then(|o| o.metric);
-        let at_high = probe.evaluate(&high_s).ok().and_then(|o| o.metric);
-        bars.push(Bar { lever, low: lever.current(&low_s), high: lever.current(&high_s), at_low, at_high });
-    }
-    // Stable sort: equal swings keep the lever order.
-    bars.sort_by(|a, b| match (a.swing(), b.swing()) {
-        (Some(x), Some(y)) => y.cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
-    Ok(Sensitivity { metric: metric.to_string(), year, base, bars })
+    let mut job = job::SensitivityJob::new(scenario, metric, year)?;
+    job::run_to_end(|max_runs| job.step(max_runs))
 }
 
 /// One cell of the feasibility map.
@@ -556,40 +478,8 @@ pub fn feasibility(
     metric: Option<&str>,
     year: Option<i32>,
 ) -> Result<Feasibility, Error> {
-    if x == y {
-        return Err(AnalysisProblem::SameLever.into());
-    }
-    if !(2..=MAX_STEPS).contains(&steps) {
-        return Err(AnalysisProblem::OptionOutOfRange {
-            option: "steps",
-            got: steps.to_string(),
-            min: "2".into(),
-            max: MAX_STEPS.to_string(),
-        }
-        .into());
-    }
-    let (metric, year, index) = metric_and_year(scenario, metric, year)?;
-    check_work(scenario, steps.saturating_mul(steps))?;
-    let (x_from, x_to) = x.range(scenario);
-    let (y_from, y_to) = y.range(scenario);
-    let x_values = grid(x_from, x_to, steps);
-    let y_values = grid(y_from, y_to, steps);
-    let mut probe = Probe::new(scenario.targets.iter().collect(), Some((metric, index)));
-    let mut trial = scenario.clone();
-    let mut cells = Vec::with_capacity(steps);
-    for &yv in &y_values {
-        y.apply(&mut trial, yv);
-        let mut row = Vec::with_capacity(steps);
-        for &xv in &x_values {
-            x.apply(&mut trial, xv);
-            row.push(match probe.evaluate(&trial) {
-                Ok(o) => Cell { value: o.metric, all_met: o.met.iter().all(|m| *m) },
-                Err(_) => Cell { value: None, all_met: false },
-            });
-        }
-        cells.push(row);
-    }
-    Ok(Feasibility { x, y, x_values, y_values, metric: metric.to_string(), year, cells })
+    let mut job = job::FeasibilityJob::new(scenario, x, y, steps, metric, year)?;
+    job::run_to_end(|max_runs| job.step(max_runs))
 }
 
 /// Monte Carlo settings.
@@ -682,101 +572,8 @@ pub fn nearest_rank(sorted: &[Decimal], q_percent: u32) -> Option<Decimal> {
 }
 
 /// Runs `options.paths` paths with uncertain formation: for path p, year y, institution i
-/// (file order), `f' = f_y × max(0, 1 + cv × z)`, with `z` drawn from SplitMix64 (see [`SplitMix64::next_z`]).
+/// (file order), `f' = f_y × max(0, 1 + cv × z)`, with `z` drawn from SplitMix64 (see [`crate::rng::SplitMix64::next_z`]).
 pub fn monte_carlo(scenario: &Scenario, options: &MonteCarloOptions) -> Result<MonteCarlo, Error> {
-    if !(1..=MAX_PATHS).contains(&options.paths) {
-        return Err(AnalysisProblem::OptionOutOfRange {
-            option: "paths",
-            got: options.paths.to_string(),
-            min: "1".into(),
-            max: MAX_PATHS.to_string(),
-        }
-        .into());
-    }
-    if options.cv < Decimal::ZERO || options.cv > MAX_CV {
-        return Err(AnalysisProblem::OptionOutOfRange {
-            option: "cv",
-            got: fmt_decimal(options.cv),
-            min: "0".into(),
-            max: fmt_decimal(MAX_CV),
-        }
-        .into());
-    }
-    check_work(scenario, options.paths)?;
-    for metric in &options.metrics {
-        if !metrics::is_monthly(metric) {
-            return Err(AnalysisProblem::UnknownMonthlyMetric { metric: metric.clone() }.into());
-        }
-    }
-    let base_plan = Plan::compile(scenario);
-    let mut plan = base_plan.clone();
-    let mut probe = Probe::new(scenario.targets.iter().collect(), None);
-    probe.monthly = options.metrics.clone();
-    let mut rng = SplitMix64::new(options.seed);
-    let months = base_plan.months;
-    // values[metric][month] collects each successful path's value.
-    let mut values: Vec<Vec<Vec<Decimal>>> =
-        vec![vec![Vec::with_capacity(options.paths); months]; options.metrics.len()];
-    let mut met_counts = vec![0usize; scenario.targets.len()];
-    let mut failed = 0usize;
-    for _ in 0..options.paths {
-        for y in 0..base_plan.years {
-            for (inst, base) in plan.institutions.iter_mut().zip(&base_plan.institutions) {
-                let z = rng.next_z();
-                let factor = options
-                    .cv
-                    .checked_mul(z)
-                    .and_then(|x| Decimal::ONE.checked_add(x))
-                    .unwrap_or_default()
-                    .max(Decimal::ZERO);
-                if let (Some(slot), Some(b)) = (inst.years.get_mut(y), base.years.get(y)) {
-                    slot.set_formation_rate(b.formation_rate.checked_mul(factor).unwrap_or(b.formation_rate));
-                }
-            }
-        }
-        match probe.evaluate_plan(scenario, &plan) {
-            Ok(outcome) => {
-                for (count, met) in met_counts.iter_mut().zip(&outcome.met) {
-                    if *met {
-                        *count = count.saturating_add(1);
-                    }
-                }
-                for (m, month) in outcome.months.iter().enumerate() {
-                    for (per_month, value) in values.iter_mut().zip(month) {
-                        if let (Some(slot), Some(v)) = (per_month.get_mut(m), value) {
-                            slot.push(*v);
-                        }
-                    }
-                }
-            }
-            Err(_) => failed = failed.saturating_add(1),
-        }
-    }
-    let percentiles = options
-        .metrics
-        .iter()
-        .zip(values.iter_mut())
-        .map(|(metric, per_month)| {
-            let bands = per_month
-                .iter_mut()
-                .enumerate()
-                .map(|(m, v)| {
-                    v.sort();
-                    Band {
-                        month: base_plan.labels.get(m).cloned().unwrap_or_default(),
-                        values: PERCENTILES.map(|q| nearest_rank(v, q)),
-                    }
-                })
-                .collect();
-            (metric.clone(), bands)
-        })
-        .collect();
-    let paths = Decimal::from(options.paths);
-    let targets = scenario
-        .targets
-        .iter()
-        .zip(&met_counts)
-        .map(|(t, count)| (t.id.clone(), Decimal::from(*count).checked_div(paths).unwrap_or_default()))
-        .collect();
-    Ok(MonteCarlo { paths: options.paths, seed: options.seed, cv: options.cv, failed, percentiles, targets })
+    let mut job = job::MonteCarloJob::new(scenario, options)?;
+    job::run_to_end(|max_runs| job.step(max_runs))
 }

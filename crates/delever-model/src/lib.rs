@@ -25,8 +25,8 @@ pub mod targets;
 pub mod validate;
 
 pub use analysis::{
-    Feasibility, GoalSeek, Lever, MonteCarlo, MonteCarloOptions, Sensitivity, feasibility, goal_seek,
-    monte_carlo, sensitivity,
+    Analysis, Feasibility, GoalSeek, Job, Lever, MonteCarlo, MonteCarloOptions, Sensitivity, feasibility,
+    goal_seek, monte_carlo, sensitivity,
 };
 pub use error::{Error, Issue, Lang, Problem, SimError};
 pub use output::Projection;

@@ -1,0 +1,713 @@
+//! Analyses as resumable jobs: each step runs a bounded number of simulations, so a page can slice the work.
+//!
+//! Every analysis is one state machine here; the free functions of [`super`] drive it to
+//! the end in one call, so sliced and whole runs are the same code and give the same bytes.
+//! A [`Job`] owns a copy of the scenario and all its state: cancelling is dropping it.
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::{
+    Bar, Cell, Feasibility, GoalSeek, Lever, MAX_CV, MAX_PATHS, MAX_STEPS, MonteCarlo, MonteCarloOptions,
+    PERCENTILES, Probe, SCAN_POINTS, Sensitivity, check_work, grid, metric_and_year, nearest_rank,
+    select_targets,
+};
+use crate::engine::Plan;
+use crate::error::{AnalysisProblem, Error};
+use crate::metrics;
+use crate::num::fmt_decimal;
+use crate::rng::SplitMix64;
+use crate::scenario::Scenario;
+
+/// The result of a finished [`Job`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Analysis {
+    GoalSeek(GoalSeek),
+    Sensitivity(Sensitivity),
+    Feasibility(Feasibility),
+    MonteCarlo(MonteCarlo),
+}
+
+impl Analysis {
+    /// The JSON of MODEL.md section 8, as the command line prints it.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Analysis::GoalSeek(g) => g.to_json(),
+            Analysis::Sensitivity(s) => s.to_json(),
+            Analysis::Feasibility(f) => f.to_json(),
+            Analysis::MonteCarlo(m) => m.to_json(),
+        }
+    }
+}
+
+/// An analysis in progress, advanced a few simulations at a time by [`Job::step`].
+///
+/// The constructors check every option exactly as the free functions do ([`super::goal_seek`],
+/// [`super::sensitivity`], [`super::feasibility`], [`super::monte_carlo`]) and run nothing;
+/// stepping to the end gives exactly the free function's result. Cancelling is dropping the job.
+#[derive(Debug)]
+pub struct Job {
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
+    GoalSeek(Box<GoalSeekJob>),
+    Sensitivity(Box<SensitivityJob>),
+    Feasibility(Box<FeasibilityJob>),
+    MonteCarlo(Box<MonteCarloJob>),
+    /// Kept so that stepping a finished job answers the same again.
+    Finished {
+        result: Box<Analysis>,
+        runs: usize,
+    },
+    Failed {
+        error: Box<Error>,
+        runs: usize,
+    },
+}
+
+impl Job {
+    /// A goal seek of `lever` against the targets `target_ids` (all when empty).
+    ///
+    /// Errors: no targets, an unknown target id, or too much work.
+    pub fn goal_seek(scenario: &Scenario, lever: Lever, target_ids: &[String]) -> Result<Job, Error> {
+        Ok(Job::from(State::GoalSeek(Box::new(GoalSeekJob::new(scenario, lever, target_ids)?))))
+    }
+
+    /// A tornado of one year-end region metric (default `npl_ratio`) in `year` (default: the last).
+    ///
+    /// Errors: an unknown metric or a year outside the horizon. A base scenario that cannot
+    /// run is reported by the first [`Job::step`], as [`AnalysisProblem::BaseInfeasible`].
+    pub fn sensitivity(scenario: &Scenario, metric: Option<&str>, year: Option<i32>) -> Result<Job, Error> {
+        Ok(Job::from(State::Sensitivity(Box::new(SensitivityJob::new(scenario, metric, year)?))))
+    }
+
+    /// A `steps × steps` feasibility map of levers `x` and `y`.
+    ///
+    /// Errors: the same lever twice, `steps` outside 2 … [`MAX_STEPS`], an unknown metric,
+    /// a year outside the horizon, or too much work.
+    pub fn feasibility(
+        scenario: &Scenario,
+        x: Lever,
+        y: Lever,
+        steps: usize,
+        metric: Option<&str>,
+        year: Option<i32>,
+    ) -> Result<Job, Error> {
+        Ok(Job::from(State::Feasibility(Box::new(FeasibilityJob::new(scenario, x, y, steps, metric, year)?))))
+    }
+
+    /// A Monte Carlo run of `options.paths` paths.
+    ///
+    /// Errors: `paths` outside 1 … [`MAX_PATHS`], `cv` outside 0 … [`MAX_CV`], too much work,
+    /// or an unknown monthly metric.
+    pub fn monte_carlo(scenario: &Scenario, options: &MonteCarloOptions) -> Result<Job, Error> {
+        Ok(Job::from(State::MonteCarlo(Box::new(MonteCarloJob::new(scenario, options)?))))
+    }
+
+    fn from(state: State) -> Job {
+        Job { state }
+    }
+
+    /// Runs at most `max_runs` simulations (at least one: 0 counts as 1) and returns
+    /// `Ok(Some(result))` once the analysis is finished, `Ok(None)` while work remains.
+    ///
+    /// Once finished (or failed), every further call answers the same result (or error)
+    /// without running anything.
+    pub fn step(&mut self, max_runs: usize) -> Result<Option<Analysis>, Error> {
+        let max_runs = max_runs.max(1);
+        let outcome = match &mut self.state {
+            State::GoalSeek(job) => job.step(max_runs).map(|r| r.map(Analysis::GoalSeek)),
+            State::Sensitivity(job) => job.step(max_runs).map(|r| r.map(Analysis::Sensitivity)),
+            State::Feasibility(job) => job.step(max_runs).map(|r| r.map(Analysis::Feasibility)),
+            State::MonteCarlo(job) => job.step(max_runs).map(|r| r.map(Analysis::MonteCarlo)),
+            State::Finished { result, .. } => return Ok(Some((**result).clone())),
+            State::Failed { error, .. } => return Err((**error).clone()),
+        };
+        let runs = self.progress().0;
+        match outcome {
+            Ok(None) => Ok(None),
+            Ok(Some(result)) => {
+                self.state = State::Finished { result: Box::new(result.clone()), runs };
+                Ok(Some(result))
+            }
+            Err(error) => {
+                self.state = State::Failed { error: Box::new(error.clone()), runs };
+                Err(error)
+            }
+        }
+    }
+
+    /// `(simulations done, simulations expected in total)`.
+    ///
+    /// `done` never decreases and never exceeds `total`; when the job is finished they are equal.
+    /// The total is exact for the sensitivity, the map and Monte Carlo; for a goal seek it is an
+    /// estimate until the scan has shown how many boundaries there are to bisect.
+    pub fn progress(&self) -> (usize, usize) {
+        match &self.state {
+            State::GoalSeek(job) => job.progress(),
+            State::Sensitivity(job) => job.progress(),
+            State::Feasibility(job) => job.progress(),
+            State::MonteCarlo(job) => job.progress(),
+            State::Finished { runs, .. } | State::Failed { runs, .. } => (*runs, *runs),
+        }
+    }
+
+    /// Whether [`Job::step`] has returned the result (or an error).
+    pub fn is_finished(&self) -> bool {
+        matches!(self.state, State::Finished { .. } | State::Failed { .. })
+    }
+}
+
+/// Steps a job with an unlimited budget until it answers (the free functions).
+pub(super) fn run_to_end<T>(mut step: impl FnMut(usize) -> Result<Option<T>, Error>) -> Result<T, Error> {
+    loop {
+        if let Some(result) = step(usize::MAX)? {
+            return Ok(result);
+        }
+    }
+}
+
+/// One end of a feasible interval: a scanned point, or the result of bisection number `n`.
+#[derive(Clone, Copy, Debug)]
+enum End {
+    Point(Decimal),
+    Boundary(usize),
+}
+
+/// Goal seek (MODEL.md section 5): scan 101 points, then bisect each met/unmet boundary.
+#[derive(Debug)]
+pub(super) struct GoalSeekJob {
+    lever: Lever,
+    from: Decimal,
+    to: Decimal,
+    ids: Vec<String>,
+    /// The scenario with the lever at the last value tried (the lever edits it in place,
+    /// in the same order as always, so rescaled channel shares round the same way).
+    trial: Scenario,
+    probe: Probe,
+    points: Vec<Decimal>,
+    /// Whether each scanned point meets every target (filled as the scan runs).
+    met: Vec<bool>,
+    tolerance: Decimal,
+    /// Set once the scan is done: the intervals, whose ends may wait on bisections.
+    intervals: Option<Vec<(End, End)>>,
+    /// `(met side, unmet side)` of each boundary to bisect, in the order they are bisected.
+    boundaries: Vec<(Decimal, Decimal)>,
+    /// The last value that meets, for each boundary bisected so far.
+    found: Vec<Decimal>,
+    /// `(good, bad)` of the bisection under way.
+    bisecting: Option<(Decimal, Decimal)>,
+    done: usize,
+}
+
+impl GoalSeekJob {
+    pub(super) fn new(
+        scenario: &Scenario,
+        lever: Lever,
+        target_ids: &[String],
+    ) -> Result<GoalSeekJob, Error> {
+        let targets = select_targets(scenario, target_ids)?;
+        // 101 scan points plus ~17 bisection steps per boundary; allow for a few boundaries.
+        check_work(scenario, 200)?;
+        let ids: Vec<String> =
+            targets.iter().filter_map(|&t| scenario.targets.get(t)).map(|t| t.id.clone()).collect();
+        let (from, to) = lever.range(scenario);
+        let width = to.checked_sub(from).unwrap_or_default();
+        let last = SCAN_POINTS.saturating_sub(1);
+        let points: Vec<Decimal> = (0..SCAN_POINTS)
+            .map(|i| {
+                let offset =
+                    width.checked_mul(Decimal::from(i)).and_then(|x| x.checked_div(Decimal::from(last)));
+                from.checked_add(offset.unwrap_or_default()).unwrap_or(from)
+            })
+            .collect();
+        let tolerance = width.checked_mul(Decimal::new(1, 6)).unwrap_or_default();
+        Ok(GoalSeekJob {
+            lever,
+            from,
+            to,
+            ids,
+            trial: scenario.clone(),
+            probe: Probe::new(targets, None),
+            met: Vec::with_capacity(points.len()),
+            points,
+            tolerance,
+            intervals: None,
+            boundaries: Vec::new(),
+            found: Vec::new(),
+            bisecting: None,
+            done: 0,
+        })
+    }
+
+    /// Sets the lever to `value` and runs: do all targets hold?
+    fn met_at(&mut self, value: Decimal) -> bool {
+        self.lever.apply(&mut self.trial, value);
+        self.done = self.done.saturating_add(1);
+        self.probe.all_met(&self.trial)
+    }
+
+    pub(super) fn step(&mut self, max_runs: usize) -> Result<Option<GoalSeek>, Error> {
+        let mut budget = max_runs;
+        while let Some(&point) = self.points.get(self.met.len()) {
+            if budget == 0 {
+                return Ok(None);
+            }
+            budget = budget.saturating_sub(1);
+            let ok = self.met_at(point);
+            self.met.push(ok);
+        }
+        if self.intervals.is_none() {
+            self.plan_intervals();
+        }
+        while let Some(&(met_side, unmet_side)) = self.boundaries.get(self.found.len()) {
+            let (good, bad) = self.bisecting.unwrap_or((met_side, unmet_side));
+            let mid = good.checked_add(bad).and_then(|s| s.checked_div(Decimal::TWO)).unwrap_or(good);
+            let settled = bad.checked_sub(good).is_none_or(|d| d.abs() <= self.tolerance);
+            if settled || mid == good || mid == bad {
+                self.found.push(good);
+                self.bisecting = None;
+                continue;
+            }
+            if budget == 0 {
+                self.bisecting = Some((good, bad));
+                return Ok(None);
+            }
+            budget = budget.saturating_sub(1);
+            self.bisecting = Some(if self.met_at(mid) { (mid, bad) } else { (good, mid) });
+        }
+        let end = |e: &End| match *e {
+            End::Point(p) => p,
+            End::Boundary(n) => self.found.get(n).copied().unwrap_or_default(),
+        };
+        let intervals = self.intervals.iter().flatten().map(|(a, b)| (end(a), end(b))).collect();
+        Ok(Some(GoalSeek {
+            lever: self.lever,
+            from: self.from,
+            to: self.to,
+            targets: self.ids.clone(),
+            intervals,
+        }))
+    }
+
+    /// Walks the scan: each run of met points is an interval whose ends are bisected
+    /// where the neighbouring point is unmet. Each boundary reported is the last value that meets.
+    fn plan_intervals(&mut self) {
+        let mut intervals = Vec::new();
+        let mut start: Option<End> = None;
+        let at = |j: usize| self.points.get(j).copied().zip(self.met.get(j).copied());
+        for (i, (&point, &ok)) in self.points.iter().zip(&self.met).enumerate() {
+            if !ok {
+                continue;
+            }
+            let prev = i.checked_sub(1).and_then(at);
+            let next = at(i.saturating_add(1));
+            if start.is_none() {
+                start = Some(match prev {
+                    Some((p, false)) => {
+                        self.boundaries.push((point, p));
+                        End::Boundary(self.boundaries.len().saturating_sub(1))
+                    }
+                    _ => End::Point(point),
+                });
+            }
+            match next {
+                Some((_, true)) => {}
+                Some((n, false)) => {
+                    self.boundaries.push((point, n));
+                    let end = End::Boundary(self.boundaries.len().saturating_sub(1));
+                    intervals.push((start.take().unwrap_or(End::Point(point)), end));
+                }
+                None => intervals.push((start.take().unwrap_or(End::Point(point)), End::Point(point))),
+            }
+        }
+        self.intervals = Some(intervals);
+    }
+
+    /// Bisection steps left for a gap: halvings until it is within the tolerance.
+    fn halvings(&self, good: Decimal, bad: Decimal) -> usize {
+        let mut gap = bad.checked_sub(good).unwrap_or_default().abs();
+        let mut count = 0usize;
+        while gap > self.tolerance && count < 128 {
+            gap = gap.checked_div(Decimal::TWO).unwrap_or_default();
+            count = count.saturating_add(1);
+        }
+        count
+    }
+
+    fn progress(&self) -> (usize, usize) {
+        let remaining = if self.intervals.is_none() {
+            // Before the scan has finished, expect one interval with two ends to bisect.
+            let gap = self.points.get(1).copied().zip(self.points.first().copied());
+            let per_boundary = gap.map(|(b, a)| self.halvings(a, b)).unwrap_or(0);
+            self.points.len().saturating_sub(self.met.len()).saturating_add(per_boundary.saturating_mul(2))
+        } else {
+            let current = self.bisecting.map(|(g, b)| self.halvings(g, b));
+            let mut rest = self.boundaries.iter().skip(self.found.len());
+            // The boundary under way is counted from its current gap, not its first one.
+            if current.is_some() {
+                rest.next();
+            }
+            rest.fold(current.unwrap_or(0), |sum, &(g, b)| sum.saturating_add(self.halvings(g, b)))
+        };
+        (self.done, self.done.saturating_add(remaining))
+    }
+}
+
+/// The tornado: the base run, then each lever down and up (eleven runs).
+#[derive(Debug)]
+pub(super) struct SensitivityJob {
+    scenario: Scenario,
+    metric: String,
+    year: i32,
+    probe: Probe,
+    base: Option<Decimal>,
+    bars: Vec<Bar>,
+    /// The lever's low value and the metric there, waiting for the high run.
+    low: Option<(Decimal, Option<Decimal>)>,
+    done: usize,
+}
+
+/// Runs of a sensitivity: the base, then two per lever.
+const SENSITIVITY_RUNS: usize = 1 + 2 * Lever::ALL.len();
+
+impl SensitivityJob {
+    pub(super) fn new(
+        scenario: &Scenario,
+        metric: Option<&str>,
+        year: Option<i32>,
+    ) -> Result<SensitivityJob, Error> {
+        let (metric, year, index) = metric_and_year(scenario, metric, year)?;
+        Ok(SensitivityJob {
+            scenario: scenario.clone(),
+            metric: metric.to_string(),
+            year,
+            probe: Probe::new(Vec::new(), Some((metric.to_string(), index))),
+            base: None,
+            bars: Vec::with_capacity(Lever::ALL.len()),
+            low: None,
+            done: 0,
+        })
+    }
+
+    /// The scenario with `lever` moved down (`high == false`) or up by 20% of each year's value
+    /// (∓0.01 where the value is 0), clamped to what the scenario rules allow.
+    fn moved(&self, lever: Lever, high: bool) -> Scenario {
+        let (min, max) = lever.valid_bounds(&self.scenario);
+        let (factor, zero_step) = if high {
+            (Decimal::new(12, 1), Decimal::new(1, 2))
+        } else {
+            (Decimal::new(8, 1), Decimal::new(-1, 2))
+        };
+        let mut trial = self.scenario.clone();
+        lever.apply_per_year(&mut trial, &|v: Decimal| {
+            let moved = if v.is_zero() { zero_step } else { v.checked_mul(factor).unwrap_or(v) };
+            moved.clamp(min, max)
+        });
+        trial
+    }
+
+    pub(super) fn step(&mut self, max_runs: usize) -> Result<Option<Sensitivity>, Error> {
+        let mut budget = max_runs;
+        while self.done < SENSITIVITY_RUNS {
+            if budget == 0 {
+                return Ok(None);
+            }
+            budget = budget.saturating_sub(1);
+            let run = self.done;
+            self.done = self.done.saturating_add(1);
+            let Some(k) = run.checked_sub(1) else {
+                self.base =
+                    self.probe.evaluate(&self.scenario).map_err(AnalysisProblem::BaseInfeasible)?.metric;
+                continue;
+            };
+            let Some(&lever) = Lever::ALL.get(k / 2) else { continue };
+            let high = k % 2 == 1;
+            let trial = self.moved(lever, high);
+            let at = self.probe.evaluate(&trial).ok().and_then(|o| o.metric);
+            let value = lever.current(&trial);
+            match (high, self.low.take()) {
+                (false, _) => self.low = Some((value, at)),
+                (true, Some((low, at_low))) => {
+                    self.bars.push(Bar { lever, low, high: value, at_low, at_high: at })
+                }
+                (true, None) => {}
+            }
+        }
+        let mut bars = std::mem::take(&mut self.bars);
+        // Stable sort: equal swings keep the lever order.
+        bars.sort_by(|a, b| match (a.swing(), b.swing()) {
+            (Some(x), Some(y)) => y.cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        Ok(Some(Sensitivity { metric: self.metric.clone(), year: self.year, base: self.base, bars }))
+    }
+
+    fn progress(&self) -> (usize, usize) {
+        (self.done, SENSITIVITY_RUNS)
+    }
+}
+
+/// The feasibility map, one cell per run, row by row (`y` outer, `x` inner).
+#[derive(Debug)]
+pub(super) struct FeasibilityJob {
+    x: Lever,
+    y: Lever,
+    x_values: Vec<Decimal>,
+    y_values: Vec<Decimal>,
+    metric: String,
+    year: i32,
+    /// The scenario with both levers at the last cell's values (edited in place, in order).
+    trial: Scenario,
+    probe: Probe,
+    cells: Vec<Vec<Cell>>,
+    row: Vec<Cell>,
+    done: usize,
+}
+
+impl FeasibilityJob {
+    pub(super) fn new(
+        scenario: &Scenario,
+        x: Lever,
+        y: Lever,
+        steps: usize,
+        metric: Option<&str>,
+        year: Option<i32>,
+    ) -> Result<FeasibilityJob, Error> {
+        if x == y {
+            return Err(AnalysisProblem::SameLever.into());
+        }
+        if !(2..=MAX_STEPS).contains(&steps) {
+            return Err(AnalysisProblem::OptionOutOfRange {
+                option: "steps",
+                got: steps.to_string(),
+                min: "2".into(),
+                max: MAX_STEPS.to_string(),
+            }
+            .into());
+        }
+        let (metric, year, index) = metric_and_year(scenario, metric, year)?;
+        check_work(scenario, steps.saturating_mul(steps))?;
+        let (x_from, x_to) = x.range(scenario);
+        let (y_from, y_to) = y.range(scenario);
+        Ok(FeasibilityJob {
+            x,
+            y,
+            x_values: grid(x_from, x_to, steps),
+            y_values: grid(y_from, y_to, steps),
+            metric: metric.to_string(),
+            year,
+            trial: scenario.clone(),
+            probe: Probe::new((0..scenario.targets.len()).collect(), Some((metric.to_string(), index))),
+            cells: Vec::with_capacity(steps),
+            row: Vec::with_capacity(steps),
+            done: 0,
+        })
+    }
+
+    fn total(&self) -> usize {
+        self.x_values.len().saturating_mul(self.y_values.len())
+    }
+
+    pub(super) fn step(&mut self, max_runs: usize) -> Result<Option<Feasibility>, Error> {
+        let mut budget = max_runs;
+        let steps = self.x_values.len().max(1);
+        while self.done < self.total() {
+            if budget == 0 {
+                return Ok(None);
+            }
+            budget = budget.saturating_sub(1);
+            let (j, i) =
+                (self.done.checked_div(steps).unwrap_or(0), self.done.checked_rem(steps).unwrap_or(0));
+            if i == 0
+                && let Some(&yv) = self.y_values.get(j)
+            {
+                self.y.apply(&mut self.trial, yv);
+            }
+            if let Some(&xv) = self.x_values.get(i) {
+                self.x.apply(&mut self.trial, xv);
+            }
+            self.done = self.done.saturating_add(1);
+            self.row.push(match self.probe.evaluate(&self.trial) {
+                Ok(o) => Cell { value: o.metric, all_met: o.met.iter().all(|m| *m) },
+                Err(_) => Cell { value: None, all_met: false },
+            });
+            if self.row.len() == steps {
+                let row = std::mem::replace(&mut self.row, Vec::with_capacity(steps));
+                self.cells.push(row);
+            }
+        }
+        Ok(Some(Feasibility {
+            x: self.x,
+            y: self.y,
+            x_values: self.x_values.clone(),
+            y_values: self.y_values.clone(),
+            metric: self.metric.clone(),
+            year: self.year,
+            cells: std::mem::take(&mut self.cells),
+        }))
+    }
+
+    fn progress(&self) -> (usize, usize) {
+        (self.done, self.total())
+    }
+}
+
+/// Monte Carlo: one run per path; the percentiles once every path has run.
+#[derive(Debug)]
+pub(super) struct MonteCarloJob {
+    options: MonteCarloOptions,
+    scenario: Scenario,
+    base_plan: Plan,
+    /// The base plan with the current path's formation rates.
+    plan: Plan,
+    probe: Probe,
+    rng: SplitMix64,
+    /// `values[metric][month]` collects each successful path's value.
+    values: Vec<Vec<Vec<Decimal>>>,
+    met_counts: Vec<usize>,
+    failed: usize,
+    done: usize,
+}
+
+impl MonteCarloJob {
+    pub(super) fn new(scenario: &Scenario, options: &MonteCarloOptions) -> Result<MonteCarloJob, Error> {
+        if !(1..=MAX_PATHS).contains(&options.paths) {
+            return Err(AnalysisProblem::OptionOutOfRange {
+                option: "paths",
+                got: options.paths.to_string(),
+                min: "1".into(),
+                max: MAX_PATHS.to_string(),
+            }
+            .into());
+        }
+        if options.cv < Decimal::ZERO || options.cv > MAX_CV {
+            return Err(AnalysisProblem::OptionOutOfRange {
+                option: "cv",
+                got: fmt_decimal(options.cv),
+                min: "0".into(),
+                max: fmt_decimal(MAX_CV),
+            }
+            .into());
+        }
+        check_work(scenario, options.paths)?;
+        for metric in &options.metrics {
+            if !metrics::is_monthly(metric) {
+                return Err(AnalysisProblem::UnknownMonthlyMetric { metric: metric.clone() }.into());
+            }
+        }
+        let base_plan = Plan::compile(scenario);
+        let mut probe = Probe::new((0..scenario.targets.len()).collect(), None);
+        probe.monthly = options.metrics.clone();
+        let months = base_plan.months;
+        Ok(MonteCarloJob {
+            options: options.clone(),
+            scenario: scenario.clone(),
+            plan: base_plan.clone(),
+            base_plan,
+            probe,
+            rng: SplitMix64::new(options.seed),
+            values: vec![vec![Vec::with_capacity(options.paths); months]; options.metrics.len()],
+            met_counts: vec![0usize; scenario.targets.len()],
+            failed: 0,
+            done: 0,
+        })
+    }
+
+    /// Draws the next path's formation rates into `plan`: path by path, then year, then institution.
+    fn draw(&mut self) {
+        for y in 0..self.base_plan.years {
+            for (inst, base) in self.plan.institutions.iter_mut().zip(&self.base_plan.institutions) {
+                let z = self.rng.next_z();
+                let factor = self
+                    .options
+                    .cv
+                    .checked_mul(z)
+                    .and_then(|x| Decimal::ONE.checked_add(x))
+                    .unwrap_or_default()
+                    .max(Decimal::ZERO);
+                if let (Some(slot), Some(b)) = (inst.years.get_mut(y), base.years.get(y)) {
+                    slot.set_formation_rate(b.formation_rate.checked_mul(factor).unwrap_or(b.formation_rate));
+                }
+            }
+        }
+    }
+
+    pub(super) fn step(&mut self, max_runs: usize) -> Result<Option<MonteCarlo>, Error> {
+        let mut budget = max_runs;
+        while self.done < self.options.paths {
+            if budget == 0 {
+                return Ok(None);
+            }
+            budget = budget.saturating_sub(1);
+            self.done = self.done.saturating_add(1);
+            self.draw();
+            match self.probe.evaluate_plan(&self.scenario, &self.plan) {
+                Ok(outcome) => {
+                    for (count, met) in self.met_counts.iter_mut().zip(&outcome.met) {
+                        if *met {
+                            *count = count.saturating_add(1);
+                        }
+                    }
+                    for (m, month) in outcome.months.iter().enumerate() {
+                        for (per_month, value) in self.values.iter_mut().zip(month) {
+                            if let (Some(slot), Some(v)) = (per_month.get_mut(m), value) {
+                                slot.push(*v);
+                            }
+                        }
+                    }
+                }
+                Err(_) => self.failed = self.failed.saturating_add(1),
+            }
+        }
+        Ok(Some(self.finish()))
+    }
+
+    fn finish(&mut self) -> MonteCarlo {
+        let labels = &self.base_plan.labels;
+        let percentiles = self
+            .options
+            .metrics
+            .iter()
+            .zip(self.values.iter_mut())
+            .map(|(metric, per_month)| {
+                let bands = per_month
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(m, v)| {
+                        v.sort();
+                        super::Band {
+                            month: labels.get(m).cloned().unwrap_or_default(),
+                            values: PERCENTILES.map(|q| nearest_rank(v, q)),
+                        }
+                    })
+                    .collect();
+                (metric.clone(), bands)
+            })
+            .collect();
+        let paths = Decimal::from(self.options.paths);
+        let targets = self
+            .scenario
+            .targets
+            .iter()
+            .zip(&self.met_counts)
+            .map(|(t, count)| (t.id.clone(), Decimal::from(*count).checked_div(paths).unwrap_or_default()))
+            .collect();
+        MonteCarlo {
+            paths: self.options.paths,
+            seed: self.options.seed,
+            cv: self.options.cv,
+            failed: self.failed,
+            percentiles,
+            targets,
+        }
+    }
+
+    fn progress(&self) -> (usize, usize) {
+        (self.done, self.options.paths)
+    }
+}

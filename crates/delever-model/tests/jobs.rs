@@ -1,0 +1,191 @@
+//! Stepwise analyses ([`Job`]): any slicing gives exactly the free functions' results, with honest progress.
+
+mod common;
+
+use common::{base, d, scenario, set};
+use delever_model::analysis::{Analysis, Job};
+use delever_model::{
+    Error, Lever, MonteCarloOptions, Scenario, feasibility, goal_seek, monte_carlo, parse_scenario, presets,
+    sensitivity,
+};
+use serde_json::json;
+
+fn licheng() -> Scenario {
+    parse_scenario(presets::get("licheng-2019").expect("preset").json).expect("valid preset")
+}
+
+/// Steps `make()` to the end with `max_runs` per step, checking progress after every step.
+#[track_caller]
+fn step_through(make: &dyn Fn() -> Job, max_runs: usize) -> Result<Analysis, Error> {
+    let mut job = make();
+    let (mut last_done, mut steps) = (0, 0usize);
+    assert_eq!(job.progress().0, 0, "nothing runs before the first step");
+    loop {
+        steps += 1;
+        let before = job.progress().0;
+        let outcome = job.step(max_runs);
+        let (done, total) = job.progress();
+        assert!(done >= last_done, "done went back from {last_done} to {done}");
+        assert!(done <= total, "done {done} exceeds total {total}");
+        assert!(done - before <= max_runs.max(1), "ran {} with max_runs {max_runs}", done - before);
+        last_done = done;
+        match outcome {
+            Ok(None) => {
+                assert!(!job.is_finished());
+                assert!(done < total, "unfinished job at its total: {done}/{total}");
+            }
+            Ok(Some(result)) => {
+                assert_eq!(done, total, "a finished job has run its total");
+                assert!(job.is_finished());
+                // A finished job answers the same again, running nothing.
+                assert_eq!(job.step(max_runs).unwrap(), Some(result.clone()));
+                assert_eq!(job.progress(), (done, total));
+                if max_runs == 1 {
+                    assert_eq!(steps, done, "one run per step");
+                }
+                return Ok(result);
+            }
+            Err(err) => {
+                assert_eq!(job.step(max_runs).unwrap_err(), err, "a failed job fails the same again");
+                return Err(err);
+            }
+        }
+    }
+}
+
+#[track_caller]
+fn check_slicings(make: &dyn Fn() -> Job, whole: Analysis) {
+    for max_runs in [1, 7, usize::MAX] {
+        let sliced = step_through(make, max_runs).expect("the job succeeds");
+        assert_eq!(sliced, whole, "max_runs {max_runs}");
+        assert_eq!(sliced.to_json(), whole.to_json());
+    }
+}
+
+#[test]
+fn goal_seek_jobs_match_the_free_function_for_every_lever() {
+    let s = licheng();
+    for lever in Lever::ALL {
+        let whole = Analysis::GoalSeek(goal_seek(&s, lever, &[]).unwrap());
+        check_slicings(&|| Job::goal_seek(&s, lever, &[]).unwrap(), whole);
+    }
+    let one = vec!["npl_cap".to_string()];
+    let whole = Analysis::GoalSeek(goal_seek(&s, Lever::WriteOffShare, &one).unwrap());
+    check_slicings(&|| Job::goal_seek(&s, Lever::WriteOffShare, &one).unwrap(), whole);
+}
+
+#[test]
+fn goal_seek_progress_estimate_is_exact_for_one_interval() {
+    // Licheng's disposal lever: one interval, two boundaries, each bisected in full.
+    let s = licheng();
+    let mut job = Job::goal_seek(&s, Lever::Disposal, &[]).unwrap();
+    let (_, first_total) = job.progress();
+    while job.step(1).unwrap().is_none() {}
+    assert_eq!(job.progress().1, first_total);
+}
+
+#[test]
+fn sensitivity_jobs_match_the_free_function() {
+    let s = licheng();
+    for (metric, year) in [(None, None), (Some("npl"), Some(2019)), (Some("amc_disposal_share"), None)] {
+        let whole = Analysis::Sensitivity(sensitivity(&s, metric, year).unwrap());
+        check_slicings(&|| Job::sensitivity(&s, metric, year).unwrap(), whole);
+    }
+}
+
+#[test]
+fn feasibility_jobs_match_the_free_function() {
+    let s = licheng();
+    for (x, y, steps) in [
+        (Lever::Disposal, Lever::WriteOffShare, 5),
+        (Lever::WriteOffShare, Lever::LoanGrowth, 9),
+        (Lever::NplFormationRate, Lever::DepositGrowth, 2),
+    ] {
+        let whole = Analysis::Feasibility(feasibility(&s, x, y, steps, None, None).unwrap());
+        check_slicings(&|| Job::feasibility(&s, x, y, steps, None, None).unwrap(), whole);
+    }
+}
+
+#[test]
+fn monte_carlo_jobs_match_the_free_function() {
+    let s = licheng();
+    for options in [
+        MonteCarloOptions { paths: 60, ..MonteCarloOptions::default() },
+        MonteCarloOptions {
+            paths: 13,
+            seed: 3,
+            cv: d("2"),
+            metrics: vec!["coverage".into(), "amc_stock".into()],
+        },
+    ] {
+        let whole = Analysis::MonteCarlo(monte_carlo(&s, &options).unwrap());
+        check_slicings(&|| Job::monte_carlo(&s, &options).unwrap(), whole);
+    }
+}
+
+#[test]
+fn constructors_refuse_what_the_free_functions_refuse() {
+    let s = licheng();
+    let unknown = vec!["nope".to_string()];
+    assert_eq!(
+        Job::goal_seek(&s, Lever::Disposal, &unknown).unwrap_err(),
+        goal_seek(&s, Lever::Disposal, &unknown).unwrap_err()
+    );
+    assert_eq!(
+        Job::sensitivity(&s, Some("nope"), None).unwrap_err(),
+        sensitivity(&s, Some("nope"), None).unwrap_err()
+    );
+    assert_eq!(
+        Job::sensitivity(&s, None, Some(2030)).unwrap_err(),
+        sensitivity(&s, None, Some(2030)).unwrap_err()
+    );
+    for (x, y, steps) in [(Lever::Disposal, Lever::Disposal, 5), (Lever::Disposal, Lever::LoanGrowth, 1)] {
+        assert_eq!(
+            Job::feasibility(&s, x, y, steps, None, None).unwrap_err(),
+            feasibility(&s, x, y, steps, None, None).unwrap_err()
+        );
+    }
+    for options in [
+        MonteCarloOptions { paths: 0, ..MonteCarloOptions::default() },
+        MonteCarloOptions { cv: d("-0.1"), ..MonteCarloOptions::default() },
+        MonteCarloOptions { metrics: vec!["nope".into()], ..MonteCarloOptions::default() },
+    ] {
+        assert_eq!(Job::monte_carlo(&s, &options).unwrap_err(), monte_carlo(&s, &options).unwrap_err());
+    }
+    let big = presets::synthetic(500, 10).unwrap();
+    assert_eq!(
+        Job::monte_carlo(&big, &MonteCarloOptions::default()).unwrap_err(),
+        monte_carlo(&big, &MonteCarloOptions::default()).unwrap_err()
+    );
+}
+
+#[test]
+fn an_infeasible_base_fails_the_first_step_of_a_sensitivity() {
+    // Formation near 100% with a 50% contraction turns performing loans negative.
+    let mut doc = base();
+    set(&mut doc, "/years", json!(2));
+    set(&mut doc, "/defaults/loan_growth", json!("-0.5"));
+    set(&mut doc, "/defaults/npl_formation_rate", json!("1"));
+    set(&mut doc, "/defaults/disposal/amount", json!("0"));
+    let s = scenario(&doc);
+    let whole = sensitivity(&s, None, None).unwrap_err();
+    assert!(matches!(whole, Error::Analysis(delever_model::error::AnalysisProblem::BaseInfeasible(_))));
+    let mut job = Job::sensitivity(&s, None, None).expect("options are fine; the run fails later");
+    assert_eq!(job.step(1).unwrap_err(), whole);
+    assert_eq!(step_through(&|| Job::sensitivity(&s, None, None).unwrap(), 7).unwrap_err(), whole);
+}
+
+#[test]
+fn a_job_owns_its_scenario() {
+    let mut s = licheng();
+    let mut job =
+        Job::monte_carlo(&s, &MonteCarloOptions { paths: 5, ..MonteCarloOptions::default() }).unwrap();
+    let whole = monte_carlo(&s, &MonteCarloOptions { paths: 5, ..MonteCarloOptions::default() }).unwrap();
+    s.targets.clear();
+    s.institutions[0].opening.npl = d("100");
+    let mut result = None;
+    while result.is_none() {
+        result = job.step(2).unwrap();
+    }
+    assert_eq!(result, Some(Analysis::MonteCarlo(whole)));
+}
