@@ -3,17 +3,18 @@
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
 
-use super::data::ChartData;
+use super::data::{ChartData, MAX_OTHERS};
 use super::frame::{
     Anchor, DrawResult, Frame, LegendItem, Pen, Scale, Swatch, amount, amount_short, axis_height,
     axis_name_height, dash, min_span, spread_labels, text_width, tick_count,
 };
 use super::npl_ratio::{Look, levels};
 use super::style::{Style, palette, role};
-use super::{Chart, series};
+use super::{Chart, overlay, series};
 
 /// Draws deposits and loans as solid lines (latest values written at their ends), the
-/// baseline's dashed grey, and the year-end targets as levels named after their metric.
+/// baseline's dashed grey, the year-end targets as levels named after their metric, and
+/// the compared scenarios ([`ChartData::others`]) each in its own colour, pattern and marker.
 ///
 /// The value axis does not start at zero: balances move by a few percent a year, which
 /// a zero-based axis would flatten into two straight lines.
@@ -36,6 +37,7 @@ pub fn draw_balances<DB: DrawingBackend>(
     if !(data.deposit_targets.is_empty() && data.loan_targets.is_empty()) {
         legend.push(LegendItem::new(Swatch::Dashed(role::TARGET), labels.target));
     }
+    legend.extend(overlay::legend(&data.others, style.label_size));
     let top = pen.header(&data.title(Chart::Balances), &legend)? + axis_name_height(style);
 
     let values = data
@@ -43,6 +45,7 @@ pub fn draw_balances<DB: DrawingBackend>(
         .iter()
         .chain(&data.loans)
         .chain(baselines.iter().flat_map(|b| b.iter()))
+        .chain(data.others.iter().flat_map(|other| other.deposits.iter().chain(&other.loans)))
         .flatten()
         .copied()
         .chain(data.deposit_targets.iter().chain(&data.loan_targets).map(|level| level.value));
@@ -78,6 +81,12 @@ pub fn draw_balances<DB: DrawingBackend>(
     levels(&pen, &frame, &data.loan_targets, &look(labels.loans), &amount_short)?;
     for baseline in &baselines {
         series::dashed_line(&pen, &frame, baseline, palette::BASELINE)?;
+    }
+    // A compared scenario's deposits and loans share its look: the current scenario's
+    // two lines, right beside them, tell which is which.
+    for (index, other) in data.others.iter().take(MAX_OTHERS).enumerate() {
+        overlay::draw(&pen, &frame, &other.deposits, index)?;
+        overlay::draw(&pen, &frame, &other.loans, index)?;
     }
     series::solid_line(&pen, &frame, &data.deposits, role::DEPOSITS, false)?;
     series::solid_line(&pen, &frame, &data.loans, role::CURRENT, false)?;

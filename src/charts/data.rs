@@ -68,6 +68,40 @@ pub struct ChartData {
     pub zone_ranking: Vec<Rank>,
     /// Institutions likewise, labelled by name.
     pub institution_ranking: Vec<Rank>,
+
+    /// Other named scenarios drawn over the NPL-ratio and balances charts for comparison
+    /// (at most [`MAX_OTHERS`]; empty unless added with [`ChartData::add_other`]).
+    pub others: Vec<OtherSeries>,
+}
+
+/// The most other scenarios [`ChartData::add_other`] keeps: each gets its own colour,
+/// dash pattern and marker, and more lines than this would not be read.
+pub const MAX_OTHERS: usize = 4;
+
+/// Another scenario's region paths, aligned to [`ChartData::months`] by label (`None`
+/// where it has no such month or the value is null).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OtherSeries {
+    /// The name the legend shows.
+    pub name: String,
+    pub npl_ratio: Vec<Option<f64>>,
+    pub deposits: Vec<Option<f64>>,
+    pub loans: Vec<Option<f64>>,
+}
+
+impl OtherSeries {
+    /// `projection`'s region monthly paths, placed at the month labels `months`.
+    pub fn build(name: &str, projection: &Projection, months: &[String]) -> OtherSeries {
+        let pick = |pick: &dyn Fn(&MonthMetrics) -> Option<Decimal>| {
+            align(months, &projection.months, &projection.region.monthly, pick)
+        };
+        OtherSeries {
+            name: name.to_string(),
+            npl_ratio: pick(&|m| m.npl_ratio()),
+            deposits: pick(&|m| Some(m.deposits)),
+            loans: pick(&|m| Some(m.loans)),
+        }
+    }
 }
 
 /// A horizontal level over a run of months: a target or a reference value.
@@ -255,8 +289,30 @@ impl ChartData {
             first_half_end,
             zone_ranking,
             institution_ranking,
+            others: Vec::new(),
             months,
         }
+    }
+
+    /// Adds another scenario's paths, named `name`, to compare with on the NPL-ratio and
+    /// balances charts; beyond [`MAX_OTHERS`] scenarios it does nothing and returns `false`.
+    pub fn add_other(&mut self, name: &str, projection: &Projection) -> bool {
+        if self.others.len() >= MAX_OTHERS {
+            return false;
+        }
+        self.others.push(OtherSeries::build(name, projection, &self.months));
+        true
+    }
+
+    /// `self` with [`ChartData::add_other`] of each `(name, projection)`, the first [`MAX_OTHERS`] kept.
+    pub fn with_others<'a>(
+        mut self,
+        others: impl IntoIterator<Item = (&'a str, &'a Projection)>,
+    ) -> ChartData {
+        for (name, projection) in others {
+            self.add_other(name, projection);
+        }
+        self
     }
 
     /// The title `chart` is drawn with: its name, with the selected year where the chart is about one year.
@@ -273,7 +329,7 @@ impl ChartData {
 }
 
 /// A decimal as a finite `f64`, or `None`.
-fn finite(value: Decimal) -> Option<f64> {
+pub(super) fn finite(value: Decimal) -> Option<f64> {
     value.to_f64().filter(|v| v.is_finite())
 }
 
@@ -293,12 +349,12 @@ fn year_of(label: &str) -> Option<i32> {
 }
 
 /// Indices of the months of calendar `year`, in order.
-fn months_of_year(months: &[String], year: i32) -> Vec<usize> {
+pub(super) fn months_of_year(months: &[String], year: i32) -> Vec<usize> {
     months.iter().enumerate().filter(|(_, label)| year_of(label) == Some(year)).map(|(i, _)| i).collect()
 }
 
 /// `pick` of the baseline's months, placed at the same month labels as `months` (`None` where it has none).
-fn align(
+pub(super) fn align(
     months: &[String],
     baseline_months: &[String],
     baseline_monthly: &[MonthMetrics],
@@ -317,7 +373,7 @@ fn align(
 
 /// The region targets on `metric`, as levels over their year's months; a target whose
 /// year is outside the projection has no months and is left out.
-fn region_levels(targets: &[Target], metric: &str, months: &[String]) -> Vec<Level> {
+pub(super) fn region_levels(targets: &[Target], metric: &str, months: &[String]) -> Vec<Level> {
     targets
         .iter()
         .filter(|t| t.scope == Scope::Region && t.metric == metric)

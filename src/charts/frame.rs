@@ -7,7 +7,7 @@
 //! from the characters instead ([`text_width`]), the same on every backend.
 
 use plotters::coord::Shift;
-use plotters::element::{Circle, PathElement, Rectangle};
+use plotters::element::{Circle, PathElement, Polygon, Rectangle};
 use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBColor, TextStyle};
@@ -37,6 +37,7 @@ pub enum Anchor {
     CenterBottom,
     RightTop,
     RightMiddle,
+    RightBottom,
 }
 
 impl Anchor {
@@ -50,6 +51,7 @@ impl Anchor {
             Anchor::CenterBottom => (HPos::Center, VPos::Bottom),
             Anchor::RightTop => (HPos::Right, VPos::Top),
             Anchor::RightMiddle => (HPos::Right, VPos::Center),
+            Anchor::RightBottom => (HPos::Right, VPos::Bottom),
         };
         Pos::new(h, v)
     }
@@ -109,6 +111,7 @@ impl<'a, DB: DrawingBackend> Pen<'a, DB> {
             Anchor::CenterBottom => (0.5, 1.0),
             Anchor::RightTop => (1.0, 0.0),
             Anchor::RightMiddle => (1.0, 0.5),
+            Anchor::RightBottom => (1.0, 1.0),
         };
         let (x0, y0) = (at.0 - width * h, at.1 - height * v);
         let margin = size * 0.15;
@@ -172,6 +175,20 @@ impl<'a, DB: DrawingBackend> Pen<'a, DB> {
         Ok(())
     }
 
+    /// A polyline in `pattern`.
+    pub fn styled_line(
+        &self,
+        points: &[(f64, f64)],
+        colour: RGBColor,
+        width: u32,
+        pattern: Dash,
+    ) -> DrawResult<DB> {
+        match pattern.lengths(self.style) {
+            None => self.line(points, colour, width),
+            Some((dash, gap)) => self.dashed(points, colour, width, dash, gap),
+        }
+    }
+
     /// A rectangle between two corners, filled or outlined.
     pub fn rect(
         &self,
@@ -185,6 +202,36 @@ impl<'a, DB: DrawingBackend> Pen<'a, DB> {
             [(px(from.0.min(to.0)), px(from.1.min(to.1))), (px(from.0.max(to.0)), px(from.1.max(to.1)))];
         let style = if filled { colour.filled() } else { colour.stroke_width(width) };
         self.area.draw(&Rectangle::new(corners, style))
+    }
+
+    /// A filled polygon; fewer than three points draw nothing.
+    pub fn polygon(&self, points: &[(f64, f64)], colour: RGBColor) -> DrawResult<DB> {
+        if points.len() < 3 {
+            return Ok(());
+        }
+        let points: Vec<(i32, i32)> = points.iter().map(|&(x, y)| (px(x), px(y))).collect();
+        self.area.draw(&Polygon::new(points, colour.filled()))
+    }
+
+    /// A point marker of `shape`, `radius` pixels from its centre to its edge.
+    pub fn marker(&self, shape: Marker, at: (f64, f64), radius: u32, colour: RGBColor) -> DrawResult<DB> {
+        let r = f64::from(radius.max(1));
+        let (x, y) = at;
+        match shape {
+            Marker::Circle => self.circle(at, radius, colour, false),
+            Marker::Square => {
+                let r = r * 0.9;
+                self.rect((x - r, y - r), (x + r, y + r), colour, true, 0)
+            }
+            Marker::Triangle => {
+                let r = r * 1.2;
+                self.polygon(&[(x, y - r), (x + r * 0.87, y + r * 0.5), (x - r * 0.87, y + r * 0.5)], colour)
+            }
+            Marker::Diamond => {
+                let r = r * 1.2;
+                self.polygon(&[(x, y - r), (x + r, y), (x, y + r), (x - r, y)], colour)
+            }
+        }
     }
 
     /// A dot, or with `filled` false a hollow marker (white inside, so it reads over bars).
@@ -225,7 +272,7 @@ fn is_wide(c: char) -> bool {
 }
 
 /// How a legend entry is drawn.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Swatch {
     Line(RGBColor),
     /// A line with a point marker.
@@ -234,8 +281,47 @@ pub enum Swatch {
     Dotted(RGBColor),
     Filled(RGBColor),
     Outlined(RGBColor),
+    /// A line in a dash pattern with a point marker in the middle (the compared scenarios).
+    Pattern(RGBColor, Dash, Marker),
+    /// No sample: a note in the legend.
+    Note,
 }
 
+/// The shape of a point marker, so that lines stay apart without colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// Hollow.
+    Circle,
+    Square,
+    Triangle,
+    Diamond,
+}
+
+/// A line's dash pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dash {
+    Solid,
+    /// [`dash`]: baselines and targets.
+    Dashed,
+    /// [`dot`]: reference values.
+    Dotted,
+    /// Long dashes with short gaps.
+    Long,
+}
+
+impl Dash {
+    /// Dash and gap lengths in `style`; `None` for a solid line.
+    pub fn lengths(self, style: &Style) -> Option<(f64, f64)> {
+        match self {
+            Dash::Solid => None,
+            Dash::Dashed => Some(dash(style)),
+            Dash::Dotted => Some(dot(style)),
+            Dash::Long => Some((style.label_size * 1.1, style.label_size * 0.35)),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct LegendItem {
     pub swatch: Swatch,
     pub label: String,
@@ -257,7 +343,8 @@ pub fn dot(style: &Style) -> (f64, f64) {
 
 impl<DB: DrawingBackend> Pen<'_, DB> {
     /// Draws the background, the title (top left) and the legend below it, wrapped
-    /// to the width; returns the `y` below them, where the chart's body starts.
+    /// to the width; returns the `y` below them, where the chart's body starts
+    /// (the same as [`header_bottom`]).
     pub fn header(
         &self,
         title: &str,
@@ -267,26 +354,26 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
         self.background()?;
         let pad = s.padding;
         self.text(title, (pad, pad), s.title_size, palette::INK, Anchor::LeftTop, true)?;
-        let mut y = pad + s.title_size * 1.5;
-        if legend.is_empty() {
-            return Ok(y);
-        }
+        let (places, bottom) = legend_layout(s, self.width, legend);
         let swatch_width = s.label_size * 2.0;
-        let row_height = s.label_size * 1.6;
-        let mut x = pad;
-        for item in legend {
-            let width = swatch_width + s.label_size * 0.4 + text_width(&item.label, s.label_size);
-            if x > pad && x + width > self.width - pad {
-                x = pad;
-                y += row_height;
-            }
-            let middle = y + row_height / 2.0;
-            self.swatch(item.swatch, (x, middle), swatch_width)?;
-            let text_at = (x + swatch_width + s.label_size * 0.4, middle);
-            self.text(&item.label, text_at, s.label_size, palette::MUTED, Anchor::LeftMiddle, false)?;
-            x += width + s.label_size * 1.4;
+        for (item, &(x, middle)) in legend.iter().zip(&places) {
+            let text_x = match item.swatch {
+                Swatch::Note => x,
+                _ => {
+                    self.swatch(item.swatch, (x, middle), swatch_width)?;
+                    x + swatch_width + s.label_size * 0.4
+                }
+            };
+            self.text(
+                &item.label,
+                (text_x, middle),
+                s.label_size,
+                palette::MUTED,
+                Anchor::LeftMiddle,
+                false,
+            )?;
         }
-        Ok(y + row_height + s.label_size * 0.3)
+        Ok(bottom)
     }
 
     fn swatch(&self, swatch: Swatch, (x, middle): (f64, f64), width: f64) -> DrawResult<DB> {
@@ -313,6 +400,11 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
                 self.rect(square.0, square.1, palette::BACKGROUND, true, 0)?;
                 self.rect(square.0, square.1, colour, false, s.secondary_line_width)
             }
+            Swatch::Pattern(colour, pattern, marker) => {
+                self.styled_line(&line, colour, s.secondary_line_width, pattern)?;
+                self.marker(marker, (x + width / 2.0, middle), s.marker_radius, colour)
+            }
+            Swatch::Note => Ok(()),
         }
     }
 
@@ -321,6 +413,41 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
         let at = ((frame.left + frame.right) / 2.0, (frame.top + frame.bottom) / 2.0);
         self.text(labels.no_data, at, self.style.label_size, palette::MUTED, Anchor::CenterMiddle, false)
     }
+}
+
+/// Where [`Pen::header`] puts each legend entry (its left end and middle) in a chart
+/// `width` pixels wide, and the `y` below the header.
+fn legend_layout(style: &Style, width: f64, legend: &[LegendItem]) -> (Vec<(f64, f64)>, f64) {
+    let s = style;
+    let pad = s.padding;
+    let mut y = pad + s.title_size * 1.5;
+    if legend.is_empty() {
+        return (Vec::new(), y);
+    }
+    let swatch_width = s.label_size * 2.0;
+    let row_height = s.label_size * 1.6;
+    let mut x = pad;
+    let mut places = Vec::with_capacity(legend.len());
+    for item in legend {
+        let sample = match item.swatch {
+            Swatch::Note => 0.0,
+            _ => swatch_width + s.label_size * 0.4,
+        };
+        let item_width = sample + text_width(&item.label, s.label_size);
+        if x > pad && x + item_width > width - pad {
+            x = pad;
+            y += row_height;
+        }
+        places.push((x, y + row_height / 2.0));
+        x += item_width + s.label_size * 1.4;
+    }
+    (places, y + row_height + s.label_size * 0.3)
+}
+
+/// The `y` below the title and `legend` of a chart `width` pixels wide: where
+/// [`Pen::header`] leaves the body to start, computed without drawing (for hit-testing).
+pub fn header_bottom(style: &Style, width: f64, legend: &[LegendItem]) -> f64 {
+    legend_layout(style, width, legend).1
 }
 
 /// The plot rectangle in pixels and the data ranges it shows.
@@ -369,6 +496,23 @@ impl Frame {
         self.bottom - (y - lo) / (hi - lo) * (self.bottom - self.top)
     }
 
+    /// The data `x` at pixel column `px` (the inverse of [`Frame::x`]).
+    pub fn x_value(&self, px: f64) -> f64 {
+        let (lo, hi) = self.x_range;
+        lo + (px - self.left) / (self.right - self.left) * (hi - lo)
+    }
+
+    /// The data `y` at pixel row `py` (the inverse of [`Frame::y`]).
+    pub fn y_value(&self, py: f64) -> f64 {
+        let (lo, hi) = self.y_range;
+        lo + (self.bottom - py) / (self.bottom - self.top) * (hi - lo)
+    }
+
+    /// Whether the pixel `point` is inside the plot rectangle (edges included).
+    pub fn contains(&self, (x, y): (f64, f64)) -> bool {
+        x >= self.left && x <= self.right && y >= self.top && y <= self.bottom
+    }
+
     /// Pixels per unit of x.
     pub fn x_unit(&self) -> f64 {
         (self.right - self.left) / (self.x_range.1 - self.x_range.0)
@@ -406,10 +550,11 @@ impl Scale {
             lo = lo.min(0.0);
             hi = hi.max(0.0);
         } else {
-            // Lines that do not start at zero get air above and below.
+            // Lines that do not start at zero get air above and below, but the air never
+            // takes values of one sign across zero (a ratio axis reaching −0.2% reads as a loss).
             let air = (hi - lo) * 0.08;
-            lo -= air;
-            hi += air;
+            lo = if lo >= 0.0 { (lo - air).max(0.0) } else { lo - air };
+            hi = if hi <= 0.0 { (hi + air).min(0.0) } else { hi + air };
         }
         if hi - lo < min_span {
             if include_zero && lo >= 0.0 {
@@ -525,6 +670,28 @@ pub fn amount_short(value: f64) -> String {
         }
         None => text,
     }
+}
+
+/// A fraction as a percentage with up to two decimals and no trailing zeros: `0.085` → `8.5%`, `0.5` → `50%`.
+pub fn percent_short(value: f64) -> String {
+    format!("{}%", amount_short(value * 100.0))
+}
+
+/// `text` cut to `width` pixels at `size` with a trailing ellipsis.
+pub fn ellipsize(text: &str, width: f64, size: f64) -> String {
+    if text_width(text, size) <= width {
+        return text.to_string();
+    }
+    let mut kept = String::new();
+    for c in text.chars() {
+        let mut next = kept.clone();
+        next.push(c);
+        if text_width(&next, size) + text_width("…", size) > width {
+            break;
+        }
+        kept = next;
+    }
+    format!("{kept}…")
 }
 
 /// An amount change with its sign: `+1.60`, `−5.00`.
@@ -712,6 +879,9 @@ mod tests {
         check_scale(&[-5.0, 3.0], true, 1.0, (-6.0, 4.0));
         check_scale(&[500.0, 500.0], false, 1.0, (499.4, 500.6));
         check_scale(&[-2.0, -1.0], true, 1.0, (-2.0, 0.0));
+        // Air does not cross zero.
+        check_scale(&[0.0001, 0.0062], false, 0.0005, (0.0, 0.008));
+        check_scale(&[-0.0062, -0.0001], false, 0.0005, (-0.008, 0.0));
     }
 
     #[test]

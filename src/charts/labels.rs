@@ -30,6 +30,29 @@ pub struct Labels {
     pub channels: [&'static str; 7],
     /// Short month names, January first.
     pub months: [&'static str; 12],
+
+    /// Lever names in `Lever::ALL` order, the disposal lever as an amount plan's.
+    pub levers: [&'static str; 5],
+    /// The disposal lever of a rate plan.
+    pub disposal_rate: &'static str,
+    /// Tornado legend: every lever moved down, and up, by 20%.
+    pub lever_down: &'static str,
+    pub lever_up: &'static str,
+    /// The scenario as it is, where an analysis moves away from it.
+    pub base: &'static str,
+    /// A run that stops (a negative stock) or a null metric.
+    pub infeasible: &'static str,
+    /// Feasibility map legend.
+    pub all_met: &'static str,
+    /// One cell meets every target (a tooltip).
+    pub cell_met: &'static str,
+    pub none_met: &'static str,
+    pub target_line: &'static str,
+    /// Monte Carlo legend.
+    pub band_outer: &'static str,
+    pub band_inner: &'static str,
+    pub median: &'static str,
+    pub deterministic: &'static str,
 }
 
 /// Chinese.
@@ -56,6 +79,20 @@ pub const ZH: Labels = Labels {
     no_data: "暂无数据",
     channels: ["清收", "核销", "转让", "证券化", "债转股", "以物抵债", "重组上调"],
     months: ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"],
+    levers: ["处置金额", "核销占比", "贷款增速", "存款增速", "不良生成率"],
+    disposal_rate: "处置率",
+    lever_down: "参数下调 20%",
+    lever_up: "参数上调 20%",
+    base: "基准",
+    infeasible: "无法计算",
+    all_met: "全部目标达成区域",
+    cell_met: "全部目标达成",
+    none_met: "没有一处能同时达成全部目标",
+    target_line: "目标线",
+    band_outer: "5%–95% 分位",
+    band_inner: "25%–75% 分位",
+    median: "中位数",
+    deterministic: "确定性预测",
 };
 
 /// English.
@@ -90,6 +127,20 @@ pub const EN: Labels = Labels {
         "Upgrade",
     ],
     months: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    levers: ["Disposal amount", "Write-off share", "Loan growth", "Deposit growth", "NPL formation rate"],
+    disposal_rate: "Disposal rate",
+    lever_down: "Lever −20%",
+    lever_up: "Lever +20%",
+    base: "Base",
+    infeasible: "not computable",
+    all_met: "All targets met",
+    cell_met: "all targets met",
+    none_met: "No point meets every target",
+    target_line: "Target line",
+    band_outer: "5th–95th percentile",
+    band_inner: "25th–75th percentile",
+    median: "Median",
+    deterministic: "Deterministic projection",
 };
 
 impl Labels {
@@ -120,6 +171,55 @@ impl Labels {
             (_, None) => title.to_string(),
             (Lang::Zh, Some(year)) => format!("{year} 年{title}"),
             (Lang::En, Some(year)) => format!("{title}, {year}"),
+        }
+    }
+
+    /// The name of `lever`; `rate_plan` names the disposal lever of a rate plan.
+    pub fn lever(&self, lever: delever_model::Lever, rate_plan: bool) -> &'static str {
+        if rate_plan && lever == delever_model::Lever::Disposal {
+            return self.disposal_rate;
+        }
+        let index = delever_model::Lever::ALL.iter().position(|l| *l == lever).unwrap_or(0);
+        self.levers.get(index).copied().unwrap_or("")
+    }
+
+    /// The tornado's title: `2019 年不良贷款率敏感性` / `Sensitivity of NPL ratio, 2019`.
+    pub fn tornado_title(&self, lang: Lang, metric: &str, year: i32) -> String {
+        match lang {
+            Lang::Zh => format!("{year} 年{metric}敏感性"),
+            Lang::En => format!("Sensitivity of {metric}, {year}"),
+        }
+    }
+
+    /// The feasibility map's title: `2019 年目标可行域（不良贷款率）` / `Where targets are met, 2019: NPL ratio`.
+    pub fn map_title(&self, lang: Lang, metric: &str, year: i32) -> String {
+        match lang {
+            Lang::Zh => format!("{year} 年目标可行域（{metric}）"),
+            Lang::En => format!("Where targets are met, {year}: {metric}"),
+        }
+    }
+
+    /// The Monte Carlo fan's title: `不良贷款率：1,000 条路径的不确定区间` / `NPL ratio: range over 1,000 paths`.
+    pub fn fan_title(&self, lang: Lang, metric: &str, paths: &str) -> String {
+        match lang {
+            Lang::Zh => format!("{metric}：{paths} 条路径的不确定区间"),
+            Lang::En => format!("{metric}: range over {paths} paths"),
+        }
+    }
+
+    /// Paths that stopped and are left out of the percentiles.
+    pub fn failed_paths(&self, lang: Lang, count: usize) -> String {
+        match lang {
+            Lang::Zh => format!("{count} 条路径无法计算，未计入"),
+            Lang::En => format!("{count} paths could not be computed and are left out"),
+        }
+    }
+
+    /// A target's Monte Carlo probability: `达成概率 97%` / `met in 97% of paths`.
+    pub fn probability(&self, lang: Lang, percent: &str) -> String {
+        match lang {
+            Lang::Zh => format!("达成概率 {percent}"),
+            Lang::En => format!("met in {percent} of paths"),
         }
     }
 

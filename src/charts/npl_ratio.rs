@@ -4,20 +4,21 @@ use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::RGBColor;
 
-use super::data::{ChartData, Level};
+use super::data::{ChartData, Level, MAX_OTHERS};
 use super::frame::{
     Anchor, DrawResult, Frame, LegendItem, Pen, Scale, Swatch, axis_height, axis_name_height, dash, dot,
     op_sign, percent, text_width, tick_count,
 };
 use super::style::{Style, palette, role};
-use super::{Chart, series};
+use super::{Chart, overlay, series};
 
 /// The smallest ratio axis: 0.05%, so that two-decimal percent ticks stay distinct.
 const MIN_RATIO_SPAN: f64 = 0.0005;
 
 /// Draws the NPL-ratio chart: the current scenario as a solid line with its latest value
 /// written at the end, the baseline dashed grey, each year's targets and national average
-/// as levels over that year's months.
+/// as levels over that year's months, and the compared scenarios ([`ChartData::others`])
+/// each in its own colour, pattern and marker.
 pub fn draw_npl_ratio<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ChartData,
@@ -36,12 +37,14 @@ pub fn draw_npl_ratio<DB: DrawingBackend>(
     if !data.national_average.is_empty() {
         legend.push(LegendItem::new(Swatch::Dotted(role::NATIONAL), labels.national_average));
     }
+    legend.extend(overlay::legend(&data.others, style.label_size));
     let top = pen.header(&data.title(Chart::NplRatio), &legend)? + axis_name_height(style);
 
     let values = data
         .npl_ratio
         .iter()
         .chain(baseline.unwrap_or_default())
+        .chain(data.others.iter().flat_map(|other| &other.npl_ratio))
         .flatten()
         .copied()
         .chain(data.npl_ratio_targets.iter().chain(&data.national_average).map(|level| level.value));
@@ -70,6 +73,9 @@ pub fn draw_npl_ratio<DB: DrawingBackend>(
     levels(&pen, &frame, &data.npl_ratio_targets, &target, &percent)?;
     if let Some(baseline) = baseline {
         series::dashed_line(&pen, &frame, baseline, palette::BASELINE)?;
+    }
+    for (index, other) in data.others.iter().take(MAX_OTHERS).enumerate() {
+        overlay::draw(&pen, &frame, &other.npl_ratio, index)?;
     }
     series::solid_line(&pen, &frame, &data.npl_ratio, role::CURRENT, true)?;
     if let Some((_, value)) = last {

@@ -6,8 +6,8 @@ use plotters::prelude::{DrawingArea, DrawingBackend};
 use super::Chart;
 use super::data::{ChartData, Rank};
 use super::frame::{
-    Anchor, DrawResult, Frame, LegendItem, Pen, Scale, Swatch, amount, axis_height, min_span, signed_amount,
-    text_width,
+    Anchor, DrawResult, Frame, LegendItem, Pen, Scale, Swatch, amount, axis_height, ellipsize, min_span,
+    signed_amount, text_width,
 };
 use super::style::{Style, palette, role};
 
@@ -191,21 +191,4 @@ fn layout<'a>(
         rows.extend(institutions.iter().skip(institutions.len() - tail).map(|rank| Row::Bar(rank, false)));
     }
     rows
-}
-
-/// `text` cut to `width` pixels with a trailing ellipsis.
-fn ellipsize(text: &str, width: f64, size: f64) -> String {
-    if text_width(text, size) <= width {
-        return text.to_string();
-    }
-    let mut kept = String::new();
-    for c in text.chars() {
-        let mut next = kept.clone();
-        next.push(c);
-        if text_width(&next, size) + text_width("…", size) > width {
-            break;
-        }
-        kept = next;
-    }
-    format!("{kept}…")
 }

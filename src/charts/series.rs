@@ -6,7 +6,7 @@ use plotters::style::RGBColor;
 use super::frame::{DrawResult, Frame, Pen, dash, text_width};
 
 /// Runs of consecutive present values, as pixel points.
-fn runs(frame: &Frame, values: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
+pub(super) fn runs(frame: &Frame, values: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
     let mut runs = Vec::new();
     let mut run = Vec::new();
     for (index, value) in values.iter().enumerate() {

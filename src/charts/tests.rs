@@ -13,7 +13,7 @@ use super::{Chart, ChartData, StepKind, Style, draw};
 const WIDTH: u32 = 800;
 const HEIGHT: u32 = 450;
 
-fn preset(id: &str) -> (Scenario, Projection) {
+pub(super) fn preset(id: &str) -> (Scenario, Projection) {
     let preset = presets::get(id).expect("preset exists");
     let scenario = parse_scenario(preset.json).expect("preset parses");
     let projection = simulate(&scenario).expect("preset simulates");
@@ -61,12 +61,12 @@ fn svg_of(all: &[(Chart, String)], chart: Chart) -> &str {
 }
 
 /// `#RRGGBB` as the SVG backend writes it.
-fn hex(colour: plotters::style::RGBColor) -> String {
+pub(super) fn hex(colour: plotters::style::RGBColor) -> String {
     format!("#{:02X}{:02X}{:02X}", colour.0, colour.1, colour.2)
 }
 
 /// How many `<tag` elements are filled (`fill`) or stroked (`stroke`) in `colour`.
-fn count(svg: &str, tag: &str, attribute: &str, colour: plotters::style::RGBColor) -> usize {
+pub(super) fn count(svg: &str, tag: &str, attribute: &str, colour: plotters::style::RGBColor) -> usize {
     let needle = format!("{attribute}=\"{}\"", hex(colour));
     svg.split('<').filter(|element| element.starts_with(tag) && element.contains(&needle)).count()
 }

@@ -1,15 +1,19 @@
-//! `<ChartCanvas/>`: one chart of `crate::charts` drawn with plotters onto a `<canvas>`, and the canvas's PNG for "save as PNG".
+//! `<ChartCanvas/>` and `<FigureCanvas/>`: a chart of `crate::charts` (a projection chart or an analysis chart) drawn with plotters onto a `<canvas>`, the feasibility map's cells under the pointer, and the canvas's PNG for "save as PNG".
 //!
 //! With `src/web.rs`, the only file that touches `web_sys`. The canvas is drawn
-//! after every render whose chart, data (by `Rc` identity) or style changed, and
-//! again when its box changes size (a `ResizeObserver`), at the box's size ×
-//! `devicePixelRatio` so lines stay crisp. Each drawing goes to an off-screen
-//! canvas first and is copied over only when it succeeds, so a failed drawing
-//! leaves the previous picture (and is logged to the console); nothing panics.
+//! after every render whose figure (its kind and its data, by `Rc` identity) or style
+//! changed, and again when its box changes size (a `ResizeObserver`), at the box's size ×
+//! `devicePixelRatio` so lines stay crisp; any other render (new callbacks, a new
+//! class) draws nothing. A failed drawing is logged to the console; nothing panics.
 //! After each drawing the canvas's `data-rendered` attribute counts up, for tests.
 //!
+//! On the feasibility map, pointer moves and clicks are hit-tested with
+//! [`charts::map_cell_at`] against exactly the size and style of the last drawing, so the
+//! cell reported is the cell drawn under the pointer.
+//!
 //! The page's style sheet must give `canvas.chart` a size (for example
-//! `width: 100%; aspect-ratio: 16 / 9`): the canvas draws at whatever box it gets.
+//! `width: 100%; aspect-ratio: 16 / 9`) and no padding or border (pointer positions are
+//! read from the padding edge): the canvas draws at whatever box it gets.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -21,8 +25,9 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{HtmlCanvasElement, ResizeObserver};
 use yew::prelude::*;
 
-use crate::charts::{self, Chart, ChartData, Style};
+use crate::charts::{self, Chart, ChartData, Figure, Style};
 
+/// `<ChartCanvas/>`: one projection chart; the same as a [`FigureCanvas`] of `Figure::Chart`.
 #[derive(Properties, Clone)]
 pub struct Props {
     pub chart: Chart,
@@ -44,23 +49,54 @@ impl PartialEq for Props {
     }
 }
 
+#[function_component(ChartCanvas)]
+pub fn chart_canvas(props: &Props) -> Html {
+    let figure = Figure::Chart(props.chart, props.data.clone());
+    html! { <FigureCanvas {figure} style={props.style.clone()} class={props.class.clone()} /> }
+}
+
+/// `<FigureCanvas/>`: any [`Figure`], with the feasibility map's cells under the pointer.
+///
+/// ```ignore
+/// let figure = Figure::Map(Rc::new(MapData::build(&feasibility, &scenario, lang)));
+/// html! { <FigureCanvas {figure} on_cell_hover={hover} on_cell_click={click} /> }
+/// ```
+#[derive(Properties, Clone, PartialEq)]
+pub struct FigureProps {
+    /// What to draw; compared by pointer ([`Figure::same`]): hand over a new `Rc` when the data changes.
+    pub figure: Figure,
+    /// `Style::normal()` unless given (`Style::large()` for presentation mode).
+    #[prop_or_default]
+    pub style: Style,
+    #[prop_or_default]
+    pub class: Classes,
+    /// Map only: the cell `(i, j)` (x value `i`, y value `j`) under the pointer, each time
+    /// it changes; `None` when the pointer leaves the grid or the canvas.
+    #[prop_or_default]
+    pub on_cell_hover: Option<Callback<Option<(usize, usize)>>>,
+    /// Map only: the cell `(i, j)` clicked or tapped (nothing outside the grid).
+    #[prop_or_default]
+    pub on_cell_click: Option<Callback<(usize, usize)>>,
+}
+
 /// What to draw: kept so that a resize can redraw the latest props.
 #[derive(Clone)]
 struct Job {
-    chart: Chart,
-    data: Rc<ChartData>,
+    figure: Figure,
     style: Style,
 }
 
-/// The effect's dependency: the data by pointer. Holding the `Rc` keeps the old
-/// allocation alive, so a new `ChartData` can never reuse its address unnoticed.
+/// The last drawing, exactly as drawn: what pointer positions are hit-tested against.
 #[derive(Clone)]
-struct ByPointer(Rc<ChartData>);
-
-impl PartialEq for ByPointer {
-    fn eq(&self, other: &ByPointer) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
+struct Drawn {
+    figure: Figure,
+    /// The style scaled to device pixels.
+    style: Style,
+    /// Device pixels.
+    width: u32,
+    height: u32,
+    /// Device pixels per CSS pixel.
+    ratio: f64,
 }
 
 /// Per-component drawing state.
@@ -71,22 +107,36 @@ struct Painter {
     /// Reading `clientWidth` on every redraw forces a synchronous layout right after the
     /// DOM update; measured, that was the largest single cost of a slider move.
     css_size: Option<(i32, i32)>,
+    drawn: Option<Drawn>,
+    /// The map cell last reported to `on_cell_hover`.
+    hovered: Option<(usize, usize)>,
     /// Drawings done so far (`data-rendered`).
     count: u64,
 }
 
-#[function_component(ChartCanvas)]
-pub fn chart_canvas(props: &Props) -> Html {
+impl Painter {
+    /// The map cell under the pointer at CSS offset `(x, y)` in the last drawing, if it is a map.
+    fn cell_at(&self, (x, y): (i32, i32)) -> Option<(usize, usize)> {
+        let drawn = self.drawn.as_ref()?;
+        let Figure::Map(data) = &drawn.figure else { return None };
+        let point = (f64::from(x) * drawn.ratio, f64::from(y) * drawn.ratio);
+        let size = (f64::from(drawn.width), f64::from(drawn.height));
+        charts::map_cell_at(data, &drawn.style, size, point)
+    }
+}
+
+#[function_component(FigureCanvas)]
+pub fn figure_canvas(props: &FigureProps) -> Html {
     let canvas_ref = use_node_ref();
     let painter = use_mut_ref(Painter::default);
 
     {
         let canvas_ref = canvas_ref.clone();
         let painter = painter.clone();
-        let deps = (props.chart, ByPointer(props.data.clone()), props.style.clone());
-        use_effect_with(deps, move |(chart, data, style)| {
-            painter.borrow_mut().job =
-                Some(Job { chart: *chart, data: data.0.clone(), style: style.clone() });
+        // `Figure` compares by pointer: only a new figure or style redraws.
+        let deps = (props.figure.clone(), props.style.clone());
+        use_effect_with(deps, move |(figure, style)| {
+            painter.borrow_mut().job = Some(Job { figure: figure.clone(), style: style.clone() });
             if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
                 repaint(&canvas, &painter, false);
             }
@@ -108,12 +158,61 @@ pub fn chart_canvas(props: &Props) -> Html {
         });
     }
 
-    let title = props.data.title(props.chart);
+    let interactive = matches!(props.figure, Figure::Map(_))
+        && (props.on_cell_hover.is_some() || props.on_cell_click.is_some());
+    let (onpointermove, onpointerleave, onclick) = if interactive {
+        let hover = props.on_cell_hover.clone();
+        let moved = {
+            let painter = painter.clone();
+            let hover = hover.clone();
+            Callback::from(move |event: PointerEvent| {
+                let cell = painter.borrow().cell_at((event.offset_x(), event.offset_y()));
+                report_hover(&painter, hover.as_ref(), cell);
+            })
+        };
+        let left = {
+            let painter = painter.clone();
+            Callback::from(move |_: PointerEvent| report_hover(&painter, hover.as_ref(), None))
+        };
+        let clicked = {
+            let painter = painter.clone();
+            let click = props.on_cell_click.clone();
+            Callback::from(move |event: MouseEvent| {
+                let cell = painter.borrow().cell_at((event.offset_x(), event.offset_y()));
+                if let (Some(click), Some(cell)) = (click.as_ref(), cell) {
+                    click.emit(cell);
+                }
+            })
+        };
+        (Some(moved), Some(left), Some(clicked))
+    } else {
+        (None, None, None)
+    };
+
+    let title = props.figure.title();
     html! {
-        <canvas ref={canvas_ref} class={classes!("chart", props.class.clone())}
-            data-chart={props.chart.id()} role="img" aria-label={title.clone()}>
+        <canvas ref={canvas_ref} class={classes!("chart", interactive.then_some("interactive"), props.class.clone())}
+            data-chart={props.figure.id()} role="img" aria-label={title.clone()}
+            {onpointermove} {onpointerleave} {onclick}>
             { title }
         </canvas>
+    }
+}
+
+/// Tells `hover` about `cell` when it differs from the cell last reported.
+fn report_hover(
+    painter: &Rc<RefCell<Painter>>,
+    hover: Option<&Callback<Option<(usize, usize)>>>,
+    cell: Option<(usize, usize)>,
+) {
+    let changed = {
+        let mut painter = painter.borrow_mut();
+        let changed = painter.hovered != cell;
+        painter.hovered = cell;
+        changed
+    };
+    if let (true, Some(hover)) = (changed, hover) {
+        hover.emit(cell);
     }
 }
 
@@ -152,9 +251,10 @@ fn repaint(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>, only_if_r
         return;
     }
     match paint(canvas, &job, width, height, ratio) {
-        Ok(()) => {
+        Ok(drawn) => {
             let count = {
                 let mut painter = painter.borrow_mut();
+                painter.drawn = Some(drawn);
                 painter.count = painter.count.saturating_add(1);
                 painter.count
             };
@@ -162,7 +262,7 @@ fn repaint(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>, only_if_r
             let _ = canvas.set_attribute("data-rendered", &count.to_string());
         }
         Err(message) => {
-            let text = format!("delever: chart \"{}\" not redrawn: {message}", job.chart.id());
+            let text = format!("delever: chart \"{}\" not redrawn: {message}", job.figure.id());
             web_sys::console::error_1(&text.into());
         }
     }
@@ -181,12 +281,18 @@ fn backing_size((css_width, css_height): (i32, i32)) -> Option<(u32, u32, f64)> 
     Some((device(css_width), device(css_height), ratio))
 }
 
-/// Draws `job` on `canvas` at `width` × `height` device pixels.
+/// Draws `job` on `canvas` at `width` × `height` device pixels; returns what was drawn.
 ///
 /// Straight onto the canvas: drawing off screen and copying over (so a failed draw would
 /// keep the old picture) cost a `drawImage` and a new canvas on every move, and a failed
 /// draw is already reported on the console.
-fn paint(canvas: &HtmlCanvasElement, job: &Job, width: u32, height: u32, ratio: f64) -> Result<(), String> {
+fn paint(
+    canvas: &HtmlCanvasElement,
+    job: &Job,
+    width: u32,
+    height: u32,
+    ratio: f64,
+) -> Result<Drawn, String> {
     // Setting a canvas's size clears it; otherwise plotters' first fill repaints the whole area.
     if canvas.width() != width {
         canvas.set_width(width);
@@ -196,8 +302,10 @@ fn paint(canvas: &HtmlCanvasElement, job: &Job, width: u32, height: u32, ratio: 
     }
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2d context")?;
     let area = backend.into_drawing_area();
-    charts::draw(job.chart, &area, &job.data, &job.style.scaled(ratio)).map_err(|e| e.to_string())?;
-    area.present().map_err(|e| e.to_string())
+    let style = job.style.scaled(ratio);
+    charts::draw_figure(&job.figure, &area, &style).map_err(|e| e.to_string())?;
+    area.present().map_err(|e| e.to_string())?;
+    Ok(Drawn { figure: job.figure.clone(), style, width, height, ratio })
 }
 
 /// The picture on the page's canvas of chart `chart_id` as a `data:image/png;base64,…` URL,
@@ -216,6 +324,7 @@ pub fn canvas_png_data_url(chart_id: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::charts::MapData;
 
     #[derive(Properties, PartialEq)]
     struct HostProps {
@@ -227,17 +336,61 @@ mod tests {
         html! { <ChartCanvas chart={Chart::Waterfall} data={props.data.clone()} /> }
     }
 
-    #[test]
-    fn the_canvas_is_named_for_screen_readers_and_tests() {
+    fn licheng() -> (delever_model::Scenario, delever_model::Projection) {
         let preset = delever_model::presets::get("licheng-2019").expect("preset");
         let scenario = delever_model::parse_scenario(preset.json).expect("parses");
         let projection = delever_model::simulate(&scenario).expect("simulates");
+        (scenario, projection)
+    }
+
+    #[test]
+    fn the_canvas_is_named_for_screen_readers_and_tests() {
+        let (scenario, projection) = licheng();
         let data = Rc::new(ChartData::build(&scenario, &projection, None, 0, delever_model::Lang::Zh));
         let renderer = yew::LocalServerRenderer::<Host>::with_props(HostProps { data }).hydratable(false);
         let html = futures::executor::block_on(renderer.render());
         assert!(html.contains("data-chart=\"waterfall\""), "{html}");
         assert!(html.contains("role=\"img\""), "{html}");
         assert!(html.contains("aria-label=\"2019 年不良贷款余额变动\""), "{html}");
+        assert!(!html.contains("interactive"), "{html}");
         assert_eq!(canvas_png_data_url("waterfall"), None, "no canvas outside a browser");
+    }
+
+    #[derive(Properties, PartialEq)]
+    struct MapHostProps {
+        figure: Figure,
+        interactive: bool,
+    }
+
+    #[function_component(MapHost)]
+    fn map_host(props: &MapHostProps) -> Html {
+        let hover = props.interactive.then(|| Callback::from(|_: Option<(usize, usize)>| {}));
+        html! { <FigureCanvas figure={props.figure.clone()} on_cell_hover={hover} /> }
+    }
+
+    #[test]
+    fn the_map_canvas_is_named_and_marked_interactive_when_it_reports_cells() {
+        let (scenario, _) = licheng();
+        let feasibility = delever_model::feasibility(
+            &scenario,
+            delever_model::Lever::Disposal,
+            delever_model::Lever::LoanGrowth,
+            3,
+            None,
+            None,
+        )
+        .expect("feasibility");
+        let data = MapData::build(&feasibility, &scenario, delever_model::Lang::En);
+        let figure = Figure::Map(Rc::new(data));
+        for interactive in [true, false] {
+            let props = MapHostProps { figure: figure.clone(), interactive };
+            let renderer = yew::LocalServerRenderer::<MapHost>::with_props(props).hydratable(false);
+            let html = futures::executor::block_on(renderer.render());
+            assert!(html.contains("data-chart=\"feasibility\""), "{html}");
+            assert!(html.contains("aria-label=\"Where targets are met, 2019: NPL ratio\""), "{html}");
+            assert_eq!(html.contains("interactive"), interactive, "{html}");
+        }
+        // Before any drawing there is nothing to hit.
+        assert_eq!(Painter::default().cell_at((10, 10)), None);
     }
 }
