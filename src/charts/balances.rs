@@ -76,7 +76,8 @@ pub fn draw_balances<DB: DrawingBackend>(
     if data.deposits.iter().chain(&data.loans).all(Option::is_none) {
         return pen.no_data(&frame, labels);
     }
-    let look = |prefix| Look { colour: role::TARGET, pattern: dash(style), prefix, above: true };
+    let look =
+        |prefix| Look { colour: role::TARGET, pattern: dash(style), prefix, above: true, suffixes: &[] };
     levels(&pen, &frame, &data.deposit_targets, &look(labels.deposits), &amount_short)?;
     levels(&pen, &frame, &data.loan_targets, &look(labels.loans), &amount_short)?;
     for baseline in &baselines {

@@ -26,8 +26,8 @@ const NOT_FROM_ZERO: [&str; 3] = ["deposits", "loans", "performing"];
 
 /// Draws the fan: the bands as shaded areas (broken where a month has no value), the
 /// median dashed ink, the deterministic projection as the current scenario's blue line
-/// with its last value written at its end, and each target as a level with the share of
-/// paths that meet it. Paths that could not be computed are counted in the legend.
+/// with its last value written at its end, and each target as a level, its value followed
+/// by the share of paths that meet it. Paths that could not be computed are counted in the legend.
 pub fn draw_fan<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &FanData,
@@ -74,7 +74,12 @@ pub fn draw_fan<DB: DrawingBackend>(
         ValueKind::Amount => amount(v, decimals),
     };
     let last = series::last_value(&data.projection);
-    let end_label = last.map(|(_, v)| format(v)).unwrap_or_default();
+    // The end value one place finer than an amount axis's ticks (`532.5`, not `533`).
+    let end_label = match data.kind {
+        ValueKind::Percent => last.map(|(_, v)| percent(v)),
+        ValueKind::Amount => last.map(|(_, v)| amount(v, decimals.max(1))),
+    }
+    .unwrap_or_default();
     let left =
         style.padding + series::widest(&scale.ticks, &format, style.label_size) + style.label_size * 0.8;
     let right = pen.width - style.padding - text_width(&end_label, style.value_size) - style.label_size * 0.6;
@@ -95,21 +100,27 @@ pub fn draw_fan<DB: DrawingBackend>(
 
     band(&pen, &frame, &data.bands, (0, 4), OUTER)?;
     band(&pen, &frame, &data.bands, (1, 3), INNER)?;
-    let target = Look { colour: role::TARGET, pattern: dash(style), prefix: labels.target, above: true };
+    // Each target's share of paths meeting it, after its value.
+    let suffixes: Vec<String> = data
+        .probabilities
+        .iter()
+        .map(|p| match p.filter(|p| p.is_finite()) {
+            Some(p) => labels.probability(data.lang, &percent_short(p)),
+            None => String::new(),
+        })
+        .collect();
+    let target = Look {
+        colour: role::TARGET,
+        pattern: dash(style),
+        prefix: labels.target,
+        above: true,
+        suffixes: &suffixes,
+    };
     let short = |v: f64| match data.kind {
         ValueKind::Percent => percent_short(v),
         ValueKind::Amount => amount_short(v),
     };
     levels(&pen, &frame, &data.targets, &target, &short)?;
-    for (level, probability) in data.targets.iter().zip(&data.probabilities) {
-        let Some(p) = probability.filter(|p| p.is_finite() && level.value.is_finite()) else { continue };
-        let text = labels.probability(data.lang, &percent_short(p));
-        let (from, to) = (frame.x(level.first_month as f64 - 0.5), frame.x(level.last_month as f64 + 0.5));
-        if text_width(&text, style.value_size) < (to - from) * 0.45 {
-            let at = (to - style.value_size * 0.3, frame.y(level.value) - style.value_size * 0.25);
-            pen.label(&text, at, style.value_size, role::TARGET, Anchor::RightBottom, false)?;
-        }
-    }
     let median: Vec<Option<f64>> = data.bands.iter().map(|band| band[2]).collect();
     series::dashed_line(&pen, &frame, &median, palette::INK)?;
     series::solid_line(&pen, &frame, &data.projection, role::CURRENT, true)?;

@@ -215,11 +215,11 @@ impl Labels {
         }
     }
 
-    /// A target's Monte Carlo probability: `达成概率 97%` / `met in 97% of paths`.
+    /// A target's Monte Carlo probability, written after the target: `，达成概率 97%` / `, met in 97% of paths`.
     pub fn probability(&self, lang: Lang, percent: &str) -> String {
         match lang {
-            Lang::Zh => format!("达成概率 {percent}"),
-            Lang::En => format!("met in {percent} of paths"),
+            Lang::Zh => format!("，达成概率 {percent}"),
+            Lang::En => format!(", met in {percent} of paths"),
         }
     }
 

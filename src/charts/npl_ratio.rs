@@ -66,10 +66,21 @@ pub fn draw_npl_ratio<DB: DrawingBackend>(
     }
     // Reference values are labelled under their line and targets over theirs, so that a
     // target set at the national average (Yangjiang 2018) keeps both labels readable.
-    let national =
-        Look { colour: role::NATIONAL, pattern: dot(style), prefix: labels.national_average, above: false };
+    let national = Look {
+        colour: role::NATIONAL,
+        pattern: dot(style),
+        prefix: labels.national_average,
+        above: false,
+        suffixes: &[],
+    };
     levels(&pen, &frame, &data.national_average, &national, &percent)?;
-    let target = Look { colour: role::TARGET, pattern: dash(style), prefix: labels.target, above: true };
+    let target = Look {
+        colour: role::TARGET,
+        pattern: dash(style),
+        prefix: labels.target,
+        above: true,
+        suffixes: &[],
+    };
     levels(&pen, &frame, &data.npl_ratio_targets, &target, &percent)?;
     if let Some(baseline) = baseline {
         series::dashed_line(&pen, &frame, baseline, palette::BASELINE)?;
@@ -94,6 +105,8 @@ pub(super) struct Look<'a> {
     pub prefix: &'a str,
     /// Values written over the line, or under it.
     pub above: bool,
+    /// Written after each level's value, by index (none where missing): a target's probability.
+    pub suffixes: &'a [String],
 }
 
 /// Horizontal levels (targets or reference values) over their months, each with its
@@ -108,12 +121,13 @@ pub(super) fn levels<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let style = pen.style;
     let (dash_length, gap) = look.pattern;
-    for level in levels.iter().filter(|level| level.value.is_finite()) {
+    for (index, level) in levels.iter().enumerate().filter(|(_, level)| level.value.is_finite()) {
         let y = frame.y(level.value);
         let from = frame.x(level.first_month as f64 - 0.5);
         let to = frame.x(level.last_month as f64 + 0.5);
         pen.dashed(&[(from, y), (to, y)], look.colour, style.secondary_line_width, dash_length, gap)?;
-        let text = format!("{} {}{}", look.prefix, op_sign(level.op), format(level.value));
+        let suffix = look.suffixes.get(index).map(String::as_str).unwrap_or("");
+        let text = format!("{} {}{}{suffix}", look.prefix, op_sign(level.op), format(level.value));
         if text_width(&text, style.value_size) < (to - from) * 0.9 {
             let (dy, anchor) = if look.above { (-0.25, Anchor::LeftBottom) } else { (0.35, Anchor::LeftTop) };
             let at = (from + style.value_size * 0.3, y + style.value_size * dy);

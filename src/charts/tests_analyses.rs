@@ -517,16 +517,21 @@ fn licheng_fan_shows_bands_median_projection_and_targets() {
             Lang::En => &["Target ≤ 1.01%", "Median", "Deterministic projection"],
         };
         assert_contains(&svg, texts, "fan");
-        // The share of paths meeting the ratio cap, at the target's right end.
+        // The share of paths meeting the ratio cap, after the target.
         let share = data.probabilities[0].expect("a share");
         assert!(share > 0.5 && share <= 1.0, "{share}");
-        assert!(svg.contains(&data.labels.probability(lang, &super::frame::percent_short(share))));
+        let percent = super::frame::percent_short(share);
+        let expected = match lang {
+            Lang::Zh => format!("目标 ≤ 1.01%，达成概率 {percent}"),
+            Lang::En => format!("Target ≤ 1.01%, met in {percent} of paths"),
+        };
+        assert!(svg.contains(&expected), "{expected}");
     }
     for (metric, expected) in [("npl", "目标 ≤ 1.7"), ("loans", "目标 ≥ 532")] {
         let data = FanData::build(&monte_carlo, metric, &scenario, &projection, Lang::Zh);
         assert_eq!(data.bands.len(), 12, "{metric}");
         let svg = render_all(&format!("licheng-fan-{metric}"), &Figure::Fan(Rc::new(data)));
-        assert_contains(&svg, &[expected, "亿元", "达成概率"], metric);
+        assert_contains(&svg, &[expected, "亿元", "，达成概率 "], metric);
         assert_eq!(band_polygons(&svg), 2, "{metric}");
     }
 }
