@@ -9,7 +9,10 @@ use std::rc::Rc;
 use serde_json::{Value, json};
 use yew::prelude::*;
 
-use crate::components::{ChartsPanel, EventsTable, InstitutionsTable, Levers, Results, TargetsEditor};
+use crate::components::{
+    AnalysisSection, ChartsPanel, EventsTable, InstitutionsTable, Levers, Results, SpreadsheetTools,
+    TargetsEditor,
+};
 use crate::i18n::tr;
 use crate::state::{Action, LoadProblem, Saved, Source, UiState};
 use crate::{codec, export, web};
@@ -200,7 +203,9 @@ pub fn app() -> Html {
                     <ChartsPanel state={state.clone()} />
                 </div>
             </main>
+            <AnalysisSection state={state.clone()} dispatch={dispatch.clone()} />
             <section class="editors" aria-label={tr(lang, "机构、事件与目标", "Institutions, events and targets")}>
+                <SpreadsheetTools state={state.clone()} dispatch={dispatch.clone()} />
                 <InstitutionsTable state={state.clone()} dispatch={dispatch.clone()} />
                 <EventsTable state={state.clone()} dispatch={dispatch.clone()} />
                 <TargetsEditor state={state.clone()} dispatch={dispatch.clone()} />

@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod analyses;
 pub mod api;
 pub mod app;
 pub mod charts;
@@ -14,5 +15,6 @@ pub mod fields;
 pub mod format;
 pub mod i18n;
 pub mod path;
+pub mod runner;
 pub mod state;
 pub mod web;

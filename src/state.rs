@@ -10,13 +10,15 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use delever_model::analysis::with_share;
-use delever_model::scenario::CHANNELS;
+use delever_model::Lever;
+use delever_model::analysis::{with_share, with_write_off};
+use delever_model::scenario::{CHANNELS, channel};
 use delever_model::validate::decimal_of;
 use delever_model::{Issue, Lang, Problem, Projection, Scenario, SimError, parse_scenario_value, simulate};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
+use crate::analyses::{Analyses, Outcome, Request, Setting};
 use crate::fields::{self, FieldKind};
 use crate::path;
 
@@ -76,6 +78,29 @@ pub struct UiState {
     pub version: u64,
     /// Bumped by every action (the page saves the draft when it moves).
     pub edits: u64,
+    /// The analysis panels.
+    pub analyses: Analyses,
+    /// The saved scenarios picked for comparison, simulated (or why they cannot be).
+    pub comparison: Vec<Compared>,
+    /// Why the last spreadsheet could not be imported, cell by cell (nothing was imported).
+    pub sheet_issues: Vec<SheetIssue>,
+}
+
+/// One problem in an imported spreadsheet, as the spreadsheet module words it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SheetIssue {
+    pub sheet: String,
+    /// 1-based, as the spreadsheet shows it (0: the file as a whole).
+    pub row: u32,
+    pub column: String,
+    pub message: String,
+}
+
+/// A saved scenario in the comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compared {
+    pub name: String,
+    pub result: Result<Rc<Loaded>, LoadProblem>,
 }
 
 /// Why something could not be loaded, in both languages.
@@ -162,6 +187,24 @@ pub enum Action {
     SetSavedList(Vec<Saved>),
     /// Say why something could not be loaded (a broken link), changing nothing else.
     ReportLoadProblem(LoadProblem),
+    /// An analysis panel setting.
+    Analysis(Setting),
+    /// A running analysis reports how far it is.
+    AnalysisProgress {
+        request: Request,
+        version: u64,
+        done: usize,
+        total: usize,
+    },
+    /// A running analysis finished (or could not start).
+    AnalysisDone(Outcome),
+    /// Set levers of the region defaults to values (one value for every year), as an edit:
+    /// a goal-seek boundary or a feasibility-map cell applied.
+    ApplyLevers(Vec<(Lever, Decimal)>),
+    /// Pick or unpick a saved scenario for comparison.
+    ToggleCompared(String),
+    /// A spreadsheet could not be imported: every problem found (an empty list clears them).
+    ReportSheetIssues(Vec<SheetIssue>),
 }
 
 /// The preset the page opens with.
@@ -184,6 +227,9 @@ impl UiState {
             saved: Vec::new(),
             version: 0,
             edits: 0,
+            analyses: Analyses::default(),
+            comparison: Vec::new(),
+            sheet_issues: Vec::new(),
         };
         state.apply(Action::LoadPreset(START_PRESET.to_string()));
         state
@@ -368,20 +414,48 @@ impl UiState {
                     None => self.saved.push(Saved { name: name.clone(), doc }),
                 }
                 self.source = Source::Saved(name);
+                self.recompare();
             }
             Action::LoadSaved(name) => {
                 if let Some(saved) = self.saved.iter().find(|s| s.name == name).cloned() {
                     self.load_doc(saved.doc, Source::Saved(name));
                 }
             }
-            Action::DeleteSaved(name) => self.saved.retain(|s| s.name != name),
+            Action::DeleteSaved(name) => {
+                self.saved.retain(|s| s.name != name);
+                self.analyses.compared.retain(|n| *n != name);
+                self.recompare();
+            }
             Action::EditDocument(doc) => {
                 self.doc = doc;
                 self.texts.clear();
                 self.recompute();
             }
-            Action::SetSavedList(saved) => self.saved = saved,
+            Action::SetSavedList(saved) => {
+                self.saved = saved;
+                let known: Vec<String> = self.saved.iter().map(|s| s.name.clone()).collect();
+                self.analyses.compared.retain(|n| known.contains(n));
+                self.recompare();
+            }
             Action::ReportLoadProblem(problem) => self.load_problem = Some(problem),
+            Action::Analysis(setting) => self.analyses.set(setting),
+            Action::AnalysisProgress { request, version, done, total } => {
+                self.analyses.progress(request, version, done, total)
+            }
+            Action::AnalysisDone(outcome) => self.analyses.finish(outcome),
+            Action::ApplyLevers(levers) => {
+                for (lever, value) in levers {
+                    self.set_lever(lever, value);
+                }
+                self.recompute();
+            }
+            Action::ReportSheetIssues(issues) => self.sheet_issues = issues,
+            Action::ToggleCompared(name) => {
+                if self.saved.iter().any(|s| s.name == name) || self.analyses.compared.contains(&name) {
+                    self.analyses.toggle_compared(name);
+                    self.recompare();
+                }
+            }
             Action::ResetToBaseline => {
                 if let Some(baseline) = self.baseline.clone() {
                     self.doc = baseline.scenario.to_json();
@@ -413,6 +487,7 @@ impl UiState {
         self.source = source;
         self.texts.clear();
         self.load_problem = None;
+        self.sheet_issues.clear();
         self.recompute();
         if self.issues.is_empty() && self.sim_error.is_none() {
             self.baseline = self.current.clone();
@@ -442,32 +517,91 @@ impl UiState {
         }
     }
 
+    /// The channel shares at `path` when they are all valid and sum to 1.
+    fn channel_shares(&self, path: &str) -> Option<[Decimal; 7]> {
+        path::get(&self.doc, path).and_then(Value::as_object).and_then(|map| {
+            let mut shares = [Decimal::ZERO; 7];
+            for (slot, name) in shares.iter_mut().zip(CHANNELS) {
+                if let Some(v) = map.get(name).filter(|v| !v.is_null()) {
+                    *slot = decimal_of(v).ok()?;
+                }
+            }
+            (shares.iter().copied().sum::<Decimal>() == Decimal::ONE).then_some(shares)
+        })
+    }
+
+    /// Writes channel shares at `path`, keeping `keep` even when it is zero.
+    fn put_channels(&mut self, path: &str, shares: [Decimal; 7], keep: usize) {
+        let mut map = serde_json::Map::new();
+        for (k, (name, share)) in CHANNELS.iter().zip(shares).enumerate() {
+            if !share.is_zero() || k == keep {
+                map.insert((*name).to_string(), Value::String(share.normalize().to_string()));
+            }
+        }
+        path::set(&mut self.doc, path, Value::Object(map));
+        self.forget_texts_under(path);
+    }
+
+    /// Sets one lever of the region defaults in the document, as MODEL.md's analyses move it
+    /// (one value for every year); the caller recomputes. Other fields, typed text included,
+    /// are left as they are.
+    fn set_lever(&mut self, lever: Lever, value: Decimal) {
+        let text = Value::String(value.normalize().to_string());
+        let path = match lever {
+            Lever::Disposal => {
+                let plan = path::get(&self.doc, "defaults.disposal.plan").and_then(Value::as_str);
+                if plan == Some("rate") { "defaults.disposal.rate" } else { "defaults.disposal.amount" }
+            }
+            Lever::WriteOffShare => {
+                let path = "defaults.channels";
+                let shares = self.channel_shares(path).unwrap_or_else(|| {
+                    let mut only = [Decimal::ZERO; 7];
+                    only[channel::COLLECTION] = Decimal::ONE;
+                    only
+                });
+                self.put_channels(path, with_write_off(shares, value), channel::WRITE_OFF);
+                return;
+            }
+            Lever::LoanGrowth => "defaults.loan_growth",
+            Lever::DepositGrowth => "defaults.deposit_growth",
+            Lever::NplFormationRate => "defaults.npl_formation_rate",
+        };
+        if path::set(&mut self.doc, path, text) {
+            self.forget_texts_under(path);
+        }
+    }
+
+    /// Re-simulates the saved scenarios picked for comparison.
+    fn recompare(&mut self) {
+        self.comparison = self
+            .analyses
+            .compared
+            .iter()
+            .filter_map(|name| {
+                let saved = self.saved.iter().find(|s| s.name == *name)?;
+                let result = match parse_scenario_value(&saved.doc) {
+                    Err(issues) => Err(issues.first().map(LoadProblem::from_issue).unwrap_or(LoadProblem {
+                        zh: "情景无效".into(),
+                        en: "the scenario is not valid".into(),
+                    })),
+                    Ok(scenario) => match simulate(&scenario) {
+                        Ok(projection) => Ok(Rc::new(Loaded { scenario, projection })),
+                        Err(err) => Err(LoadProblem { zh: err.message(Lang::Zh), en: err.message(Lang::En) }),
+                    },
+                };
+                Some(Compared { name: name.clone(), result })
+            })
+            .collect();
+    }
+
     fn set_channel(&mut self, prefix: &str, channel: usize, text: &str) {
         let Some(name) = CHANNELS.get(channel) else { return };
         let path = format!("{prefix}.channels");
         let channel_path = format!("{path}.{name}");
         let value = fields::to_json(FieldKind::Percent, &channel_path, text);
-        let current: Option<[Decimal; 7]> =
-            path::get(&self.doc, &path).and_then(Value::as_object).and_then(|map| {
-                let mut shares = [Decimal::ZERO; 7];
-                for (slot, name) in shares.iter_mut().zip(CHANNELS) {
-                    if let Some(v) = map.get(name).filter(|v| !v.is_null()) {
-                        *slot = decimal_of(v).ok()?;
-                    }
-                }
-                (shares.iter().copied().sum::<Decimal>() == Decimal::ONE).then_some(shares)
-            });
-        match (current, decimal_of(&value)) {
+        match (self.channel_shares(&path), decimal_of(&value)) {
             (Some(shares), Ok(share)) if (Decimal::ZERO..=Decimal::ONE).contains(&share) => {
-                let rescaled = with_share(shares, channel, share);
-                let mut map = serde_json::Map::new();
-                for (name, share) in CHANNELS.iter().zip(rescaled) {
-                    if !share.is_zero() || *name == CHANNELS[channel] {
-                        map.insert((*name).to_string(), Value::String(share.normalize().to_string()));
-                    }
-                }
-                path::set(&mut self.doc, &path, Value::Object(map));
-                self.forget_texts_under(&path);
+                self.put_channels(&path, with_share(shares, channel, share), channel);
             }
             // The mix is already broken, or the text is not a share: store it as typed and let
             // the engine say what is wrong.
@@ -742,5 +876,72 @@ mod tests {
         assert_eq!(state.doc["defaults"]["loan_growth"], json!("0"));
         state.apply(Action::SelectYear(5));
         assert_eq!(state.year_index, 0, "clamped to the scenario's years");
+    }
+
+    #[test]
+    fn applied_levers_edit_only_their_paths_and_match_the_engine() {
+        let mut state = licheng();
+        // Text being typed elsewhere (invalid) is kept while a lever is applied.
+        state.apply(Action::SetField { path: "defaults.deposit_growth".into(), text: "abc".into() });
+        state.apply(Action::ApplyLevers(vec![(Lever::WriteOffShare, Decimal::new(6, 1))]));
+        assert_eq!(state.field_text("defaults.deposit_growth"), "abc");
+        assert!(state.is_stale());
+        state.apply(Action::SetField { path: "defaults.deposit_growth".into(), text: "5".into() });
+        assert!(!state.is_stale());
+        let scenario = &state.current.as_ref().unwrap().scenario;
+        assert_eq!(Lever::WriteOffShare.current(scenario), Decimal::new(6, 1));
+        let shares: Decimal = scenario.defaults.channels.0.iter().copied().sum();
+        assert_eq!(shares, Decimal::ONE);
+        // The engine's own lever move gives the same scenario.
+        let mut expected = state.baseline.as_ref().unwrap().scenario.clone();
+        Lever::WriteOffShare.apply(&mut expected, Decimal::new(6, 1));
+        assert_eq!(scenario.defaults.channels, expected.defaults.channels);
+
+        for (lever, value) in [
+            (Lever::Disposal, Decimal::new(125, 1)),
+            (Lever::LoanGrowth, Decimal::new(8, 2)),
+            (Lever::NplFormationRate, Decimal::new(3, 3)),
+        ] {
+            state.apply(Action::ApplyLevers(vec![(lever, value)]));
+            assert_eq!(lever.current(&state.current.as_ref().unwrap().scenario), value, "{lever:?}");
+        }
+        assert_eq!(year_end(&state, "disposal_plan"), Decimal::new(125, 1));
+    }
+
+    #[test]
+    fn analysis_answers_are_kept_only_for_their_version() {
+        let mut state = licheng();
+        let scenario = state.current.as_ref().unwrap().scenario.clone();
+        let request = state.analyses.request(&scenario).unwrap();
+        let version = state.version;
+        state.apply(Action::AnalysisProgress { request: request.clone(), version, done: 1, total: 9 });
+        assert!(state.analyses.running.is_some());
+        let result = delever_model::goal_seek(&scenario, Lever::WriteOffShare, &[]).unwrap();
+        state.apply(Action::AnalysisDone(Outcome {
+            request: request.clone(),
+            version,
+            result: Ok(Rc::new(vec![delever_model::analysis::Analysis::GoalSeek(result)])),
+        }));
+        assert!(state.analyses.fresh(Some(&request), state.version).is_some());
+        state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "3".into() });
+        assert!(state.analyses.fresh(Some(&request), state.version).is_none());
+    }
+
+    #[test]
+    fn compared_scenarios_are_simulated_and_follow_the_saved_list() {
+        let mut state = licheng();
+        state.apply(Action::SaveAs("A".into()));
+        state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "9".into() });
+        state.apply(Action::SaveAs("B".into()));
+        state.apply(Action::ToggleCompared("A".into()));
+        state.apply(Action::ToggleCompared("B".into()));
+        state.apply(Action::ToggleCompared("nobody".into()));
+        let names: Vec<&str> = state.comparison.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["A", "B"]);
+        let loans = |c: &Compared| c.result.as_ref().unwrap().projection.region.year_ends[0].get("loans");
+        assert!(loans(&state.comparison[1]) > loans(&state.comparison[0]));
+        state.apply(Action::DeleteSaved("A".into()));
+        assert_eq!(state.comparison.len(), 1);
+        assert_eq!(state.analyses.compared, ["B"]);
     }
 }

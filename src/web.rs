@@ -211,3 +211,155 @@ pub fn record_timing(ms: f64) {
         array.push(&JsValue::from_f64(ms));
     }
 }
+
+thread_local! {
+    /// Tasks waiting for [`soon`], and the message channel that wakes them.
+    static SOON: std::cell::RefCell<SoonQueue> = std::cell::RefCell::new(SoonQueue::default());
+}
+
+#[derive(Default)]
+struct SoonQueue {
+    tasks: std::collections::VecDeque<Box<dyn FnOnce()>>,
+    port: Option<web_sys::MessagePort>,
+}
+
+/// Runs `task` as soon as the browser has handled what is pending (input, painting),
+/// without `setTimeout`'s 4 ms clamp: a message to ourselves on a `MessageChannel`.
+/// Analyses run in slices through this.
+pub fn soon(task: impl FnOnce() + 'static) {
+    let port = SOON.with(|queue| {
+        let mut queue = queue.borrow_mut();
+        queue.tasks.push_back(Box::new(task));
+        if queue.port.is_none() {
+            let channel = web_sys::MessageChannel::new().ok()?;
+            let wake = Closure::<dyn Fn()>::new(|| {
+                let task = SOON.with(|q| q.borrow_mut().tasks.pop_front());
+                if let Some(task) = task {
+                    task();
+                }
+            });
+            channel.port1().set_onmessage(Some(wake.as_ref().unchecked_ref()));
+            // The channel lives as long as the page.
+            wake.forget();
+            queue.port = Some(channel.port2());
+            // Keep port1 alive with its handler.
+            std::mem::forget(channel);
+        }
+        queue.port.clone()
+    });
+    if let Some(port) = port {
+        let _ = port.post_message(&JsValue::NULL);
+    }
+}
+
+/// Records one analysis run where the browser benchmark reads it (`window.__deleverAnalyses`):
+/// its kind, wall time and longest slice, in milliseconds.
+pub fn record_analysis(kind: &str, total_ms: f64, longest_ms: f64, slices: u32) {
+    let Some(window) = web_sys::window() else { return };
+    let key = JsValue::from_str("__deleverAnalyses");
+    let list = match js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object()) {
+        Some(list) => list,
+        None => {
+            let list: JsValue = js_sys::Array::new().into();
+            let _ = js_sys::Reflect::set(&window, &key, &list);
+            list
+        }
+    };
+    let entry = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&entry, &"kind".into(), &JsValue::from_str(kind));
+    let _ = js_sys::Reflect::set(&entry, &"ms".into(), &JsValue::from_f64(total_ms));
+    let _ = js_sys::Reflect::set(&entry, &"longest_ms".into(), &JsValue::from_f64(longest_ms));
+    let _ = js_sys::Reflect::set(&entry, &"slices".into(), &JsValue::from_f64(f64::from(slices)));
+    if let Some(array) = list.dyn_ref::<js_sys::Array>() {
+        array.push(&entry);
+    }
+}
+
+/// Calls `name` on the lazily loaded spreadsheet module (`window.__deleverSheets()`, see
+/// `www/boot.js`) with `args`, then `done` with its return value or the error's message.
+pub fn call_sheets(
+    name: &'static str,
+    args: Vec<JsValue>,
+    done: impl FnOnce(Result<JsValue, String>) + 'static,
+) {
+    let loader = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__deleverSheets")).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(loader) = loader else {
+        done(Err("the spreadsheet module is not available".into()));
+        return;
+    };
+    let promise = match loader.call0(&JsValue::NULL).map(js_sys::Promise::from) {
+        Ok(p) => p,
+        Err(err) => {
+            done(Err(error_text(&err)));
+            return;
+        }
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let module = match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(m) => m,
+            Err(err) => return done(Err(error_text(&err))),
+        };
+        let function = js_sys::Reflect::get(&module, &JsValue::from_str(name))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        let Some(function) = function else { return done(Err(format!("{name} is missing"))) };
+        let array: js_sys::Array = args.into_iter().collect();
+        done(function.apply(&JsValue::NULL, &array).map_err(|err| error_text(&err)));
+    });
+}
+
+/// A thrown JavaScript value as text (an `Error`'s message).
+fn error_text(err: &JsValue) -> String {
+    err.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| err.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// Offers bytes to the user as a file download.
+pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    download_url(filename, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Why a chosen file was not read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReadError {
+    /// Larger than the limit (its size in bytes); not read at all.
+    TooLarge(f64),
+    Unreadable(String),
+}
+
+/// Reads the first file chosen in a file input's change event as bytes (refusing files over
+/// `max_bytes` before reading them), then calls `done(name, bytes)`.
+pub fn read_chosen_bytes(
+    event: &web_sys::Event,
+    max_bytes: usize,
+    done: impl FnOnce(String, Result<Vec<u8>, ReadError>) + 'static,
+) {
+    let Some(input) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+    let name = file.name();
+    input.set_value("");
+    if file.size() > max_bytes as f64 {
+        return done(name, Err(ReadError::TooLarge(file.size())));
+    }
+    let promise = file.array_buffer();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = wasm_bindgen_futures::JsFuture::from(promise).await;
+        let bytes = result
+            .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+            .map_err(|err| ReadError::Unreadable(error_text(&err)));
+        done(name, bytes);
+    });
+}

@@ -20,6 +20,19 @@ function publish() {
   window.dispatchEvent(new CustomEvent('delever:ready', { detail: { version: version() } }));
 }
 
+// The spreadsheet module (xlsx/csv import, template, workbook export) is a separate, smaller
+// WebAssembly module, fetched only the first time someone imports or exports a spreadsheet.
+let sheets = null;
+Object.defineProperty(window, '__deleverSheets', {
+  value: () => (sheets ??= import('./sheets/delever_sheets.js').then(async (m) => {
+    await m.default();
+    return m;
+  }).catch((error) => {
+    sheets = null; // Let a later click try again.
+    throw error;
+  })),
+});
+
 init().then(publish, (error) => {
   console.error(error);
   const status = document.getElementById('boot-status');

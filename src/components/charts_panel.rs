@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::charts::{Chart, ChartData, Style};
 use crate::components::canvas::ChartCanvas;
 use crate::i18n::tr;
-use crate::state::UiState;
+use crate::state::{Loaded, UiState};
 
 #[derive(Properties, PartialEq)]
 pub struct ChartsPanelProps {
@@ -22,17 +22,27 @@ pub fn charts_panel(props: &ChartsPanelProps) -> Html {
     let data = {
         let current = state.current.clone();
         let baseline = state.baseline.clone();
+        // The saved scenarios picked for comparison, overlaid on the NPL-ratio and balances charts.
+        let compared: Vec<(String, Rc<Loaded>)> = state
+            .comparison
+            .iter()
+            .filter_map(|c| c.result.as_ref().ok().map(|l| (c.name.clone(), l.clone())))
+            .collect();
+        let compared_key: Vec<*const Loaded> = compared.iter().map(|(_, l)| Rc::as_ptr(l)).collect();
         use_memo(
-            (state.version, state.year_index, lang, baseline.as_ref().map(Rc::as_ptr)),
-            move |(_, year, lang, _)| {
+            (state.version, state.year_index, lang, baseline.as_ref().map(Rc::as_ptr), compared_key),
+            move |(_, year, lang, _, _)| {
                 current.as_ref().map(|c| {
-                    Rc::new(ChartData::build(
-                        &c.scenario,
-                        &c.projection,
-                        baseline.as_ref().map(|b| &b.projection),
-                        *year,
-                        *lang,
-                    ))
+                    Rc::new(
+                        ChartData::build(
+                            &c.scenario,
+                            &c.projection,
+                            baseline.as_ref().map(|b| &b.projection),
+                            *year,
+                            *lang,
+                        )
+                        .with_others(compared.iter().map(|(name, l)| (name.as_str(), &l.projection))),
+                    )
                 })
             },
         )

@@ -1,8 +1,10 @@
 //! Property test: no sequence of user actions, pasted text or loaded file can panic the page's state machine.
 
+use delever::analyses::{Panel, Setting};
 use delever::state::{Action, Source, UiState};
-use delever_model::Lang;
+use delever_model::{Lang, Lever};
 use proptest::prelude::*;
+use rust_decimal::Decimal;
 use serde_json::json;
 
 /// Paths a user can reach, plus a few nobody should.
@@ -66,6 +68,15 @@ fn action() -> impl Strategy<Value = Action> {
         1 => Just(Action::ResetToBaseline),
         1 => text().prop_map(Action::SaveAs),
         1 => Just(Action::SetLang(Lang::En)),
+        2 => (0..Lever::ALL.len(), any::<i64>(), 0u32..12).prop_map(|(l, n, scale)| {
+            Action::ApplyLevers(vec![(Lever::ALL[l], Decimal::new(n, scale))])
+        }),
+        1 => (0..Panel::ALL.len()).prop_map(|p| Action::Analysis(Setting::Panel(Panel::ALL[p]))),
+        1 => text().prop_map(|t| Action::Analysis(Setting::Paths(t))),
+        1 => text().prop_map(|t| Action::Analysis(Setting::Cv(t))),
+        1 => any::<usize>().prop_map(|n| Action::Analysis(Setting::MapSteps(n))),
+        1 => text().prop_map(|t| Action::Analysis(Setting::TornadoMetric(t))),
+        1 => text().prop_map(Action::ToggleCompared),
     ]
 }
 
@@ -89,6 +100,12 @@ proptest! {
             // A valid document always has a result; a stale page always keeps the last one it had.
             if !state.is_stale() {
                 prop_assert!(state.current.is_some());
+            }
+            // The open panel's request can always be formed and its jobs set up without a panic.
+            if let Some(current) = &state.current
+                && let Some(request) = state.analyses.request(&current.scenario)
+            {
+                let _ = request.jobs(&current.scenario);
             }
         }
     }

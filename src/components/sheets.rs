@@ -1,0 +1,240 @@
+//! Spreadsheet tools: import institutions from .xlsx/.csv, download the template, export the workbook; and the import's problems, cell by cell.
+//!
+//! The work is done by the separate spreadsheet module (`crates/delever-sheets`), which the
+//! page loads only on first use; this component only passes bytes and JSON to it.
+
+use std::rc::Rc;
+
+use serde_json::{Value, json};
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+use crate::i18n::tr;
+use crate::state::{Action, LoadProblem, SheetIssue, Source, UiState};
+use crate::web;
+
+#[derive(Properties, PartialEq)]
+pub struct SheetsProps {
+    pub state: Rc<UiState>,
+    pub dispatch: Callback<Action>,
+}
+
+/// The largest spreadsheet read (the engine's input limit).
+const MAX_BYTES: usize = delever_model::MAX_INPUT_BYTES;
+
+const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn lang_code(lang: delever_model::Lang) -> &'static str {
+    match lang {
+        delever_model::Lang::Zh => "zh",
+        delever_model::Lang::En => "en",
+    }
+}
+
+/// What the spreadsheet module's `importInstitutions` answered, as an action.
+pub fn import_answer(name: &str, answer: &str) -> Action {
+    let parsed: Option<Value> = serde_json::from_str(answer).ok();
+    match parsed {
+        Some(v) if v.get("ok") == Some(&Value::Bool(true)) => match v.get("scenario") {
+            Some(scenario) => {
+                Action::LoadText { text: scenario.to_string(), source: Source::Imported(name.into()) }
+            }
+            None => unreadable(name, "no scenario in the answer"),
+        },
+        Some(v) => {
+            let issues = v
+                .get("issues")
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .map(|i| SheetIssue {
+                            sheet: i.get("sheet").and_then(Value::as_str).unwrap_or_default().to_string(),
+                            row: i
+                                .get("row")
+                                .and_then(Value::as_u64)
+                                .and_then(|r| u32::try_from(r).ok())
+                                .unwrap_or(0),
+                            column: i.get("column").and_then(Value::as_str).unwrap_or_default().to_string(),
+                            message: i.get("message").and_then(Value::as_str).unwrap_or_default().to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            if issues.is_empty() {
+                unreadable(name, "the spreadsheet module gave no reason")
+            } else {
+                Action::ReportSheetIssues(issues)
+            }
+        }
+        None => unreadable(name, answer),
+    }
+}
+
+fn unreadable(name: &str, why: &str) -> Action {
+    Action::ReportLoadProblem(LoadProblem {
+        zh: format!("无法导入 {name}：{why}"),
+        en: format!("cannot import {name}: {why}"),
+    })
+}
+
+#[function_component(SpreadsheetTools)]
+pub fn spreadsheet_tools(props: &SheetsProps) -> Html {
+    let state = &props.state;
+    let lang = state.lang;
+    let code = lang_code(lang);
+    let on_import = {
+        let dispatch = props.dispatch.clone();
+        let doc = state.doc.to_string();
+        Callback::from(move |event: Event| {
+            let dispatch = dispatch.clone();
+            let doc = doc.clone();
+            web::read_chosen_bytes(&event, MAX_BYTES, move |name, bytes| {
+                match bytes {
+                Err(web::ReadError::TooLarge(size)) => dispatch.emit(Action::ReportLoadProblem(LoadProblem {
+                    zh: format!("{name} 有 {size} 字节，超过上限 {MAX_BYTES} 字节（10 MiB），未导入"),
+                    en: format!("{name} is {size} bytes, over the limit of {MAX_BYTES} bytes (10 MiB); nothing was imported"),
+                })),
+                Err(web::ReadError::Unreadable(why)) => dispatch.emit(unreadable(&name, &why)),
+                Ok(bytes) => {
+                    let args = vec![
+                        JsValue::from_str(&doc),
+                        js_sys::Uint8Array::from(bytes.as_slice()).into(),
+                        JsValue::from_str(&name),
+                        JsValue::from_str(code),
+                    ];
+                    let name2 = name.clone();
+                    web::call_sheets("importInstitutions", args, move |answer| match answer {
+                        Ok(text) => dispatch.emit(import_answer(&name2, &text.as_string().unwrap_or_default())),
+                        Err(why) => dispatch.emit(unreadable(&name2, &why)),
+                    });
+                }
+            }
+            });
+        })
+    };
+    let fail = |dispatch: Callback<Action>, what: &'static str| {
+        move |why: String| {
+            dispatch.emit(Action::ReportLoadProblem(LoadProblem {
+                zh: format!("{what}失败：{why}"),
+                en: format!("{what} failed: {why}"),
+            }))
+        }
+    };
+    let template = |format: &'static str| {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| {
+            let fail = fail(dispatch.clone(), "模板下载 / template");
+            web::call_sheets(
+                "template",
+                vec![JsValue::from_str(format), JsValue::from_str(code)],
+                move |answer| match answer {
+                    Ok(bytes) => {
+                        let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+                        let (file, mime) = if format == "xlsx" {
+                            ("delever-institutions-template.xlsx", XLSX_MIME)
+                        } else {
+                            ("delever-institutions-template.csv", "text/csv;charset=utf-8")
+                        };
+                        web::download_bytes(file, mime, &bytes);
+                    }
+                    Err(why) => fail(why),
+                },
+            );
+        })
+    };
+    let export = {
+        let dispatch = props.dispatch.clone();
+        let current = state.current.clone();
+        let as_of = state.doc.get("start").and_then(Value::as_str).unwrap_or("").to_string();
+        Callback::from(move |_| {
+            let Some(current) = &current else { return };
+            let scenario = current.scenario.to_json().to_string();
+            let name = current.scenario.name.clone();
+            let stamp = json!({
+                "version": delever_model::MODEL_VERSION,
+                "data_as_of": as_of,
+                "link": web::location_href(),
+            })
+            .to_string();
+            let fail = fail(dispatch.clone(), "导出工作簿 / workbook export");
+            let args = vec![JsValue::from_str(&scenario), JsValue::from_str(&stamp), JsValue::from_str(code)];
+            web::call_sheets("exportWorkbook", args, move |answer| match answer {
+                Ok(bytes) => web::download_bytes(
+                    &format!("{name}.xlsx"),
+                    XLSX_MIME,
+                    &js_sys::Uint8Array::new(&bytes).to_vec(),
+                ),
+                Err(why) => fail(why),
+            });
+        })
+    };
+    let issues = (!state.sheet_issues.is_empty()).then(|| {
+        html! {
+            <div class="sheet-issues" role="alert">
+                <p>{ tr(lang, "表格有以下问题，未导入任何数据：", "The spreadsheet has these problems; nothing was imported:") }</p>
+                <table>
+                    <thead><tr>
+                        <th scope="col">{ tr(lang, "工作表", "Sheet") }</th>
+                        <th scope="col">{ tr(lang, "行", "Row") }</th>
+                        <th scope="col">{ tr(lang, "列", "Column") }</th>
+                        <th scope="col">{ tr(lang, "问题", "Problem") }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for state.sheet_issues.iter().map(|i| html! {
+                            <tr data-sheet={i.sheet.clone()} data-row={i.row.to_string()} data-column={i.column.clone()}>
+                                <td>{ &i.sheet }</td>
+                                <td>{ if i.row == 0 { String::from("—") } else { i.row.to_string() } }</td>
+                                <td>{ &i.column }</td>
+                                <td>{ &i.message }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+                <button type="button" data-action="dismiss-sheet-issues"
+                    onclick={let d = props.dispatch.clone(); Callback::from(move |_| d.emit(Action::ReportSheetIssues(Vec::new())))}>
+                    { tr(lang, "知道了", "Dismiss") }
+                </button>
+            </div>
+        }
+    });
+    html! {
+        <div class="sheet-tools">
+            <label class="file-button">{ tr(lang, "从表格导入机构…", "Import institutions…") }
+                <input type="file" accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    data-field="ui.import_sheet" onchange={on_import} />
+            </label>
+            <button type="button" data-action="template-xlsx" onclick={template("xlsx")}>{ tr(lang, "下载模板（xlsx）", "Template (xlsx)") }</button>
+            <button type="button" data-action="template-csv" onclick={template("csv")}>{ tr(lang, "模板（csv）", "Template (csv)") }</button>
+            <button type="button" data-action="export-xlsx" onclick={export} disabled={state.current.is_none()}>{ tr(lang, "导出工作簿", "Export workbook") }</button>
+            { for issues }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_modules_answers_become_actions() {
+        let preset = delever_model::presets::get("licheng-2019").unwrap().json;
+        let ok = format!("{{\"ok\":true,\"scenario\":{preset}}}");
+        assert!(
+            matches!(import_answer("a.xlsx", &ok), Action::LoadText { source: Source::Imported(n), .. } if n == "a.xlsx")
+        );
+        let bad =
+            r#"{"ok":false,"issues":[{"sheet":"机构","row":3,"column":"不良贷款","message":"应为数字"}]}"#;
+        match import_answer("a.xlsx", bad) {
+            Action::ReportSheetIssues(issues) => {
+                assert_eq!(issues.len(), 1);
+                assert_eq!((issues[0].row, issues[0].column.as_str()), (3, "不良贷款"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(import_answer("a.xlsx", "garbage"), Action::ReportLoadProblem(_)));
+        assert!(matches!(
+            import_answer("a.xlsx", r#"{"ok":false,"issues":[]}"#),
+            Action::ReportLoadProblem(_)
+        ));
+    }
+}

@@ -1,0 +1,201 @@
+//! Runs an analysis request in time-boxed slices on the page's thread, so a heavy run never blocks the page.
+//!
+//! A [`Runner`] owns the request's engine jobs. Each [`Runner::slice`] runs simulations
+//! until its time budget is spent (the number per step adapts to the measured cost of a
+//! simulation), then returns, so the browser can paint and handle input between slices.
+//! Cancelling is dropping the runner. The clock is passed in, so this is tested natively.
+
+use delever_model::analysis::{Analysis, Job};
+use delever_model::{Error, Scenario};
+
+use crate::analyses::Request;
+
+/// The page's time budget for one slice, in milliseconds: well under a frame at 60 Hz
+/// with room to paint, and far under the 50 ms that counts as a long task.
+pub const SLICE_MS: f64 = 12.0;
+
+/// What one slice achieved.
+#[derive(Debug)]
+pub enum Step {
+    /// Not finished: simulations done and expected in total.
+    Progress {
+        done: usize,
+        total: usize,
+    },
+    /// Every job finished, results in the request's order.
+    Done(Vec<Analysis>),
+    Failed(Error),
+}
+
+/// A request being computed.
+pub struct Runner {
+    pub request: Request,
+    pub version: u64,
+    jobs: Vec<Job>,
+    results: Vec<Analysis>,
+    /// Simulations per engine step, grown while a step is cheap against the budget.
+    batch: usize,
+}
+
+impl Runner {
+    /// Sets up the request's jobs on `scenario` (errors: the engine refuses the request).
+    pub fn new(request: Request, version: u64, scenario: &Scenario) -> Result<Runner, Error> {
+        let jobs = request.jobs(scenario)?;
+        Ok(Runner { request, version, jobs, results: Vec::new(), batch: 1 })
+    }
+
+    /// Simulations done and expected in total, over every job.
+    pub fn progress(&self) -> (usize, usize) {
+        self.jobs.iter().fold((0, 0), |(d, t), job| {
+            let (done, total) = job.progress();
+            (d.saturating_add(done), t.saturating_add(total))
+        })
+    }
+
+    /// Runs until `budget_ms` has passed by `now()` (at least one engine step).
+    pub fn slice(&mut self, budget_ms: f64, now: &dyn Fn() -> f64) -> Step {
+        let start = now();
+        loop {
+            let index = self.results.len();
+            let Some(job) = self.jobs.get_mut(index) else {
+                return Step::Done(std::mem::take(&mut self.results));
+            };
+            let before = now();
+            match job.step(self.batch) {
+                Err(err) => return Step::Failed(err),
+                Ok(Some(result)) => {
+                    self.results.push(result);
+                    if self.results.len() == self.jobs.len() {
+                        return Step::Done(std::mem::take(&mut self.results));
+                    }
+                }
+                Ok(None) => {}
+            }
+            let after = now();
+            // Grow the batch while one step costs under a quarter of the budget.
+            if after - before < budget_ms / 4.0 {
+                self.batch = self.batch.saturating_mul(2).min(1 << 16);
+            } else if after - before > budget_ms / 2.0 {
+                self.batch = (self.batch / 2).max(1);
+            }
+            if after - start >= budget_ms {
+                let (done, total) = self.progress();
+                return Step::Progress { done, total };
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use delever_model::Lever;
+    use rust_decimal::Decimal;
+
+    use super::*;
+
+    fn licheng() -> Scenario {
+        delever_model::parse_scenario(
+            delever_model::presets::get("licheng-2019").map(|p| p.json).unwrap_or(""),
+        )
+        .unwrap()
+    }
+
+    /// A clock that advances by `tick` every time it is read.
+    fn clock(tick: f64) -> impl Fn() -> f64 {
+        let t = Cell::new(0.0);
+        move || {
+            t.set(t.get() + tick);
+            t.get()
+        }
+    }
+
+    fn run_to_end(runner: &mut Runner, tick: f64) -> (Vec<Analysis>, usize) {
+        let now = clock(tick);
+        let mut slices = 0;
+        let mut last_done = 0;
+        loop {
+            slices += 1;
+            match runner.slice(SLICE_MS, &now) {
+                Step::Progress { done, total } => {
+                    assert!(done >= last_done && done <= total, "{done} {total}");
+                    last_done = done;
+                }
+                Step::Done(results) => return (results, slices),
+                Step::Failed(err) => panic!("{err:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn sliced_runs_give_the_engines_answers() {
+        let s = licheng();
+        let requests = [
+            Request::GoalSeek {
+                lever: Lever::WriteOffShare,
+                targets: vec![],
+                each: vec![s.targets[0].id.clone()],
+            },
+            Request::Sensitivity { metric: "npl_ratio".into(), year: None },
+            Request::Map {
+                x: Lever::Disposal,
+                y: Lever::WriteOffShare,
+                metric: "npl_ratio".into(),
+                steps: 5,
+            },
+            Request::MonteCarlo { paths: 50, seed: 7, cv: Decimal::new(3, 1) },
+        ];
+        for request in requests {
+            let mut runner = Runner::new(request.clone(), 1, &s).unwrap();
+            // A slow clock: every slice ends after one step.
+            let (results, slices) = run_to_end(&mut runner, 100.0);
+            assert!(slices > 1, "{request:?} ran in one slice");
+            let whole = match &request {
+                Request::GoalSeek { lever, targets, each } => {
+                    let mut all =
+                        vec![Analysis::GoalSeek(delever_model::goal_seek(&s, *lever, targets).unwrap())];
+                    for id in each {
+                        all.push(Analysis::GoalSeek(
+                            delever_model::goal_seek(&s, *lever, std::slice::from_ref(id)).unwrap(),
+                        ));
+                    }
+                    all
+                }
+                Request::Sensitivity { metric, year } => {
+                    vec![Analysis::Sensitivity(delever_model::sensitivity(&s, Some(metric), *year).unwrap())]
+                }
+                Request::Map { x, y, metric, steps } => vec![Analysis::Feasibility(
+                    delever_model::feasibility(&s, *x, *y, *steps, Some(metric), None).unwrap(),
+                )],
+                Request::MonteCarlo { paths, seed, cv } => {
+                    let options = delever_model::MonteCarloOptions {
+                        paths: *paths,
+                        seed: *seed,
+                        cv: *cv,
+                        ..Default::default()
+                    };
+                    vec![Analysis::MonteCarlo(delever_model::monte_carlo(&s, &options).unwrap())]
+                }
+            };
+            assert_eq!(results, whole, "{request:?}");
+        }
+    }
+
+    #[test]
+    fn a_fast_clock_grows_the_batch_and_finishes_in_few_slices() {
+        let s = licheng();
+        let request = Request::MonteCarlo { paths: 400, seed: 1, cv: Decimal::new(25, 2) };
+        let mut runner = Runner::new(request, 1, &s).unwrap();
+        let (_, slices) = run_to_end(&mut runner, 0.01);
+        assert!(slices <= 3, "{slices} slices");
+    }
+
+    #[test]
+    fn a_request_the_engine_refuses_is_an_error_not_a_panic() {
+        let mut s = licheng();
+        s.targets.clear();
+        let request = Request::GoalSeek { lever: Lever::LoanGrowth, targets: vec![], each: vec![] };
+        assert!(Runner::new(request, 1, &s).is_err());
+    }
+}
