@@ -1,11 +1,15 @@
-//! Native engine benchmark (`cargo xtask bench`): median wall time and cost per institution-month.
+//! Native engine benchmark (`cargo xtask bench`): median wall time of each case and its cost per institution-month.
 //!
 //! Prints a table; asserts nothing. Numbers from a shared, noisy machine: compare within one run.
+//! `cargo xtask bench -- WORD` runs only the cases whose name contains WORD (for profiling);
+//! `--repeat N` multiplies the repetitions.
 
 use std::time::{Duration, Instant};
 
+use delever_model::engine::{Plan, Run};
 use delever_model::{
-    Lever, MonteCarloOptions, Scenario, feasibility, monte_carlo, parse_scenario, presets, simulate,
+    Lever, MonteCarloOptions, Projection, Scenario, feasibility, goal_seek, monte_carlo, parse_scenario,
+    presets, sensitivity, simulate,
 };
 
 /// Runs `f` `runs` times (after one warm-up) and returns the median duration.
@@ -26,13 +30,35 @@ fn institution_months(s: &Scenario) -> usize {
     s.institutions.len() * s.months()
 }
 
-fn row(case: &str, runs: usize, time: Duration, inst_months: usize) {
-    let ms = time.as_secs_f64() * 1e3;
-    let per = time.as_secs_f64() * 1e9 / inst_months as f64;
-    println!("| {case:<44} | {runs:>4} | {ms:>10.3} | {inst_months:>12} | {per:>10.1} |");
+struct Bench {
+    filter: Vec<String>,
+    repeat: usize,
+}
+
+impl Bench {
+    /// Times `f` (median of `runs` × repeat) if `case` passes the filter, and prints its row.
+    fn case(&self, case: &str, runs: usize, inst_months: usize, f: impl FnMut()) {
+        if !self.filter.is_empty() && !self.filter.iter().any(|w| case.contains(w.as_str())) {
+            return;
+        }
+        let runs = runs * self.repeat;
+        let time = median(runs, f);
+        let ms = time.as_secs_f64() * 1e3;
+        let per = time.as_secs_f64() * 1e9 / inst_months as f64;
+        println!("| {case:<50} | {runs:>5} | {ms:>10.3} | {inst_months:>12} | {per:>10.1} |");
+    }
 }
 
 fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut bench = Bench { filter: Vec::new(), repeat: 1 };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--bench" => {}
+            "--repeat" => bench.repeat = args.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1),
+            word => bench.filter.push(word.to_string()),
+        }
+    }
     let licheng = parse_scenario(presets::get("licheng-2019").expect("preset").json).expect("valid");
     let mut licheng5 = licheng.clone();
     licheng5.years = 5;
@@ -41,36 +67,68 @@ fn main() {
     println!("Native engine, release build (median of N runs; ns per institution-month)");
     println!();
     println!(
-        "| {:<44} | {:>4} | {:>10} | {:>12} | {:>10} |",
+        "| {:<50} | {:>5} | {:>10} | {:>12} | {:>10} |",
         "case", "runs", "median ms", "inst-months", "ns/inst-mo"
     );
-    println!("|{:-<46}|{:->6}|{:->12}|{:->14}|{:->12}|", "", "", "", "", "");
+    println!("|{:-<52}|{:->7}|{:->12}|{:->14}|{:->12}|", "", "", "", "", "");
 
-    let t = median(2001, || {
+    bench.case("simulate: Licheng 2019 (1 inst × 12 mo)", 2001, institution_months(&licheng), || {
         std::hint::black_box(simulate(&licheng).expect("runs"));
     });
-    row("simulate: Licheng 2019 (1 inst × 12 mo)", 2001, t, institution_months(&licheng));
-
-    let t = median(51, || {
+    bench.case("simulate: 50 institutions × 5 years", 51, institution_months(&big), || {
         std::hint::black_box(simulate(&big).expect("runs"));
     });
-    row("simulate: 50 institutions × 5 years", 51, t, institution_months(&big));
+    let plan = Plan::compile(&big);
+    let mut run = Run::new(&plan);
+    bench.case("  of which Plan::compile (50 × 5)", 201, institution_months(&big), || {
+        std::hint::black_box(Plan::compile(&big));
+    });
+    bench.case("  of which Run::execute (50 × 5)", 51, institution_months(&big), || {
+        run.execute(&plan).expect("runs");
+        std::hint::black_box(&run);
+    });
+    bench.case("  of which Projection::build (50 × 5)", 51, institution_months(&big), || {
+        std::hint::black_box(Projection::build(&big, &plan, &run).expect("builds"));
+    });
 
     let options = MonteCarloOptions::default();
-    let t = median(21, || {
+    bench.case("monte carlo: 1000 paths, Licheng 1 year", 21, institution_months(&licheng) * 1000, || {
         std::hint::black_box(monte_carlo(&licheng, &options).expect("runs"));
     });
-    row("monte carlo: 1000 paths, Licheng 1 year", 21, t, institution_months(&licheng) * 1000);
-
-    let t = median(5, || {
-        std::hint::black_box(monte_carlo(&licheng5, &options).expect("runs"));
-    });
-    row("monte carlo: 1000 paths × 5 years (Licheng)", 5, t, institution_months(&licheng5) * 1000);
-
-    let t = median(5, || {
+    bench.case(
+        "monte carlo: 1000 paths × 5 years (Licheng)",
+        5,
+        institution_months(&licheng5) * 1000,
+        || {
+            std::hint::black_box(monte_carlo(&licheng5, &options).expect("runs"));
+        },
+    );
+    let hundred = MonteCarloOptions { paths: 100, ..MonteCarloOptions::default() };
+    bench.case(
+        "monte carlo: 100 paths, 50 institutions × 5 years",
+        3,
+        institution_months(&big) * 100,
+        || {
+            std::hint::black_box(monte_carlo(&big, &hundred).expect("runs"));
+        },
+    );
+    bench.case("feasibility: 41 × 41, Licheng", 5, institution_months(&licheng) * 41 * 41, || {
         std::hint::black_box(
             feasibility(&licheng, Lever::Disposal, Lever::WriteOffShare, 41, None, None).expect("runs"),
         );
     });
-    row("feasibility: 41 × 41, Licheng", 5, t, institution_months(&licheng) * 41 * 41);
+    bench.case("feasibility: 41 × 41, Licheng 5 years", 3, institution_months(&licheng5) * 41 * 41, || {
+        std::hint::black_box(
+            feasibility(&licheng5, Lever::Disposal, Lever::WriteOffShare, 41, None, None).expect("runs"),
+        );
+    });
+    // A goal seek of every lever: 5 × (101 scan points + bisections).
+    bench.case("goal seek: every lever, Licheng", 11, institution_months(&licheng) * 5 * 129, || {
+        for lever in Lever::ALL {
+            std::hint::black_box(goal_seek(&licheng, lever, &[]).expect("runs"));
+        }
+    });
+    bench.case("sensitivity: 50 institutions × 5 years", 11, institution_months(&big) * 11, || {
+        std::hint::black_box(sensitivity(&big, None, None).expect("runs"));
+    });
 }

@@ -1,20 +1,16 @@
 //! The analyses of MODEL.md section 5: goal seek, sensitivity (tornado), feasibility map and Monte Carlo.
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
-use crate::engine::{Plan, Run};
-use crate::error::{AnalysisProblem, Error, SimError};
+use crate::error::{AnalysisProblem, Error};
 use crate::metrics;
 use crate::num::{decimal_json, fmt_decimal};
-use crate::output::{Entity, YearEnd};
-use crate::scenario::{Disposal, Scenario, Scope, channel};
-use crate::targets;
+use crate::scenario::{Disposal, Scenario, channel};
 use crate::validate::MAX_AMOUNT;
 
 mod job;
+mod probe;
 
 pub use job::{Analysis, Job};
 
@@ -214,89 +210,6 @@ fn select_targets(scenario: &Scenario, ids: &[String]) -> Result<Vec<usize>, Ana
             })
         })
         .collect()
-}
-
-/// Runs a scenario and returns whether each chosen target is met, plus one year-end region metric.
-#[derive(Debug)]
-struct Probe {
-    /// Indices into the scenario's targets.
-    targets: Vec<usize>,
-    /// A year-end region metric and its year index.
-    metric: Option<(String, usize)>,
-    /// Monthly region metrics to report (Monte Carlo).
-    monthly: Vec<String>,
-    run: Run,
-}
-
-struct Outcome {
-    met: Vec<bool>,
-    metric: Option<Decimal>,
-    /// `months[m][k]`: month `m`, metric `monthly[k]`.
-    months: Vec<Vec<Option<Decimal>>>,
-}
-
-impl Probe {
-    fn new(targets: Vec<usize>, metric: Option<(String, usize)>) -> Probe {
-        Probe { targets, metric, monthly: Vec::new(), run: Run::default() }
-    }
-
-    fn evaluate(&mut self, scenario: &Scenario) -> Result<Outcome, SimError> {
-        let plan = Plan::compile(scenario);
-        self.evaluate_plan(scenario, &plan)
-    }
-
-    fn evaluate_plan(&mut self, scenario: &Scenario, plan: &Plan) -> Result<Outcome, SimError> {
-        self.run.execute(plan)?;
-        let first_year = scenario.first_year();
-        let all: Vec<usize> = (0..plan.institutions.len()).collect();
-        let amc = plan.amc.as_ref().map(|_| self.run.amc.as_slice());
-        let region = Entity::sum(plan, &self.run, &all, amc)?;
-        let year_index = |year: i32| usize::try_from(year.saturating_sub(first_year)).unwrap_or(0);
-        // Each year-end is derived once however many targets read it.
-        let mut region_years: Vec<Option<YearEnd>> = vec![None; plan.years];
-        let mut institution_years: HashMap<(usize, usize), YearEnd> = HashMap::new();
-        let mut met = Vec::with_capacity(self.targets.len());
-        for target in self.targets.iter().filter_map(|&t| scenario.targets.get(t)) {
-            let y = year_index(target.year);
-            let actual = match &target.scope {
-                Scope::Region => match region_years.get_mut(y) {
-                    Some(slot) => {
-                        slot.get_or_insert_with(|| region.year_end(y, first_year)).get(&target.metric)
-                    }
-                    None => None,
-                },
-                Scope::Institution(id) => {
-                    match scenario.institutions.iter().position(|inst| &inst.id == id) {
-                        Some(i) => institution_years
-                            .entry((i, y))
-                            .or_insert_with(|| Entity::single(plan, &self.run, i).year_end(y, first_year))
-                            .get(&target.metric),
-                        None => None,
-                    }
-                }
-            };
-            met.push(targets::check(target, actual).0);
-        }
-        let metric = self.metric.as_ref().and_then(|(name, y)| match region_years.get(*y) {
-            Some(Some(year_end)) => year_end.get(name),
-            _ => region.year_end(*y, first_year).get(name),
-        });
-        let months = if self.monthly.is_empty() {
-            Vec::new()
-        } else {
-            (0..plan.months)
-                .map(|m| {
-                    let month = region.month(m);
-                    self.monthly.iter().map(|name| month.as_ref().and_then(|mm| mm.get(name))).collect()
-                })
-                .collect()
-        };
-        Ok(Outcome { met, metric, months })
-    }
-
-    fn all_met(&mut self, scenario: &Scenario) -> bool {
-        self.evaluate(scenario).map(|o| o.met.iter().all(|m| *m)).unwrap_or(false)
-    }
 }
 
 /// The result of a goal seek: where on the lever's range all chosen targets are met.

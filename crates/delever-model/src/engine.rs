@@ -50,6 +50,24 @@ impl YearDrivers {
         YearDrivers { deposit_growth, loan_growth, formation_rate, rule, deposit_factors }
     }
 
+    /// Re-resolves the drivers in place; the deposit factors are recomputed only when the
+    /// deposit growth changed (twelve divisions an institution-year, the dearest part of a refresh).
+    fn update(
+        &mut self,
+        deposit_growth: Decimal,
+        loan_growth: Decimal,
+        formation_rate: Decimal,
+        rule: PlanRule,
+    ) {
+        if deposit_growth != self.deposit_growth {
+            *self = YearDrivers::new(deposit_growth, loan_growth, formation_rate, rule);
+        } else {
+            self.loan_growth = loan_growth;
+            self.formation_rate = formation_rate;
+            self.rule = rule;
+        }
+    }
+
     /// Replaces the formation rate (Monte Carlo draws).
     ///
     /// `F = f × P / 12` is computed in exactly that order every month: dividing `f` by 12
@@ -78,6 +96,8 @@ pub struct InstitutionPlan {
     pub weights: [Decimal; 12],
     /// Recovery rates `r_T, r_S, r_X, r_K`.
     pub recovery: [Decimal; 4],
+    /// `1 − r` for each recovery rate (exact: a rate has at most 28 places and lies in 0 … 1).
+    pub loss_rates: [Decimal; 4],
     pub coverage_floor: Option<Decimal>,
     pub allowance_floor: Option<Decimal>,
     /// π / 12.
@@ -118,31 +138,10 @@ impl Plan {
         let years = usize::try_from(scenario.years).unwrap_or(1);
         let months = scenario.months();
         let labels = (1..=months).map(|m| scenario.month_label(m).to_string()).collect::<Vec<_>>();
-        let region_amounts = match &scenario.defaults.disposal {
-            Disposal::Amount(a) => Some((0..years).map(|y| a.get(y)).collect()),
-            Disposal::Rate(_) => None,
-        };
         let institutions = scenario
             .institutions
             .iter()
-            .enumerate()
-            .map(|(index, inst)| {
-                let drivers = scenario.drivers_of(index);
-                let own_disposal = inst.drivers.disposal.is_some();
-                let year_drivers = (0..years)
-                    .map(|y| {
-                        YearDrivers::new(
-                            drivers.deposit_growth.get(y),
-                            drivers.loan_growth.get(y),
-                            drivers.npl_formation_rate.get(y),
-                            match (&drivers.disposal, own_disposal) {
-                                (Disposal::Amount(_), false) => PlanRule::Shared,
-                                (Disposal::Amount(a), true) => PlanRule::Amount(a.get(y)),
-                                (Disposal::Rate(r), _) => PlanRule::Rate(r.get(y)),
-                            },
-                        )
-                    })
-                    .collect();
+            .map(|inst| {
                 let mut events = vec![Decimal::ZERO; months];
                 let mut event_years = vec![Decimal::ZERO; years];
                 for event in scenario.events.iter().filter(|e| e.institution == inst.id) {
@@ -154,7 +153,6 @@ impl Plan {
                         *slot = slot.checked_add(event.amount).unwrap_or(*slot);
                     }
                 }
-                let shares = drivers.channels.0;
                 InstitutionPlan {
                     id: inst.id.clone(),
                     deposits0: inst.opening.deposits,
@@ -162,43 +160,99 @@ impl Plan {
                     npl0: inst.opening.npl,
                     provisions0: inst.opening.provisions,
                     capital0: inst.opening.capital.map(|c| (c.tier1_capital, c.leverage_exposure)),
-                    years: year_drivers,
-                    basis: drivers.loan_growth_basis,
-                    shares,
-                    residual_channel: largest(&shares),
-                    weights: drivers.pacing.weights(),
-                    recovery: [
-                        drivers.recovery.transfer,
-                        drivers.recovery.securitization,
-                        drivers.recovery.debt_equity,
-                        drivers.recovery.foreclosure,
-                    ],
-                    coverage_floor: drivers.provisioning.coverage_floor,
-                    allowance_floor: drivers.provisioning.allowance_floor,
-                    monthly_return: drivers
-                        .capital
-                        .pre_provision_return
-                        .checked_div(TWELVE)
-                        .unwrap_or_default(),
-                    retention: drivers.capital.retention,
+                    // Every driver below is set by `resolve_drivers`.
+                    years: Vec::with_capacity(years),
+                    basis: Basis::Lending,
+                    shares: [Decimal::ZERO; 7],
+                    residual_channel: 0,
+                    weights: [Decimal::ZERO; 12],
+                    recovery: [Decimal::ZERO; 4],
+                    loss_rates: [Decimal::ONE; 4],
+                    coverage_floor: None,
+                    allowance_floor: None,
+                    monthly_return: Decimal::ZERO,
+                    retention: Decimal::ZERO,
                     events,
                     event_years,
                 }
             })
             .collect();
-        Plan {
+        let mut plan = Plan {
             years,
             months,
             labels,
             institutions,
-            region_amounts,
-            amc: scenario.amc.as_ref().map(|a| AmcPlan {
-                opening_stock: a.opening_stock,
-                inflow_share: a.inflow_share,
-                disposal_rate: a.disposal_rate,
-            }),
-            default_weights: scenario.defaults.pacing.weights(),
+            region_amounts: None,
+            amc: None,
+            default_weights: [Decimal::ZERO; 12],
+        };
+        plan.resolve_drivers(scenario);
+        plan
+    }
+
+    /// Re-resolves every driver from `scenario` in place, allocating nothing.
+    ///
+    /// For analyses that move a lever: `scenario` must be the compiled one with only its
+    /// drivers changed (same institutions, years, events); the plan is then equal to
+    /// `Plan::compile(scenario)`.
+    pub fn refresh_drivers(&mut self, scenario: &Scenario) {
+        self.resolve_drivers(scenario);
+    }
+
+    /// Each institution's effective drivers (its overrides over the defaults), per year.
+    fn resolve_drivers(&mut self, scenario: &Scenario) {
+        let years = self.years;
+        let defaults = &scenario.defaults;
+        match (&defaults.disposal, &mut self.region_amounts) {
+            (Disposal::Amount(a), Some(amounts)) if amounts.len() == years => {
+                for (y, slot) in amounts.iter_mut().enumerate() {
+                    *slot = a.get(y);
+                }
+            }
+            (Disposal::Amount(a), slot) => *slot = Some((0..years).map(|y| a.get(y)).collect()),
+            (Disposal::Rate(_), slot) => *slot = None,
         }
+        for (plan, inst) in self.institutions.iter_mut().zip(&scenario.institutions) {
+            let own = &inst.drivers;
+            let deposit_growth = own.deposit_growth.as_ref().unwrap_or(&defaults.deposit_growth);
+            let loan_growth = own.loan_growth.as_ref().unwrap_or(&defaults.loan_growth);
+            let formation = own.npl_formation_rate.as_ref().unwrap_or(&defaults.npl_formation_rate);
+            let disposal = own.disposal.as_ref().unwrap_or(&defaults.disposal);
+            let own_disposal = own.disposal.is_some();
+            plan.years.truncate(years);
+            for y in 0..years {
+                let rule = match (disposal, own_disposal) {
+                    (Disposal::Amount(_), false) => PlanRule::Shared,
+                    (Disposal::Amount(a), true) => PlanRule::Amount(a.get(y)),
+                    (Disposal::Rate(r), _) => PlanRule::Rate(r.get(y)),
+                };
+                let (g_d, g_l, f) = (deposit_growth.get(y), loan_growth.get(y), formation.get(y));
+                match plan.years.get_mut(y) {
+                    Some(slot) => slot.update(g_d, g_l, f, rule),
+                    None => plan.years.push(YearDrivers::new(g_d, g_l, f, rule)),
+                }
+            }
+            plan.basis = own.loan_growth_basis.unwrap_or(defaults.loan_growth_basis);
+            plan.shares = own.channels.unwrap_or(defaults.channels).0;
+            plan.residual_channel = largest(&plan.shares);
+            plan.weights = own.pacing.as_ref().unwrap_or(&defaults.pacing).weights();
+            let recovery = own.recovery.unwrap_or(defaults.recovery);
+            plan.recovery =
+                [recovery.transfer, recovery.securitization, recovery.debt_equity, recovery.foreclosure];
+            plan.loss_rates = plan.recovery.map(|r| Decimal::ONE.checked_sub(r).unwrap_or_default());
+            let provisioning = own.provisioning.unwrap_or(defaults.provisioning);
+            plan.coverage_floor = provisioning.coverage_floor;
+            plan.allowance_floor = provisioning.allowance_floor;
+            let capital = own.capital.unwrap_or(defaults.capital);
+            plan.monthly_return = capital.pre_provision_return.checked_div(TWELVE).unwrap_or_default();
+            plan.retention = capital.retention;
+        }
+        self.amc = scenario.amc.as_ref().map(|a| AmcPlan {
+            opening_stock: a.opening_stock,
+            inflow_share: a.inflow_share,
+            disposal_rate: a.disposal_rate,
+        });
+        self.default_weights = defaults.pacing.weights();
     }
 }
 
@@ -258,27 +312,110 @@ impl MonthRecord {
 
     /// Adds `other` into `self` field by field (for zone and region totals).
     pub fn accumulate(&mut self, other: &MonthRecord) -> Result<(), Overflow> {
+        self.accumulate_fields(other, Fields::ALL)
+    }
+
+    /// Adds the `fields` of `other` into `self`; the other fields are left as they are.
+    #[inline]
+    pub fn accumulate_fields(&mut self, other: &MonthRecord, fields: Fields) -> Result<(), Overflow> {
         const STEP: &str = "aggregation";
-        self.deposits = add(self.deposits, other.deposits, STEP)?;
-        self.performing = add(self.performing, other.performing, STEP)?;
-        self.npl = add(self.npl, other.npl, STEP)?;
-        self.loans = add(self.loans, other.loans, STEP)?;
-        self.provisions = add(self.provisions, other.provisions, STEP)?;
-        self.tier1_capital = add(self.tier1_capital, other.tier1_capital, STEP)?;
-        self.leverage_exposure = add(self.leverage_exposure, other.leverage_exposure, STEP)?;
-        self.formation = add(self.formation, other.formation, STEP)?;
-        self.planned = add(self.planned, other.planned, STEP)?;
-        self.disposal = add(self.disposal, other.disposal, STEP)?;
-        for (mine, theirs) in self.channels.iter_mut().zip(other.channels) {
+        let sum = |mine: &mut Decimal, theirs: Decimal| -> Result<(), Overflow> {
             *mine = add(*mine, theirs, STEP)?;
+            Ok(())
+        };
+        if fields.has(Fields::DEPOSITS) {
+            sum(&mut self.deposits, other.deposits)?;
         }
-        self.removals = add(self.removals, other.removals, STEP)?;
-        self.new_lending = add(self.new_lending, other.new_lending, STEP)?;
-        self.losses = add(self.losses, other.losses, STEP)?;
-        self.cash = add(self.cash, other.cash, STEP)?;
-        self.provision_charge = add(self.provision_charge, other.provision_charge, STEP)?;
+        if fields.has(Fields::PERFORMING) {
+            sum(&mut self.performing, other.performing)?;
+        }
+        if fields.has(Fields::NPL) {
+            sum(&mut self.npl, other.npl)?;
+        }
+        if fields.has(Fields::LOANS) {
+            sum(&mut self.loans, other.loans)?;
+        }
+        if fields.has(Fields::PROVISIONS) {
+            sum(&mut self.provisions, other.provisions)?;
+        }
+        if fields.has(Fields::CAPITAL) {
+            sum(&mut self.tier1_capital, other.tier1_capital)?;
+            sum(&mut self.leverage_exposure, other.leverage_exposure)?;
+        }
+        if fields.has(Fields::FORMATION) {
+            sum(&mut self.formation, other.formation)?;
+        }
+        if fields.has(Fields::PLANNED) {
+            sum(&mut self.planned, other.planned)?;
+        }
+        if fields.has(Fields::DISPOSAL) {
+            sum(&mut self.disposal, other.disposal)?;
+        }
+        if fields.has(Fields::CHANNELS) {
+            for (mine, theirs) in self.channels.iter_mut().zip(other.channels) {
+                sum(mine, theirs)?;
+            }
+        }
+        if fields.has(Fields::REMOVALS) {
+            sum(&mut self.removals, other.removals)?;
+        }
+        if fields.has(Fields::NEW_LENDING) {
+            sum(&mut self.new_lending, other.new_lending)?;
+        }
+        if fields.has(Fields::LOSSES) {
+            sum(&mut self.losses, other.losses)?;
+        }
+        if fields.has(Fields::CASH) {
+            sum(&mut self.cash, other.cash)?;
+        }
+        if fields.has(Fields::PROVISION_CHARGE) {
+            sum(&mut self.provision_charge, other.provision_charge)?;
+        }
         self.capped |= other.capped;
         Ok(())
+    }
+}
+
+/// A set of [`MonthRecord`] fields: what a total must sum, or what a metric reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fields(u32);
+
+impl Fields {
+    pub const NONE: Fields = Fields(0);
+    pub const DEPOSITS: Fields = Fields(1);
+    pub const PERFORMING: Fields = Fields(1 << 1);
+    pub const NPL: Fields = Fields(1 << 2);
+    pub const LOANS: Fields = Fields(1 << 3);
+    pub const PROVISIONS: Fields = Fields(1 << 4);
+    /// Tier-1 capital and leverage exposure.
+    pub const CAPITAL: Fields = Fields(1 << 5);
+    pub const FORMATION: Fields = Fields(1 << 6);
+    pub const PLANNED: Fields = Fields(1 << 7);
+    pub const DISPOSAL: Fields = Fields(1 << 8);
+    pub const CHANNELS: Fields = Fields(1 << 9);
+    pub const REMOVALS: Fields = Fields(1 << 10);
+    pub const NEW_LENDING: Fields = Fields(1 << 11);
+    pub const LOSSES: Fields = Fields(1 << 12);
+    pub const CASH: Fields = Fields(1 << 13);
+    pub const PROVISION_CHARGE: Fields = Fields(1 << 14);
+    pub const ALL: Fields = Fields((1 << 15) - 1);
+
+    /// Whether every field of `other` is in `self`.
+    #[inline]
+    pub fn has(self, other: Fields) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether `self` and `other` share a field.
+    #[inline]
+    pub fn any(self, other: Fields) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// The fields of both.
+    #[inline]
+    pub const fn with(self, other: Fields) -> Fields {
+        Fields(self.0 | other.0)
     }
 }
 
@@ -290,6 +427,41 @@ pub struct AmcMonth {
     pub disposal: Decimal,
     /// `S_y0` of the month's year.
     pub year_opening: Decimal,
+}
+
+/// Which of a run's optional quantities to compute: analyses skip what they do not read.
+///
+/// Skipping changes nothing else. None of these feeds a stock the rest reads: deposits feed
+/// only deposits; losses feed provisions, which feed capital; cash and the AMC feed nothing.
+/// Nor could a skipped quantity have stopped the run: validated amounts are at most 1e15
+/// and rates bounded, so ten years of growth stay far from the decimal limit (7.9e28).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Needs {
+    /// Deposits every month; otherwise only at each year end (where the next year starts from).
+    pub monthly_deposits: bool,
+    /// Losses, provisions, the provision charge, tier-1 capital and leverage exposure.
+    pub provisions: bool,
+    /// Cash recovered.
+    pub cash: bool,
+    /// The AMC's months.
+    pub amc: bool,
+}
+
+impl Needs {
+    /// Everything: what a projection shows.
+    pub const ALL: Needs = Needs { monthly_deposits: true, provisions: true, cash: true, amc: true };
+    /// Only the loan book and disposals (and year-end deposits).
+    pub const CORE: Needs = Needs { monthly_deposits: false, provisions: false, cash: false, amc: false };
+
+    /// Both sets of quantities.
+    pub fn union(self, other: Needs) -> Needs {
+        Needs {
+            monthly_deposits: self.monthly_deposits || other.monthly_deposits,
+            provisions: self.provisions || other.provisions,
+            cash: self.cash || other.cash,
+            amc: self.amc || other.amc,
+        }
+    }
 }
 
 /// The raw results of one run, reusable across runs of plans of the same shape.
@@ -338,6 +510,12 @@ impl Run {
 
     /// Runs the whole projection into these buffers (resized if `plan` differs in shape).
     pub fn execute(&mut self, plan: &Plan) -> Result<(), SimError> {
+        self.execute_with(plan, Needs::ALL)
+    }
+
+    /// Runs the projection computing only what `needs` asks for beyond the loan book and
+    /// disposals; skipped quantities are left at zero (see [`Needs`]).
+    pub fn execute_with(&mut self, plan: &Plan, needs: Needs) -> Result<(), SimError> {
         let n = plan.institutions.len();
         if self.months != plan.months
             || self.years != plan.years
@@ -351,9 +529,11 @@ impl Run {
         for y in 0..plan.years {
             self.fix_year_plans(plan, y)?;
             for (i, inst) in plan.institutions.iter().enumerate() {
-                self.run_year(plan, i, inst, y)?;
+                self.run_year(plan, i, inst, y, needs)?;
             }
-            if let Some(amc) = &plan.amc {
+            if let Some(amc) = &plan.amc
+                && needs.amc
+            {
                 self.run_amc_year(plan, amc, y)?;
             }
         }
@@ -383,20 +563,18 @@ impl Run {
 
     /// Sets `A_y` and `N_y0` for every institution at the start of year `y`.
     fn fix_year_plans(&mut self, plan: &Plan, y: usize) -> Result<(), SimError> {
-        let label = plan.labels.get(y.saturating_mul(12)).cloned().unwrap_or_default();
         let overflow = |id: &str, Overflow(step)| SimError::Overflow {
             institution: id.to_string(),
-            month: label.clone(),
+            month: plan.labels.get(y.saturating_mul(12)).cloned().unwrap_or_default(),
             step,
         };
         // The region's amount is shared by NPL at year start, else by loans, else equally.
         let mut npl_total = Decimal::ZERO;
         let mut loans_total = Decimal::ZERO;
         let mut sharing = 0u32;
-        let openings: Vec<MonthRecord> =
-            (0..plan.institutions.len()).map(|i| self.year_opening(plan, i, y)).collect();
-        for (inst, open) in plan.institutions.iter().zip(&openings) {
+        for (i, inst) in plan.institutions.iter().enumerate() {
             if inst.years.get(y).is_some_and(|d| d.rule == PlanRule::Shared) {
+                let open = self.year_opening(plan, i, y);
                 npl_total = add(npl_total, open.npl, "disposal plan").map_err(|e| overflow(&inst.id, e))?;
                 loans_total =
                     add(loans_total, open.loans, "disposal plan").map_err(|e| overflow(&inst.id, e))?;
@@ -404,8 +582,9 @@ impl Run {
             }
         }
         let region_amount = plan.region_amounts.as_ref().and_then(|a| a.get(y)).copied().unwrap_or_default();
-        for (i, (inst, open)) in plan.institutions.iter().zip(&openings).enumerate() {
+        for (i, inst) in plan.institutions.iter().enumerate() {
             let Some(drivers) = inst.years.get(y) else { continue };
+            let open = self.year_opening(plan, i, y);
             let amount = match drivers.rule {
                 PlanRule::Shared => {
                     let (mine, total) = if !npl_total.is_zero() {
@@ -441,7 +620,14 @@ impl Run {
     }
 
     /// Twelve monthly steps of institution `i` in year `y`.
-    fn run_year(&mut self, plan: &Plan, i: usize, inst: &InstitutionPlan, y: usize) -> Result<(), SimError> {
+    fn run_year(
+        &mut self,
+        plan: &Plan,
+        i: usize,
+        inst: &InstitutionPlan,
+        y: usize,
+        needs: Needs,
+    ) -> Result<(), SimError> {
         let open = self.year_opening(plan, i, y);
         let Some(drivers) = inst.years.get(y).copied() else { return Ok(()) };
         let a_y = self.plan_of(i, y);
@@ -459,21 +645,19 @@ impl Run {
             let m = y.saturating_mul(12).saturating_add(k); // 1-based projection month
             let event = inst.events.get(m.saturating_sub(1)).copied().unwrap_or_default();
             let weight = inst.weights.get(k.saturating_sub(1)).copied().unwrap_or_default();
-            let record =
-                step(inst, &drivers, &open, &prev, k, a_y, weight, event, lending_base).map_err(|err| {
-                    match err {
-                        StepError::Overflow(Overflow(step)) => SimError::Overflow {
-                            institution: inst.id.clone(),
-                            month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
-                            step,
-                        },
-                        StepError::Negative(stock, value) => SimError::NegativeStock {
-                            institution: inst.id.clone(),
-                            month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
-                            stock,
-                            value,
-                        },
-                    }
+            let record = step(inst, &drivers, &open, &prev, k, a_y, weight, event, lending_base, needs)
+                .map_err(|err| match err {
+                    StepError::Overflow(Overflow(step)) => SimError::Overflow {
+                        institution: inst.id.clone(),
+                        month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
+                        step,
+                    },
+                    StepError::Negative(stock, value) => SimError::NegativeStock {
+                        institution: inst.id.clone(),
+                        month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
+                        stock,
+                        value,
+                    },
                 })?;
             if let Some(slot) = self.records.get_mut(base.saturating_add(k).saturating_sub(1)) {
                 *slot = record;
@@ -538,7 +722,8 @@ impl From<Overflow> for StepError {
 
 /// One monthly step (MODEL.md section 3, steps 1–12), from `prev` (month m−1) to month m.
 ///
-/// `open` holds the year's opening stocks; `k` is the month in the year (1 … 12).
+/// `open` holds the year's opening stocks; `k` is the month in the year (1 … 12). What
+/// `needs` leaves out is not computed and stays zero in the record.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 fn step(
@@ -551,10 +736,15 @@ fn step(
     weight: Decimal,
     event: Decimal,
     lending_base: Decimal,
+    needs: Needs,
 ) -> Result<MonthRecord, StepError> {
     // 1. Deposits grow linearly through the year from the year's opening: Dep_y0 × (1 + g_D × k / 12).
-    let factor = drivers.deposit_factors.get(k.saturating_sub(1)).copied().unwrap_or(Decimal::ONE);
-    let deposits = mul(open.deposits, factor, "deposits")?;
+    let deposits = if needs.monthly_deposits || k == 12 {
+        let factor = drivers.deposit_factors.get(k.saturating_sub(1)).copied().unwrap_or(Decimal::ONE);
+        mul(open.deposits, factor, "deposits")?
+    } else {
+        Decimal::ZERO
+    };
     // 2–3. Formation, events included, capped at the performing stock.
     let uncapped = if drivers.formation_rate.is_zero() {
         event
@@ -605,23 +795,56 @@ fn step(
         return Err(StepError::Negative("performing", performing));
     }
     let loans = add(performing, npl, "loans")?;
+    let mut record = MonthRecord {
+        deposits,
+        performing,
+        npl,
+        loans,
+        formation,
+        planned,
+        disposal,
+        channels: flows,
+        removals,
+        new_lending,
+        capped,
+        ..MonthRecord::default()
+    };
     // 10. Losses and cash.
-    let [r_t, r_s, r_x, r_k] = inst.recovery;
-    let lost = |x: Decimal, r: Decimal| -> Result<Decimal, Overflow> {
-        if x.is_zero() { Ok(Decimal::ZERO) } else { mul(sub(Decimal::ONE, r, "losses")?, x, "losses") }
-    };
-    let recovered = |x: Decimal, r: Decimal| -> Result<Decimal, Overflow> {
-        if x.is_zero() { Ok(Decimal::ZERO) } else { mul(r, x, "cash") }
-    };
-    let mut losses = flows[channel::WRITE_OFF];
-    losses = add(losses, lost(flows[channel::TRANSFER], r_t)?, "losses")?;
-    losses = add(losses, lost(flows[channel::SECURITIZATION], r_s)?, "losses")?;
-    losses = add(losses, lost(flows[channel::DEBT_EQUITY], r_x)?, "losses")?;
-    losses = add(losses, lost(flows[channel::FORECLOSURE], r_k)?, "losses")?;
-    let mut cash = flows[channel::COLLECTION];
-    cash = add(cash, recovered(flows[channel::TRANSFER], r_t)?, "cash")?;
-    cash = add(cash, recovered(flows[channel::SECURITIZATION], r_s)?, "cash")?;
-    cash = add(cash, recovered(flows[channel::FORECLOSURE], r_k)?, "cash")?;
+    let [r_t, r_s, _, r_k] = inst.recovery;
+    if needs.provisions {
+        let [l_t, l_s, l_x, l_k] = inst.loss_rates;
+        let lost = |x: Decimal, loss_rate: Decimal| -> Result<Decimal, Overflow> {
+            if x.is_zero() { Ok(Decimal::ZERO) } else { mul(loss_rate, x, "losses") }
+        };
+        let mut losses = flows[channel::WRITE_OFF];
+        losses = add(losses, lost(flows[channel::TRANSFER], l_t)?, "losses")?;
+        losses = add(losses, lost(flows[channel::SECURITIZATION], l_s)?, "losses")?;
+        losses = add(losses, lost(flows[channel::DEBT_EQUITY], l_x)?, "losses")?;
+        losses = add(losses, lost(flows[channel::FORECLOSURE], l_k)?, "losses")?;
+        provide(inst, prev, &mut record, losses)?;
+    }
+    if needs.cash {
+        let recovered = |x: Decimal, r: Decimal| -> Result<Decimal, Overflow> {
+            if x.is_zero() { Ok(Decimal::ZERO) } else { mul(r, x, "cash") }
+        };
+        let mut cash = flows[channel::COLLECTION];
+        cash = add(cash, recovered(flows[channel::TRANSFER], r_t)?, "cash")?;
+        cash = add(cash, recovered(flows[channel::SECURITIZATION], r_s)?, "cash")?;
+        cash = add(cash, recovered(flows[channel::FORECLOSURE], r_k)?, "cash")?;
+        record.cash = cash;
+    }
+    Ok(record)
+}
+
+/// Steps 11–12 for a month whose losses are known: provisions, the charge, capital and exposure.
+#[inline]
+fn provide(
+    inst: &InstitutionPlan,
+    prev: &MonthRecord,
+    record: &mut MonthRecord,
+    losses: Decimal,
+) -> Result<(), Overflow> {
+    let (npl, loans) = (record.npl, record.loans);
     // 11. Provisions: losses first draw on the stock, then the floors top it up.
     let pre = sub(prev.provisions, losses, "provisions")?;
     let coverage_floor = match inst.coverage_floor {
@@ -640,37 +863,18 @@ fn step(
     let provisions = pre.max(floor).max(Decimal::ZERO);
     let provision_charge = sub(provisions, pre, "provisions")?;
     // 12. Capital and leverage exposure, when modelled.
-    let (tier1_capital, leverage_exposure) = match inst.capital0 {
-        Some((_, e0)) => {
-            let income = sub(mul(inst.monthly_return, prev.loans, "capital")?, provision_charge, "capital")?;
-            let kept = if income > Decimal::ZERO { mul(inst.retention, income, "capital")? } else { income };
-            let k = add(prev.tier1_capital, kept, "capital")?;
-            let e = sub(
-                add(e0, sub(loans, inst.loans0, "leverage exposure")?, "leverage exposure")?,
-                sub(provisions, inst.provisions0, "leverage exposure")?,
-                "leverage exposure",
-            )?;
-            (k, e)
-        }
-        None => (Decimal::ZERO, Decimal::ZERO),
-    };
-    Ok(MonthRecord {
-        deposits,
-        performing,
-        npl,
-        loans,
-        provisions,
-        tier1_capital,
-        leverage_exposure,
-        formation,
-        planned,
-        disposal,
-        channels: flows,
-        removals,
-        new_lending,
-        losses,
-        cash,
-        provision_charge,
-        capped,
-    })
+    if let Some((_, e0)) = inst.capital0 {
+        let income = sub(mul(inst.monthly_return, prev.loans, "capital")?, provision_charge, "capital")?;
+        let kept = if income > Decimal::ZERO { mul(inst.retention, income, "capital")? } else { income };
+        record.tier1_capital = add(prev.tier1_capital, kept, "capital")?;
+        record.leverage_exposure = sub(
+            add(e0, sub(loans, inst.loans0, "leverage exposure")?, "leverage exposure")?,
+            sub(provisions, inst.provisions0, "leverage exposure")?,
+            "leverage exposure",
+        )?;
+    }
+    record.losses = losses;
+    record.provisions = provisions;
+    record.provision_charge = provision_charge;
+    Ok(())
 }

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
-use crate::engine::{AmcMonth, MonthRecord, Plan, Run};
+use crate::engine::{AmcMonth, Fields, MonthRecord, Needs, Plan, Run};
 use crate::error::SimError;
 use crate::num::{decimal_json, fmt_decimal, ratio};
 use crate::scenario::{CHANNELS, Scenario, channel};
@@ -62,29 +62,7 @@ impl MonthMetrics {
 
     /// A monthly metric by its name (see [`crate::metrics::MONTHLY`]); `None` if null or unknown.
     pub fn get(&self, metric: &str) -> Option<Decimal> {
-        Some(match metric {
-            "deposits" => self.deposits,
-            "loans" => self.loans,
-            "performing" => self.performing,
-            "npl" => self.npl,
-            "provisions" => self.provisions,
-            "npl_ratio" => return self.npl_ratio(),
-            "coverage" => return self.coverage(),
-            "allowance_ratio" => return self.allowance_ratio(),
-            "ldr" => return self.ldr(),
-            "tier1_capital" => return self.tier1_capital,
-            "leverage_ratio" => return self.leverage_ratio(),
-            "amc_stock" => return self.amc_stock,
-            "formation" => self.formation,
-            "disposal_plan" => self.disposal_plan,
-            "disposal" => self.disposal,
-            "disposal_shortfall" => self.disposal_shortfall,
-            "cash_recovered" => self.cash_recovered,
-            "losses" => self.losses,
-            "provision_charge" => self.provision_charge,
-            "new_lending" => self.new_lending,
-            _ => return None,
-        })
+        MonthlyMetric::parse(metric)?.of(self)
     }
 
     pub fn to_json(&self) -> Value {
@@ -226,32 +204,42 @@ pub struct Projection {
     pub warnings: Vec<Warning>,
 }
 
-/// The raw sums behind one entity's metrics.
-pub(crate) struct Entity<'a> {
-    pub records: Vec<MonthRecord>,
+/// One entity's raw monthly records and yearly plan totals, from which every metric is derived:
+/// an institution's own (borrowed from the run) or a zone's or the region's sums.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct View<'a> {
+    pub records: &'a [MonthRecord],
     /// `A_y` per year.
-    pub plans: Vec<Decimal>,
+    pub plans: &'a [Decimal],
     /// `N_y0` per year.
-    pub npl_open: Vec<Decimal>,
+    pub npl_open: &'a [Decimal],
+    /// Whether capital is modelled (for a sum: by every member).
     pub capital: bool,
+    /// The AMC's months (the region only).
     pub amc: Option<&'a [AmcMonth]>,
 }
 
-impl Entity<'_> {
-    /// Sums the institutions `members` of `run`.
-    pub(crate) fn sum<'r>(
-        plan: &Plan,
-        run: &'r Run,
-        members: &[usize],
-        amc: Option<&'r [AmcMonth]>,
-    ) -> Result<Entity<'r>, SimError> {
+/// The sums behind a zone's or the region's metrics.
+pub(crate) struct Entity {
+    pub records: Vec<MonthRecord>,
+    pub plans: Vec<Decimal>,
+    pub npl_open: Vec<Decimal>,
+    pub capital: bool,
+}
+
+impl Entity {
+    /// Sums the institutions `members` of `run`, field by field, in member order.
+    pub(crate) fn sum(plan: &Plan, run: &Run, members: &[usize]) -> Result<Entity, SimError> {
         let mut records = vec![MonthRecord::default(); plan.months];
         let mut plans = vec![Decimal::ZERO; plan.years];
         let mut npl_open = vec![Decimal::ZERO; plan.years];
         let mut capital = true;
         for &i in members {
-            let id = plan.institutions.get(i).map(|inst| inst.id.clone()).unwrap_or_default();
-            let overflow = |step| SimError::Overflow { institution: id.clone(), month: String::new(), step };
+            let overflow = |step| SimError::Overflow {
+                institution: plan.institutions.get(i).map(|inst| inst.id.clone()).unwrap_or_default(),
+                month: String::new(),
+                step,
+            };
             capital &= plan.institutions.get(i).is_some_and(|inst| inst.capital0.is_some());
             for (total, record) in records.iter_mut().zip(run.institution(i)) {
                 total.accumulate(record).map_err(|o| overflow(o.0))?;
@@ -261,15 +249,28 @@ impl Entity<'_> {
                 *n = n.checked_add(run.npl_open_of(i, y)).ok_or_else(|| overflow("aggregation"))?;
             }
         }
-        Ok(Entity { records, plans, npl_open, capital: capital && !members.is_empty(), amc })
+        Ok(Entity { records, plans, npl_open, capital: capital && !members.is_empty() })
     }
 
-    /// One institution, without copying through a sum.
-    pub(crate) fn single<'r>(plan: &Plan, run: &'r Run, i: usize) -> Entity<'r> {
-        Entity {
-            records: run.institution(i).to_vec(),
-            plans: (0..plan.years).map(|y| run.plan_of(i, y)).collect(),
-            npl_open: (0..plan.years).map(|y| run.npl_open_of(i, y)).collect(),
+    pub(crate) fn view<'a>(&'a self, amc: Option<&'a [AmcMonth]>) -> View<'a> {
+        View {
+            records: &self.records,
+            plans: &self.plans,
+            npl_open: &self.npl_open,
+            capital: self.capital,
+            amc,
+        }
+    }
+}
+
+impl<'a> View<'a> {
+    /// Institution `i`'s own records (summing one institution gives exactly these).
+    pub(crate) fn single(plan: &Plan, run: &'a Run, i: usize) -> View<'a> {
+        let years = i.saturating_mul(plan.years)..i.saturating_add(1).saturating_mul(plan.years);
+        View {
+            records: run.institution(i),
+            plans: run.plans.get(years.clone()).unwrap_or(&[]),
+            npl_open: run.npl_year_open.get(years).unwrap_or(&[]),
             capital: plan.institutions.get(i).is_some_and(|inst| inst.capital0.is_some()),
             amc: None,
         }
@@ -282,7 +283,12 @@ impl Entity<'_> {
             .enumerate()
             .map(|(m, r)| self.month_metrics(plan.labels.get(m).cloned().unwrap_or_default(), m, r))
             .collect();
-        let year_ends = (0..plan.years).map(|y| self.year_end(y, first_year)).collect();
+        let year_ends = (0..plan.years)
+            .map(|y| {
+                self.year_sums(y, Fields::ALL)
+                    .year_end(first_year.saturating_add(i32::try_from(y).unwrap_or(0)))
+            })
+            .collect();
         Series { monthly, year_ends }
     }
 
@@ -314,70 +320,424 @@ impl Entity<'_> {
         }
     }
 
-    fn leverage(&self, r: &MonthRecord) -> Option<Decimal> {
-        if self.capital { leverage(r.tier1_capital, r.leverage_exposure) } else { None }
-    }
-
-    /// The year-end metrics of year index `y`.
-    pub(crate) fn year_end(&self, y: usize, first_year: i32) -> YearEnd {
+    /// The raw sums of year index `y` behind its year-end metrics; of the year's flows only
+    /// those in `flows` are summed (the others stay zero).
+    pub(crate) fn year_sums(&self, y: usize, flows: Fields) -> YearSums {
         let start = y.saturating_mul(12);
         let months = self.records.get(start..start.saturating_add(12)).unwrap_or(&[]);
-        let last = months.last().copied().unwrap_or_default();
-        let sum = |f: &dyn Fn(&MonthRecord) -> Decimal| {
+        let sum = |wanted: Fields, f: &dyn Fn(&MonthRecord) -> Decimal| {
+            if !flows.has(wanted) {
+                return Decimal::ZERO;
+            }
             months.iter().fold(Decimal::ZERO, |acc, r| acc.checked_add(f(r)).unwrap_or(acc))
         };
-        let formation = sum(&|r| r.formation);
-        let disposal = sum(&|r| r.disposal);
         let mut by_channel = [Decimal::ZERO; 7];
-        for (c, slot) in by_channel.iter_mut().enumerate() {
-            *slot = sum(&|r| r.channels.get(c).copied().unwrap_or_default());
-        }
-        let plan = self.plans.get(y).copied().unwrap_or_default();
-        let disposal_h1 =
-            months.iter().take(6).fold(Decimal::ZERO, |acc, r| acc.checked_add(r.disposal).unwrap_or(acc));
-        let removals = sum(&|r| r.removals);
-        let npl_open = self.npl_open.get(y).copied().unwrap_or_default();
-        let (amc_stock, amc_disposal, amc_disposal_share) = match self.amc {
-            Some(amc) => {
-                let year = amc.get(start..start.saturating_add(12)).unwrap_or(&[]);
-                let out =
-                    year.iter().fold(Decimal::ZERO, |acc, a| acc.checked_add(a.disposal).unwrap_or(acc));
-                let opening = year.first().map(|a| a.year_opening).unwrap_or_default();
-                (year.last().map(|a| a.stock), Some(out), ratio(out, opening))
+        if flows.has(Fields::CHANNELS) {
+            for (c, slot) in by_channel.iter_mut().enumerate() {
+                *slot = sum(Fields::CHANNELS, &|r| r.channels.get(c).copied().unwrap_or_default());
             }
-            None => (None, None, None),
+        }
+        let disposal_h1 = if flows.has(Fields::DISPOSAL) {
+            months.iter().take(6).fold(Decimal::ZERO, |acc, r| acc.checked_add(r.disposal).unwrap_or(acc))
+        } else {
+            Decimal::ZERO
         };
-        let adjusted_numerator = last.npl.checked_add(removals).unwrap_or(last.npl);
-        let adjusted_denominator = last.loans.checked_add(removals).unwrap_or(last.loans);
+        let amc = self.amc.map(|amc| {
+            let year = amc.get(start..start.saturating_add(12)).unwrap_or(&[]);
+            let out = year.iter().fold(Decimal::ZERO, |acc, a| acc.checked_add(a.disposal).unwrap_or(acc));
+            let opening = year.first().map(|a| a.year_opening).unwrap_or_default();
+            (year.last().map(|a| a.stock), out, opening)
+        });
+        YearSums {
+            last: months.last().copied().unwrap_or_default(),
+            formation: sum(Fields::FORMATION, &|r| r.formation),
+            disposal: sum(Fields::DISPOSAL, &|r| r.disposal),
+            by_channel,
+            plan: self.plans.get(y).copied().unwrap_or_default(),
+            shortfall: sum(Fields::PLANNED.with(Fields::DISPOSAL), &|r| r.shortfall()),
+            disposal_h1,
+            removals: sum(Fields::REMOVALS, &|r| r.removals),
+            cash: sum(Fields::CASH, &|r| r.cash),
+            losses: sum(Fields::LOSSES, &|r| r.losses),
+            provision_charge: sum(Fields::PROVISION_CHARGE, &|r| r.provision_charge),
+            npl_open: self.npl_open.get(y).copied().unwrap_or_default(),
+            capital: self.capital,
+            amc,
+        }
+    }
+}
+
+/// One entity's year: its last month and the year's flow sums. Every year-end metric is
+/// defined once, here, from these; [`YearEnd`] is all of them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct YearSums {
+    pub last: MonthRecord,
+    pub formation: Decimal,
+    pub disposal: Decimal,
+    pub by_channel: [Decimal; 7],
+    pub plan: Decimal,
+    pub shortfall: Decimal,
+    pub disposal_h1: Decimal,
+    pub removals: Decimal,
+    pub cash: Decimal,
+    pub losses: Decimal,
+    pub provision_charge: Decimal,
+    pub npl_open: Decimal,
+    pub capital: bool,
+    /// `(year-end stock, the year's disposal, S_y0)`, for the region when it has an AMC.
+    pub amc: Option<(Option<Decimal>, Decimal, Decimal)>,
+}
+
+impl YearSums {
+    fn npl_ratio(&self) -> Option<Decimal> {
+        ratio(self.last.npl, self.last.loans)
+    }
+    fn coverage(&self) -> Option<Decimal> {
+        ratio(self.last.provisions, self.last.npl)
+    }
+    fn allowance_ratio(&self) -> Option<Decimal> {
+        ratio(self.last.provisions, self.last.loans)
+    }
+    fn ldr(&self) -> Option<Decimal> {
+        ratio(self.last.loans, self.last.deposits)
+    }
+    fn h1_share(&self) -> Option<Decimal> {
+        ratio(self.disposal_h1, self.plan)
+    }
+    fn write_off_share(&self) -> Option<Decimal> {
+        ratio(self.by_channel[channel::WRITE_OFF], self.disposal)
+    }
+    fn npl_change(&self) -> Decimal {
+        self.last.npl.checked_sub(self.npl_open).unwrap_or_default()
+    }
+    fn adjusted_npl_ratio(&self) -> Option<Decimal> {
+        let numerator = self.last.npl.checked_add(self.removals).unwrap_or(self.last.npl);
+        let denominator = self.last.loans.checked_add(self.removals).unwrap_or(self.last.loans);
+        ratio(numerator, denominator)
+    }
+    fn tier1_capital(&self) -> Option<Decimal> {
+        self.capital.then_some(self.last.tier1_capital)
+    }
+    fn leverage_ratio(&self) -> Option<Decimal> {
+        if self.capital { leverage(self.last.tier1_capital, self.last.leverage_exposure) } else { None }
+    }
+    fn amc_stock(&self) -> Option<Decimal> {
+        self.amc.and_then(|(stock, _, _)| stock)
+    }
+    fn amc_disposal(&self) -> Option<Decimal> {
+        self.amc.map(|(_, out, _)| out)
+    }
+    fn amc_disposal_share(&self) -> Option<Decimal> {
+        self.amc.and_then(|(_, out, opening)| ratio(out, opening))
+    }
+
+    /// One scalar year-end metric (the same value [`YearEnd::get`] gives).
+    pub(crate) fn get(&self, metric: YearMetric) -> Option<Decimal> {
+        use YearMetric::*;
+        Some(match metric {
+            Deposits => self.last.deposits,
+            Loans => self.last.loans,
+            Performing => self.last.performing,
+            Npl => self.last.npl,
+            Provisions => self.last.provisions,
+            NplRatio => return self.npl_ratio(),
+            Coverage => return self.coverage(),
+            AllowanceRatio => return self.allowance_ratio(),
+            Ldr => return self.ldr(),
+            Formation => self.formation,
+            Disposal => self.disposal,
+            DisposalPlan => self.plan,
+            DisposalShortfall => self.shortfall,
+            DisposalH1 => self.disposal_h1,
+            H1Share => return self.h1_share(),
+            WriteOffShare => return self.write_off_share(),
+            CashRecovered => self.cash,
+            Losses => self.losses,
+            ProvisionCharge => self.provision_charge,
+            NplChange => self.npl_change(),
+            AdjustedNplRatio => return self.adjusted_npl_ratio(),
+            Tier1Capital => return self.tier1_capital(),
+            LeverageRatio => return self.leverage_ratio(),
+            AmcStock => return self.amc_stock(),
+            AmcDisposal => return self.amc_disposal(),
+            AmcDisposalShare => return self.amc_disposal_share(),
+        })
+    }
+
+    /// Every year-end metric of calendar year `year`.
+    pub(crate) fn year_end(&self, year: i32) -> YearEnd {
+        let last = &self.last;
         YearEnd {
-            year: first_year.saturating_add(i32::try_from(y).unwrap_or(0)),
+            year,
             deposits: last.deposits,
             loans: last.loans,
             performing: last.performing,
             npl: last.npl,
             provisions: last.provisions,
-            npl_ratio: ratio(last.npl, last.loans),
-            coverage: ratio(last.provisions, last.npl),
-            allowance_ratio: ratio(last.provisions, last.loans),
-            ldr: ratio(last.loans, last.deposits),
-            formation,
-            disposal,
-            disposal_by_channel: by_channel,
-            disposal_plan: plan,
-            disposal_shortfall: sum(&|r| r.shortfall()),
-            disposal_h1,
-            h1_share: ratio(disposal_h1, plan),
-            write_off_share: ratio(by_channel[channel::WRITE_OFF], disposal),
-            cash_recovered: sum(&|r| r.cash),
-            losses: sum(&|r| r.losses),
-            provision_charge: sum(&|r| r.provision_charge),
-            npl_change: last.npl.checked_sub(npl_open).unwrap_or_default(),
-            adjusted_npl_ratio: ratio(adjusted_numerator, adjusted_denominator),
-            tier1_capital: self.capital.then_some(last.tier1_capital),
-            leverage_ratio: self.leverage(&last),
-            amc_stock,
-            amc_disposal,
-            amc_disposal_share,
+            npl_ratio: self.npl_ratio(),
+            coverage: self.coverage(),
+            allowance_ratio: self.allowance_ratio(),
+            ldr: self.ldr(),
+            formation: self.formation,
+            disposal: self.disposal,
+            disposal_by_channel: self.by_channel,
+            disposal_plan: self.plan,
+            disposal_shortfall: self.shortfall,
+            disposal_h1: self.disposal_h1,
+            h1_share: self.h1_share(),
+            write_off_share: self.write_off_share(),
+            cash_recovered: self.cash,
+            losses: self.losses,
+            provision_charge: self.provision_charge,
+            npl_change: self.npl_change(),
+            adjusted_npl_ratio: self.adjusted_npl_ratio(),
+            tier1_capital: self.tier1_capital(),
+            leverage_ratio: self.leverage_ratio(),
+            amc_stock: self.amc_stock(),
+            amc_disposal: self.amc_disposal(),
+            amc_disposal_share: self.amc_disposal_share(),
+        }
+    }
+}
+
+/// A scalar year-end metric ([`crate::metrics::YEAR_END_SCALARS`], in that order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum YearMetric {
+    Deposits,
+    Loans,
+    Performing,
+    Npl,
+    Provisions,
+    NplRatio,
+    Coverage,
+    AllowanceRatio,
+    Ldr,
+    Formation,
+    Disposal,
+    DisposalPlan,
+    DisposalShortfall,
+    DisposalH1,
+    H1Share,
+    WriteOffShare,
+    CashRecovered,
+    Losses,
+    ProvisionCharge,
+    NplChange,
+    AdjustedNplRatio,
+    Tier1Capital,
+    LeverageRatio,
+    AmcStock,
+    AmcDisposal,
+    AmcDisposalShare,
+}
+
+impl YearMetric {
+    const ALL: [YearMetric; 26] = {
+        use YearMetric::*;
+        [
+            Deposits,
+            Loans,
+            Performing,
+            Npl,
+            Provisions,
+            NplRatio,
+            Coverage,
+            AllowanceRatio,
+            Ldr,
+            Formation,
+            Disposal,
+            DisposalPlan,
+            DisposalShortfall,
+            DisposalH1,
+            H1Share,
+            WriteOffShare,
+            CashRecovered,
+            Losses,
+            ProvisionCharge,
+            NplChange,
+            AdjustedNplRatio,
+            Tier1Capital,
+            LeverageRatio,
+            AmcStock,
+            AmcDisposal,
+            AmcDisposalShare,
+        ]
+    };
+
+    /// The metric named `name`, if it is a scalar year-end metric.
+    pub(crate) fn parse(name: &str) -> Option<YearMetric> {
+        let index = crate::metrics::YEAR_END_SCALARS.iter().position(|n| *n == name)?;
+        YearMetric::ALL.get(index).copied()
+    }
+
+    /// The fields of the year's last month the metric reads.
+    pub(crate) fn last_fields(self) -> Fields {
+        use YearMetric::*;
+        match self {
+            Deposits => Fields::DEPOSITS,
+            Loans => Fields::LOANS,
+            Performing => Fields::PERFORMING,
+            Npl | NplChange => Fields::NPL,
+            Provisions => Fields::PROVISIONS,
+            NplRatio | AdjustedNplRatio => Fields::NPL.with(Fields::LOANS),
+            Coverage => Fields::PROVISIONS.with(Fields::NPL),
+            AllowanceRatio => Fields::PROVISIONS.with(Fields::LOANS),
+            Ldr => Fields::LOANS.with(Fields::DEPOSITS),
+            Tier1Capital | LeverageRatio => Fields::CAPITAL,
+            _ => Fields::NONE,
+        }
+    }
+
+    /// The flows the metric sums over the year's months.
+    pub(crate) fn flows(self) -> Fields {
+        use YearMetric::*;
+        match self {
+            Formation => Fields::FORMATION,
+            Disposal | DisposalH1 | H1Share => Fields::DISPOSAL,
+            DisposalShortfall => Fields::PLANNED.with(Fields::DISPOSAL),
+            WriteOffShare => Fields::CHANNELS.with(Fields::DISPOSAL),
+            CashRecovered => Fields::CASH,
+            Losses => Fields::LOSSES,
+            ProvisionCharge => Fields::PROVISION_CHARGE,
+            AdjustedNplRatio => Fields::REMOVALS,
+            _ => Fields::NONE,
+        }
+    }
+
+    /// What a run must compute for the metric (deposits are always computed at year ends).
+    pub(crate) fn needs(self) -> Needs {
+        use YearMetric::*;
+        match self {
+            Provisions | Coverage | AllowanceRatio | Losses | ProvisionCharge | Tier1Capital
+            | LeverageRatio => Needs { provisions: true, ..Needs::CORE },
+            CashRecovered => Needs { cash: true, ..Needs::CORE },
+            AmcStock | AmcDisposal | AmcDisposalShare => Needs { amc: true, ..Needs::CORE },
+            _ => Needs::CORE,
+        }
+    }
+}
+
+/// A monthly metric ([`crate::metrics::MONTHLY`], in that order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MonthlyMetric {
+    Deposits,
+    Loans,
+    Performing,
+    Npl,
+    Provisions,
+    NplRatio,
+    Coverage,
+    AllowanceRatio,
+    Ldr,
+    Tier1Capital,
+    LeverageRatio,
+    AmcStock,
+    Formation,
+    DisposalPlan,
+    Disposal,
+    DisposalShortfall,
+    CashRecovered,
+    Losses,
+    ProvisionCharge,
+    NewLending,
+}
+
+impl MonthlyMetric {
+    const ALL: [MonthlyMetric; 20] = {
+        use MonthlyMetric::*;
+        [
+            Deposits,
+            Loans,
+            Performing,
+            Npl,
+            Provisions,
+            NplRatio,
+            Coverage,
+            AllowanceRatio,
+            Ldr,
+            Tier1Capital,
+            LeverageRatio,
+            AmcStock,
+            Formation,
+            DisposalPlan,
+            Disposal,
+            DisposalShortfall,
+            CashRecovered,
+            Losses,
+            ProvisionCharge,
+            NewLending,
+        ]
+    };
+
+    /// The metric named `name`, if it is a monthly metric.
+    pub(crate) fn parse(name: &str) -> Option<MonthlyMetric> {
+        let index = crate::metrics::MONTHLY.iter().position(|n| *n == name)?;
+        MonthlyMetric::ALL.get(index).copied()
+    }
+
+    /// The metric's value in `month` (the same value [`MonthMetrics::get`] gives).
+    pub(crate) fn of(self, month: &MonthMetrics) -> Option<Decimal> {
+        use MonthlyMetric::*;
+        Some(match self {
+            Deposits => month.deposits,
+            Loans => month.loans,
+            Performing => month.performing,
+            Npl => month.npl,
+            Provisions => month.provisions,
+            NplRatio => return month.npl_ratio(),
+            Coverage => return month.coverage(),
+            AllowanceRatio => return month.allowance_ratio(),
+            Ldr => return month.ldr(),
+            Tier1Capital => return month.tier1_capital,
+            LeverageRatio => return month.leverage_ratio(),
+            AmcStock => return month.amc_stock,
+            Formation => month.formation,
+            DisposalPlan => month.disposal_plan,
+            Disposal => month.disposal,
+            DisposalShortfall => month.disposal_shortfall,
+            CashRecovered => month.cash_recovered,
+            Losses => month.losses,
+            ProvisionCharge => month.provision_charge,
+            NewLending => month.new_lending,
+        })
+    }
+
+    /// The fields of a month record the metric reads.
+    pub(crate) fn fields(self) -> Fields {
+        use MonthlyMetric::*;
+        match self {
+            Deposits => Fields::DEPOSITS,
+            Loans => Fields::LOANS,
+            Performing => Fields::PERFORMING,
+            Npl => Fields::NPL,
+            Provisions => Fields::PROVISIONS,
+            NplRatio => Fields::NPL.with(Fields::LOANS),
+            Coverage => Fields::PROVISIONS.with(Fields::NPL),
+            AllowanceRatio => Fields::PROVISIONS.with(Fields::LOANS),
+            Ldr => Fields::LOANS.with(Fields::DEPOSITS),
+            Tier1Capital | LeverageRatio => Fields::CAPITAL,
+            AmcStock => Fields::NONE,
+            Formation => Fields::FORMATION,
+            DisposalPlan => Fields::PLANNED,
+            Disposal => Fields::DISPOSAL,
+            DisposalShortfall => Fields::PLANNED.with(Fields::DISPOSAL),
+            CashRecovered => Fields::CASH,
+            Losses => Fields::LOSSES,
+            ProvisionCharge => Fields::PROVISION_CHARGE,
+            NewLending => Fields::NEW_LENDING,
+        }
+    }
+
+    /// What a run must compute for the metric.
+    pub(crate) fn needs(self) -> Needs {
+        use MonthlyMetric::*;
+        match self {
+            Deposits | Ldr => Needs { monthly_deposits: true, ..Needs::CORE },
+            Provisions | Coverage | AllowanceRatio | Tier1Capital | LeverageRatio | Losses
+            | ProvisionCharge => Needs { provisions: true, ..Needs::CORE },
+            CashRecovered => Needs { cash: true, ..Needs::CORE },
+            AmcStock => Needs { amc: true, ..Needs::CORE },
+            _ => Needs::CORE,
         }
     }
 }
@@ -388,7 +748,7 @@ impl Projection {
         let first_year = scenario.first_year();
         let all: Vec<usize> = (0..plan.institutions.len()).collect();
         let amc = if plan.amc.is_some() { Some(run.amc.as_slice()) } else { None };
-        let region = Entity::sum(plan, run, &all, amc)?.series(plan, first_year);
+        let region = Entity::sum(plan, run, &all)?.view(amc).series(plan, first_year);
         let mut zone_names: Vec<String> = Vec::new();
         for inst in &scenario.institutions {
             if let Some(zone) = &inst.zone
@@ -406,14 +766,14 @@ impl Projection {
                 .filter(|(_, inst)| inst.zone.as_deref() == Some(zone.as_str()))
                 .map(|(i, _)| i)
                 .collect();
-            let series = Entity::sum(plan, run, &members, None)?.series(plan, first_year);
+            let series = Entity::sum(plan, run, &members)?.view(None).series(plan, first_year);
             zones.push((zone, series));
         }
         let institutions: Vec<(String, Series)> = scenario
             .institutions
             .iter()
             .enumerate()
-            .map(|(i, inst)| (inst.id.clone(), Entity::single(plan, run, i).series(plan, first_year)))
+            .map(|(i, inst)| (inst.id.clone(), View::single(plan, run, i).series(plan, first_year)))
             .collect();
         let mut projection = Projection {
             scenario: scenario.name.clone(),

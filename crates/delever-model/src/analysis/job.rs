@@ -7,15 +7,17 @@
 use rust_decimal::Decimal;
 use serde_json::Value;
 
+use super::probe::Probe;
 use super::{
-    Bar, Cell, Feasibility, GoalSeek, Lever, MAX_CV, MAX_PATHS, MAX_STEPS, MonteCarlo, MonteCarloOptions,
-    PERCENTILES, Probe, SCAN_POINTS, Sensitivity, check_work, grid, metric_and_year, nearest_rank,
-    select_targets,
+    Band, Bar, Cell, Feasibility, GoalSeek, Lever, MAX_CV, MAX_PATHS, MAX_STEPS, MonteCarlo,
+    MonteCarloOptions, PERCENTILES, SCAN_POINTS, Sensitivity, check_work, grid, metric_and_year,
+    nearest_rank, select_targets,
 };
 use crate::engine::Plan;
 use crate::error::{AnalysisProblem, Error};
 use crate::metrics;
 use crate::num::fmt_decimal;
+use crate::output::{MonthlyMetric, YearMetric};
 use crate::rng::SplitMix64;
 use crate::scenario::Scenario;
 
@@ -186,6 +188,8 @@ pub(super) struct GoalSeekJob {
     /// The scenario with the lever at the last value tried (the lever edits it in place,
     /// in the same order as always, so rescaled channel shares round the same way).
     trial: Scenario,
+    /// `trial`, compiled (refreshed in place after each move of the lever).
+    plan: Plan,
     probe: Probe,
     points: Vec<Decimal>,
     /// Whether each scanned point meets every target (filled as the scan runs).
@@ -230,7 +234,8 @@ impl GoalSeekJob {
             to,
             ids,
             trial: scenario.clone(),
-            probe: Probe::new(targets, None),
+            plan: Plan::compile(scenario),
+            probe: Probe::new(scenario, targets, None, Vec::new()),
             met: Vec::with_capacity(points.len()),
             points,
             tolerance,
@@ -245,8 +250,9 @@ impl GoalSeekJob {
     /// Sets the lever to `value` and runs: do all targets hold?
     fn met_at(&mut self, value: Decimal) -> bool {
         self.lever.apply(&mut self.trial, value);
+        self.plan.refresh_drivers(&self.trial);
         self.done = self.done.saturating_add(1);
-        self.probe.all_met(&self.trial)
+        self.probe.evaluate(&self.trial, &self.plan).is_ok() && self.probe.all_met()
     }
 
     pub(super) fn step(&mut self, max_runs: usize) -> Result<Option<GoalSeek>, Error> {
@@ -360,6 +366,8 @@ impl GoalSeekJob {
 #[derive(Debug)]
 pub(super) struct SensitivityJob {
     scenario: Scenario,
+    /// The scenario compiled; refreshed for each moved lever.
+    plan: Plan,
     metric: String,
     year: i32,
     probe: Probe,
@@ -380,11 +388,13 @@ impl SensitivityJob {
         year: Option<i32>,
     ) -> Result<SensitivityJob, Error> {
         let (metric, year, index) = metric_and_year(scenario, metric, year)?;
+        let read = YearMetric::parse(metric).map(|m| (m, index));
         Ok(SensitivityJob {
             scenario: scenario.clone(),
+            plan: Plan::compile(scenario),
             metric: metric.to_string(),
             year,
-            probe: Probe::new(Vec::new(), Some((metric.to_string(), index))),
+            probe: Probe::new(scenario, Vec::new(), read, Vec::new()),
             base: None,
             bars: Vec::with_capacity(Lever::ALL.len()),
             low: None,
@@ -419,14 +429,15 @@ impl SensitivityJob {
             let run = self.done;
             self.done = self.done.saturating_add(1);
             let Some(k) = run.checked_sub(1) else {
-                self.base =
-                    self.probe.evaluate(&self.scenario).map_err(AnalysisProblem::BaseInfeasible)?.metric;
+                self.probe.evaluate(&self.scenario, &self.plan).map_err(AnalysisProblem::BaseInfeasible)?;
+                self.base = self.probe.value;
                 continue;
             };
             let Some(&lever) = Lever::ALL.get(k / 2) else { continue };
             let high = k % 2 == 1;
             let trial = self.moved(lever, high);
-            let at = self.probe.evaluate(&trial).ok().and_then(|o| o.metric);
+            self.plan.refresh_drivers(&trial);
+            let at = if self.probe.evaluate(&trial, &self.plan).is_ok() { self.probe.value } else { None };
             let value = lever.current(&trial);
             match (high, self.low.take()) {
                 (false, _) => self.low = Some((value, at)),
@@ -463,6 +474,8 @@ pub(super) struct FeasibilityJob {
     year: i32,
     /// The scenario with both levers at the last cell's values (edited in place, in order).
     trial: Scenario,
+    /// `trial`, compiled (refreshed in place for each cell).
+    plan: Plan,
     probe: Probe,
     cells: Vec<Vec<Cell>>,
     row: Vec<Cell>,
@@ -502,7 +515,13 @@ impl FeasibilityJob {
             metric: metric.to_string(),
             year,
             trial: scenario.clone(),
-            probe: Probe::new((0..scenario.targets.len()).collect(), Some((metric.to_string(), index))),
+            plan: Plan::compile(scenario),
+            probe: Probe::new(
+                scenario,
+                (0..scenario.targets.len()).collect(),
+                YearMetric::parse(metric).map(|m| (m, index)),
+                Vec::new(),
+            ),
             cells: Vec::with_capacity(steps),
             row: Vec::with_capacity(steps),
             done: 0,
@@ -531,9 +550,10 @@ impl FeasibilityJob {
             if let Some(&xv) = self.x_values.get(i) {
                 self.x.apply(&mut self.trial, xv);
             }
+            self.plan.refresh_drivers(&self.trial);
             self.done = self.done.saturating_add(1);
-            self.row.push(match self.probe.evaluate(&self.trial) {
-                Ok(o) => Cell { value: o.metric, all_met: o.met.iter().all(|m| *m) },
+            self.row.push(match self.probe.evaluate(&self.trial, &self.plan) {
+                Ok(()) => Cell { value: self.probe.value, all_met: self.probe.all_met() },
                 Err(_) => Cell { value: None, all_met: false },
             });
             if self.row.len() == steps {
@@ -569,6 +589,8 @@ pub(super) struct MonteCarloJob {
     rng: SplitMix64,
     /// `values[metric][month]` collects each successful path's value.
     values: Vec<Vec<Vec<Decimal>>>,
+    /// Scratch for the percentiles.
+    keys: Vec<(i128, u32)>,
     met_counts: Vec<usize>,
     failed: usize,
     done: usize,
@@ -601,8 +623,8 @@ impl MonteCarloJob {
             }
         }
         let base_plan = Plan::compile(scenario);
-        let mut probe = Probe::new((0..scenario.targets.len()).collect(), None);
-        probe.monthly = options.metrics.clone();
+        let monthly = options.metrics.iter().filter_map(|m| MonthlyMetric::parse(m)).collect();
+        let probe = Probe::new(scenario, (0..scenario.targets.len()).collect(), None, monthly);
         let months = base_plan.months;
         Ok(MonteCarloJob {
             options: options.clone(),
@@ -612,6 +634,7 @@ impl MonteCarloJob {
             probe,
             rng: SplitMix64::new(options.seed),
             values: vec![vec![Vec::with_capacity(options.paths); months]; options.metrics.len()],
+            keys: Vec::with_capacity(options.paths),
             met_counts: vec![0usize; scenario.targets.len()],
             failed: 0,
             done: 0,
@@ -646,18 +669,20 @@ impl MonteCarloJob {
             budget = budget.saturating_sub(1);
             self.done = self.done.saturating_add(1);
             self.draw();
-            match self.probe.evaluate_plan(&self.scenario, &self.plan) {
-                Ok(outcome) => {
-                    for (count, met) in self.met_counts.iter_mut().zip(&outcome.met) {
+            match self.probe.evaluate(&self.scenario, &self.plan) {
+                Ok(()) => {
+                    for (count, met) in self.met_counts.iter_mut().zip(&self.probe.met) {
                         if *met {
                             *count = count.saturating_add(1);
                         }
                     }
-                    for (m, month) in outcome.months.iter().enumerate() {
-                        for (per_month, value) in self.values.iter_mut().zip(month) {
-                            if let (Some(slot), Some(v)) = (per_month.get_mut(m), value) {
-                                slot.push(*v);
-                            }
+                    let per_month = self.values.len().max(1);
+                    for (index, value) in self.probe.monthly_values.iter().enumerate() {
+                        let (m, k) = (index.checked_div(per_month), index.checked_rem(per_month));
+                        let slot =
+                            k.and_then(|k| self.values.get_mut(k)).zip(m).and_then(|(v, m)| v.get_mut(m));
+                        if let (Some(slot), Some(v)) = (slot, value) {
+                            slot.push(*v);
                         }
                     }
                 }
@@ -678,12 +703,9 @@ impl MonteCarloJob {
                 let bands = per_month
                     .iter_mut()
                     .enumerate()
-                    .map(|(m, v)| {
-                        v.sort();
-                        super::Band {
-                            month: labels.get(m).cloned().unwrap_or_default(),
-                            values: PERCENTILES.map(|q| nearest_rank(v, q)),
-                        }
+                    .map(|(m, v)| Band {
+                        month: labels.get(m).cloned().unwrap_or_default(),
+                        values: percentiles(v, &mut self.keys),
                     })
                     .collect();
                 (metric.clone(), bands)
@@ -709,5 +731,87 @@ impl MonteCarloJob {
 
     fn progress(&self) -> (usize, usize) {
         (self.done, self.options.paths)
+    }
+}
+
+/// The [`PERCENTILES`] of `values` by nearest rank: what sorting them (stably) and reading
+/// [`nearest_rank`] gives, found by selection instead of a full sort.
+///
+/// Each value becomes an exact integer key at the largest scale among them, paired with its
+/// position, so ties resolve as the stable sort resolves them and the very same decimal is
+/// returned. If a key would not fit an `i128`, the values are sorted as decimals instead.
+fn percentiles(values: &mut [Decimal], keys: &mut Vec<(i128, u32)>) -> [Option<Decimal>; 5] {
+    let scale = values.iter().map(|v| v.scale()).max().unwrap_or(0);
+    keys.clear();
+    for (index, value) in values.iter().enumerate() {
+        let key = 10i128
+            .checked_pow(scale.saturating_sub(value.scale()))
+            .and_then(|power| value.mantissa().checked_mul(power));
+        match (key, u32::try_from(index)) {
+            (Some(key), Ok(index)) => keys.push((key, index)),
+            _ => {
+                values.sort();
+                return PERCENTILES.map(|q| nearest_rank(values, q));
+            }
+        }
+    }
+    let n = keys.len();
+    let mut from = 0usize;
+    PERCENTILES.map(|q| {
+        // The rank `nearest_rank` reads: ceil(q·n / 100), at least 1.
+        let rank = usize::try_from(q)
+            .ok()
+            .and_then(|q| q.checked_mul(n))
+            .and_then(|x| x.checked_add(99))
+            .map(|x| x / 100)?
+            .max(1)
+            .checked_sub(1)?;
+        // Ranks rise with q, so each selection only needs what is right of the previous one.
+        let rest = keys.get_mut(from..)?;
+        let nth = rank.checked_sub(from).filter(|nth| *nth < rest.len())?;
+        let (_, &mut (_, index), _) = rest.select_nth_unstable(nth);
+        from = rank;
+        values.get(usize::try_from(index).ok()?).copied()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::{PERCENTILES, nearest_rank, percentiles};
+
+    /// Selection answers exactly what a stable sort and [`nearest_rank`] answer, to the representation.
+    #[track_caller]
+    fn check(values: &[Decimal]) {
+        let mut sorted = values.to_vec();
+        sorted.sort();
+        let want = PERCENTILES.map(|q| nearest_rank(&sorted, q));
+        let mut mine = values.to_vec();
+        let got = percentiles(&mut mine, &mut Vec::new());
+        assert_eq!(got, want);
+        let text = |v: [Option<Decimal>; 5]| v.map(|d| d.map(|d| d.to_string()));
+        assert_eq!(text(got), text(want), "same representation, not only the same value");
+    }
+
+    #[test]
+    fn percentiles_by_selection_equal_the_sorted_ones() {
+        check(&[]);
+        check(&[Decimal::new(7, 1)]);
+        let spread: Vec<Decimal> = (0..1000i64).map(|i| Decimal::new((i * 7919) % 1000 - 300, 3)).collect();
+        check(&spread);
+        // Equal values written differently: the first in file order wins, as in a stable sort.
+        let ties: Vec<Decimal> = (0..40i64)
+            .map(|i| {
+                Decimal::new(
+                    15 * 10i64.pow(u32::try_from(i % 4).unwrap_or(0)),
+                    1 + u32::try_from(i % 4).unwrap_or(0),
+                )
+            })
+            .collect();
+        check(&ties);
+        // Keys that do not fit an i128 at a common scale fall back to sorting decimals.
+        let wide = vec![Decimal::MAX, Decimal::new(1, 28), Decimal::MIN, Decimal::ZERO, Decimal::new(-5, 27)];
+        check(&wide);
     }
 }

@@ -1,0 +1,234 @@
+//! One analysis run, read straight from the run's records: only what its targets and metrics need.
+//!
+//! A projection derives every metric of every entity; an analysis reads a handful a thousand
+//! times. [`Probe`] works out once which quantities the run must compute ([`Needs`]) and which
+//! region sums it must add ([`Fields`], per month), then after each run derives just those,
+//! through the same definitions as the projection ([`View::year_sums`], [`MonthlyMetric::of`]),
+//! so every value is the projection's to the last digit. Nothing is allocated per run.
+
+use rust_decimal::Decimal;
+
+use crate::engine::{Fields, MonthRecord, Needs, Plan, Run};
+use crate::error::SimError;
+use crate::output::{MonthlyMetric, View, YearMetric, YearSums};
+use crate::scenario::{Scenario, Scope};
+use crate::targets;
+
+/// Where a target reads its value.
+#[derive(Clone, Copy, Debug)]
+struct Read {
+    /// Index into the scenario's targets.
+    target: usize,
+    /// `None` for the region, else the institution's index; `Err(())` for an unknown id.
+    scope: Result<Option<usize>, ()>,
+    /// Year index (targets outside the horizon read nothing for the region, as in a projection).
+    year: usize,
+    metric: Option<YearMetric>,
+}
+
+/// Runs plans and reads whether each chosen target is met, one year-end region metric, and
+/// monthly region metrics.
+#[derive(Debug)]
+pub(super) struct Probe {
+    reads: Vec<Read>,
+    /// A year-end region metric and its year index.
+    metric: Option<(YearMetric, usize)>,
+    monthly: Vec<MonthlyMetric>,
+    needs: Needs,
+    /// The region fields each month must sum (when there is more than one institution).
+    month_fields: Vec<Fields>,
+    /// For each year the region is read in, the flows its reads sum.
+    year_flows: Vec<Option<Fields>>,
+    /// Whether any region year is read (its plan totals and opening NPL are then summed).
+    region_years_read: bool,
+    run: Run,
+    /// Scratch: the region's sums, its plan totals, and its year sums by year.
+    region: Vec<MonthRecord>,
+    plans: Vec<Decimal>,
+    npl_open: Vec<Decimal>,
+    region_years: Vec<Option<YearSums>>,
+    /// After [`Probe::evaluate`]: whether each chosen target is met.
+    pub(super) met: Vec<bool>,
+    /// After [`Probe::evaluate`]: the year-end region metric.
+    pub(super) value: Option<Decimal>,
+    /// After [`Probe::evaluate`]: `monthly_values[m * monthly.len() + k]` is metric `k` in month `m`.
+    pub(super) monthly_values: Vec<Option<Decimal>>,
+}
+
+impl Probe {
+    /// A probe of `targets` (indices into the scenario's), one year-end region `metric`
+    /// (with its year index) and the `monthly` region metrics.
+    pub(super) fn new(
+        scenario: &Scenario,
+        targets: Vec<usize>,
+        metric: Option<(YearMetric, usize)>,
+        monthly: Vec<MonthlyMetric>,
+    ) -> Probe {
+        let months = scenario.months();
+        let years = usize::try_from(scenario.years).unwrap_or(1);
+        let first_year = scenario.first_year();
+        let reads: Vec<Read> = targets
+            .iter()
+            .filter_map(|&t| scenario.targets.get(t).map(|target| (t, target)))
+            .map(|(t, target)| Read {
+                target: t,
+                scope: match &target.scope {
+                    Scope::Region => Ok(None),
+                    Scope::Institution(id) => {
+                        scenario.institutions.iter().position(|inst| &inst.id == id).map(Some).ok_or(())
+                    }
+                },
+                year: usize::try_from(target.year.saturating_sub(first_year)).unwrap_or(0),
+                metric: YearMetric::parse(&target.metric),
+            })
+            .collect();
+        let mut needs = Needs::CORE;
+        let mut month_fields = vec![Fields::NONE; months];
+        let mut year_flows: Vec<Option<Fields>> = vec![None; years];
+        let mut region_years_read = false;
+        let mut read_region_year = |y: usize, m: YearMetric, month_fields: &mut Vec<Fields>| {
+            if let Some(flows) = year_flows.get_mut(y) {
+                *flows = Some(flows.unwrap_or(Fields::NONE).with(m.flows()));
+                region_years_read = true;
+                for (k, fields) in month_fields.iter_mut().skip(y.saturating_mul(12)).take(12).enumerate() {
+                    *fields = fields.with(m.flows());
+                    if k == 11 {
+                        *fields = fields.with(m.last_fields());
+                    }
+                }
+            }
+        };
+        for read in &reads {
+            if let Some(m) = read.metric {
+                needs = needs.union(m.needs());
+                if read.scope == Ok(None) {
+                    read_region_year(read.year, m, &mut month_fields);
+                }
+            }
+        }
+        if let Some((m, y)) = metric {
+            needs = needs.union(m.needs());
+            read_region_year(y, m, &mut month_fields);
+        }
+        let mut monthly_fields = Fields::NONE;
+        for m in &monthly {
+            needs = needs.union(m.needs());
+            monthly_fields = monthly_fields.with(m.fields());
+        }
+        for fields in &mut month_fields {
+            *fields = fields.with(monthly_fields);
+        }
+        Probe {
+            met: Vec::with_capacity(reads.len()),
+            reads,
+            metric,
+            monthly_values: Vec::with_capacity(months.saturating_mul(monthly.len())),
+            monthly,
+            needs,
+            month_fields,
+            year_flows,
+            region_years_read,
+            run: Run::default(),
+            region: Vec::new(),
+            plans: Vec::new(),
+            npl_open: Vec::new(),
+            region_years: vec![None; years],
+            value: None,
+        }
+    }
+
+    /// Whether every chosen target is met after the last [`Probe::evaluate`].
+    pub(super) fn all_met(&self) -> bool {
+        self.met.iter().all(|m| *m)
+    }
+
+    /// Runs `plan` and reads the targets and metrics (into `met`, `value`, `monthly_values`).
+    ///
+    /// Errors: the run's (a negative stock), or an overflow while summing the region.
+    pub(super) fn evaluate(&mut self, scenario: &Scenario, plan: &Plan) -> Result<(), SimError> {
+        self.run.execute_with(plan, self.needs)?;
+        let Probe { run, region, plans, npl_open, region_years, month_fields, year_flows, .. } = self;
+        let n = plan.institutions.len();
+        let amc = plan.amc.as_ref().filter(|_| self.needs.amc).map(|_| run.amc.as_slice());
+        // The region: one institution's records are their own sum (adding to zero is exact);
+        // otherwise the fields read are summed month by month in file order, like `Entity::sum`.
+        let view = if n == 1 {
+            View { amc, ..View::single(plan, run, 0) }
+        } else {
+            sum_region(plan, run, month_fields, self.region_years_read, region, plans, npl_open)?;
+            View { records: region, plans, npl_open, capital: region_capital(plan), amc }
+        };
+        for (y, (slot, flows)) in region_years.iter_mut().zip(year_flows.iter()).enumerate() {
+            *slot = flows.map(|flows| view.year_sums(y, flows));
+        }
+        self.met.clear();
+        for read in &self.reads {
+            let actual = match (read.scope, read.metric) {
+                (Ok(None), Some(m)) => region_years.get(read.year).copied().flatten().and_then(|s| s.get(m)),
+                (Ok(Some(i)), Some(m)) => View::single(plan, run, i).year_sums(read.year, m.flows()).get(m),
+                _ => None,
+            };
+            let met = scenario.targets.get(read.target).is_some_and(|t| targets::check(t, actual).0);
+            self.met.push(met);
+        }
+        self.value = self.metric.and_then(|(m, y)| region_years.get(y).copied().flatten()?.get(m));
+        self.monthly_values.clear();
+        if !self.monthly.is_empty() {
+            for m in 0..plan.months {
+                let month = view.month(m);
+                for metric in &self.monthly {
+                    self.monthly_values.push(month.as_ref().and_then(|mm| metric.of(mm)));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether every institution models capital (the region's capital metrics exist).
+fn region_capital(plan: &Plan) -> bool {
+    !plan.institutions.is_empty() && plan.institutions.iter().all(|inst| inst.capital0.is_some())
+}
+
+/// Sums the region's `month_fields` into `region` (other fields stay zero) and, when
+/// `years_read`, its plan totals and opening NPL, exactly as `Entity::sum` does.
+fn sum_region(
+    plan: &Plan,
+    run: &Run,
+    month_fields: &[Fields],
+    years_read: bool,
+    region: &mut Vec<MonthRecord>,
+    plans: &mut Vec<Decimal>,
+    npl_open: &mut Vec<Decimal>,
+) -> Result<(), SimError> {
+    let overflow = |i: usize| SimError::Overflow {
+        institution: plan.institutions.get(i).map(|inst| inst.id.clone()).unwrap_or_default(),
+        month: String::new(),
+        step: "aggregation",
+    };
+    region.clear();
+    region.resize(plan.months, MonthRecord::default());
+    for (m, (total, &fields)) in region.iter_mut().zip(month_fields).enumerate() {
+        if fields == Fields::NONE {
+            continue;
+        }
+        for i in 0..plan.institutions.len() {
+            if let Some(record) = run.institution(i).get(m) {
+                total.accumulate_fields(record, fields).map_err(|_| overflow(i))?;
+            }
+        }
+    }
+    plans.clear();
+    plans.resize(plan.years, Decimal::ZERO);
+    npl_open.clear();
+    npl_open.resize(plan.years, Decimal::ZERO);
+    if years_read {
+        for i in 0..plan.institutions.len() {
+            for (y, (p, n)) in plans.iter_mut().zip(npl_open.iter_mut()).enumerate() {
+                *p = p.checked_add(run.plan_of(i, y)).ok_or_else(|| overflow(i))?;
+                *n = n.checked_add(run.npl_open_of(i, y)).ok_or_else(|| overflow(i))?;
+            }
+        }
+    }
+    Ok(())
+}
