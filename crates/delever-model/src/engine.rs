@@ -355,6 +355,8 @@ impl MonthRecord {
             for (mine, theirs) in self.channels.iter_mut().zip(other.channels) {
                 sum(mine, theirs)?;
             }
+        } else if fields.has(Fields::WRITE_OFF) {
+            sum(&mut self.channels[channel::WRITE_OFF], other.channels[channel::WRITE_OFF])?;
         }
         if fields.has(Fields::REMOVALS) {
             sum(&mut self.removals, other.removals)?;
@@ -392,13 +394,16 @@ impl Fields {
     pub const FORMATION: Fields = Fields(1 << 6);
     pub const PLANNED: Fields = Fields(1 << 7);
     pub const DISPOSAL: Fields = Fields(1 << 8);
-    pub const CHANNELS: Fields = Fields(1 << 9);
+    /// Every channel's flow (includes [`Fields::WRITE_OFF`]).
+    pub const CHANNELS: Fields = Fields((1 << 9) | (1 << 15));
     pub const REMOVALS: Fields = Fields(1 << 10);
     pub const NEW_LENDING: Fields = Fields(1 << 11);
     pub const LOSSES: Fields = Fields(1 << 12);
     pub const CASH: Fields = Fields(1 << 13);
     pub const PROVISION_CHARGE: Fields = Fields(1 << 14);
-    pub const ALL: Fields = Fields((1 << 15) - 1);
+    /// The write-off channel's flow alone.
+    pub const WRITE_OFF: Fields = Fields(1 << 15);
+    pub const ALL: Fields = Fields((1 << 16) - 1);
 
     /// Whether every field of `other` is in `self`.
     #[inline]

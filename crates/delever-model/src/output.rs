@@ -292,11 +292,6 @@ impl<'a> View<'a> {
         Series { monthly, year_ends }
     }
 
-    /// The metrics of month index `m`, without a label (for analyses that read a few values).
-    pub(crate) fn month(&self, m: usize) -> Option<MonthMetrics> {
-        self.records.get(m).map(|r| self.month_metrics(String::new(), m, r))
-    }
-
     fn month_metrics(&self, month: String, m: usize, r: &MonthRecord) -> MonthMetrics {
         MonthMetrics {
             month,
@@ -336,6 +331,8 @@ impl<'a> View<'a> {
             for (c, slot) in by_channel.iter_mut().enumerate() {
                 *slot = sum(Fields::CHANNELS, &|r| r.channels.get(c).copied().unwrap_or_default());
             }
+        } else if flows.has(Fields::WRITE_OFF) {
+            by_channel[channel::WRITE_OFF] = sum(Fields::WRITE_OFF, &|r| r.channels[channel::WRITE_OFF]);
         }
         let disposal_h1 = if flows.has(Fields::DISPOSAL) {
             months.iter().take(6).fold(Decimal::ZERO, |acc, r| acc.checked_add(r.disposal).unwrap_or(acc))
@@ -595,7 +592,7 @@ impl YearMetric {
             Formation => Fields::FORMATION,
             Disposal | DisposalH1 | H1Share => Fields::DISPOSAL,
             DisposalShortfall => Fields::PLANNED.with(Fields::DISPOSAL),
-            WriteOffShare => Fields::CHANNELS.with(Fields::DISPOSAL),
+            WriteOffShare => Fields::WRITE_OFF.with(Fields::DISPOSAL),
             CashRecovered => Fields::CASH,
             Losses => Fields::LOSSES,
             ProvisionCharge => Fields::PROVISION_CHARGE,
@@ -699,6 +696,36 @@ impl MonthlyMetric {
             Losses => month.losses,
             ProvisionCharge => month.provision_charge,
             NewLending => month.new_lending,
+        })
+    }
+
+    /// The metric in month index `m` of `view`, read straight from its record `r`: the value
+    /// [`MonthlyMetric::of`] gives for that month's [`MonthMetrics`], without building them.
+    pub(crate) fn read(self, view: &View, m: usize, r: &MonthRecord) -> Option<Decimal> {
+        use MonthlyMetric::*;
+        Some(match self {
+            Deposits => r.deposits,
+            Loans => r.loans,
+            Performing => r.performing,
+            Npl => r.npl,
+            Provisions => r.provisions,
+            NplRatio => return ratio(r.npl, r.loans),
+            Coverage => return ratio(r.provisions, r.npl),
+            AllowanceRatio => return ratio(r.provisions, r.loans),
+            Ldr => return ratio(r.loans, r.deposits),
+            Tier1Capital => return view.capital.then_some(r.tier1_capital),
+            LeverageRatio => {
+                return if view.capital { leverage(r.tier1_capital, r.leverage_exposure) } else { None };
+            }
+            AmcStock => return view.amc.and_then(|a| a.get(m)).map(|a| a.stock),
+            Formation => r.formation,
+            DisposalPlan => r.planned,
+            Disposal => r.disposal,
+            DisposalShortfall => r.shortfall(),
+            CashRecovered => r.cash,
+            Losses => r.losses,
+            ProvisionCharge => r.provision_charge,
+            NewLending => r.new_lending,
         })
     }
 

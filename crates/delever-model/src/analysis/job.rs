@@ -590,7 +590,7 @@ pub(super) struct MonteCarloJob {
     /// `values[metric][month]` collects each successful path's value.
     values: Vec<Vec<Vec<Decimal>>>,
     /// Scratch for the percentiles.
-    keys: Vec<(i128, u32)>,
+    keys: Vec<i128>,
     met_counts: Vec<usize>,
     failed: usize,
     done: usize,
@@ -737,19 +737,23 @@ impl MonteCarloJob {
 /// The [`PERCENTILES`] of `values` by nearest rank: what sorting them (stably) and reading
 /// [`nearest_rank`] gives, found by selection instead of a full sort.
 ///
-/// Each value becomes an exact integer key at the largest scale among them, paired with its
-/// position, so ties resolve as the stable sort resolves them and the very same decimal is
-/// returned. If a key would not fit an `i128`, the values are sorted as decimals instead.
-fn percentiles(values: &mut [Decimal], keys: &mut Vec<(i128, u32)>) -> [Option<Decimal>; 5] {
+/// Each value becomes an exact integer at the largest scale among them, shifted left 32 bits
+/// to hold its position, so ties resolve as the stable sort resolves them and the very same
+/// decimal is returned. If a key would not fit, the values are sorted as decimals instead.
+fn percentiles(values: &mut [Decimal], keys: &mut Vec<i128>) -> [Option<Decimal>; 5] {
+    const LIMIT: i128 = 1 << 94;
     let scale = values.iter().map(|v| v.scale()).max().unwrap_or(0);
     keys.clear();
     for (index, value) in values.iter().enumerate() {
         let key = 10i128
             .checked_pow(scale.saturating_sub(value.scale()))
-            .and_then(|power| value.mantissa().checked_mul(power));
-        match (key, u32::try_from(index)) {
-            (Some(key), Ok(index)) => keys.push((key, index)),
-            _ => {
+            .and_then(|power| value.mantissa().checked_mul(power))
+            .filter(|key| (-LIMIT..LIMIT).contains(key))
+            .zip(u32::try_from(index).ok())
+            .and_then(|(key, index)| key.checked_mul(1 << 32)?.checked_add(i128::from(index)));
+        match key {
+            Some(key) => keys.push(key),
+            None => {
                 values.sort();
                 return PERCENTILES.map(|q| nearest_rank(values, q));
             }
@@ -769,9 +773,10 @@ fn percentiles(values: &mut [Decimal], keys: &mut Vec<(i128, u32)>) -> [Option<D
         // Ranks rise with q, so each selection only needs what is right of the previous one.
         let rest = keys.get_mut(from..)?;
         let nth = rank.checked_sub(from).filter(|nth| *nth < rest.len())?;
-        let (_, &mut (_, index), _) = rest.select_nth_unstable(nth);
+        let (_, &mut key, _) = rest.select_nth_unstable(nth);
         from = rank;
-        values.get(usize::try_from(index).ok()?).copied()
+        let index = usize::try_from(key.rem_euclid(1 << 32)).ok()?;
+        values.get(index).copied()
     })
 }
 

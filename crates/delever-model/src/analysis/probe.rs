@@ -3,7 +3,7 @@
 //! A projection derives every metric of every entity; an analysis reads a handful a thousand
 //! times. [`Probe`] works out once which quantities the run must compute ([`Needs`]) and which
 //! region sums it must add ([`Fields`], per month), then after each run derives just those,
-//! through the same definitions as the projection ([`View::year_sums`], [`MonthlyMetric::of`]),
+//! through the same definitions as the projection ([`View::year_sums`], [`MonthlyMetric::read`]),
 //! so every value is the projection's to the last digit. Nothing is allocated per run.
 
 use rust_decimal::Decimal;
@@ -174,10 +174,9 @@ impl Probe {
         self.value = self.metric.and_then(|(m, y)| region_years.get(y).copied().flatten()?.get(m));
         self.monthly_values.clear();
         if !self.monthly.is_empty() {
-            for m in 0..plan.months {
-                let month = view.month(m);
+            for (m, record) in view.records.iter().enumerate() {
                 for metric in &self.monthly {
-                    self.monthly_values.push(month.as_ref().and_then(|mm| metric.of(mm)));
+                    self.monthly_values.push(metric.read(&view, m, record));
                 }
             }
         }
