@@ -243,6 +243,29 @@ pub fn monte_carlo_settings(texts: &MonteCarloTexts) -> Result<(usize, u64, Deci
     }
 }
 
+/// A finished request's answers, and the first one's JSON as the command line prints it
+/// (the page's `data-json`), written once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answers {
+    pub list: Vec<Analysis>,
+    pub json: String,
+}
+
+impl Answers {
+    pub fn new(list: Vec<Analysis>) -> Answers {
+        let json = list.first().map(|a| a.to_json().to_string()).unwrap_or_default();
+        Answers { list, json }
+    }
+}
+
+impl std::ops::Deref for Answers {
+    type Target = [Analysis];
+
+    fn deref(&self) -> &[Analysis] {
+        &self.list
+    }
+}
+
 /// A finished request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
@@ -250,7 +273,7 @@ pub struct Outcome {
     /// The scenario version it was computed for.
     pub version: u64,
     /// Each job's result, in the request's order; or why it could not run.
-    pub result: Result<Rc<Vec<Analysis>>, (String, String)>,
+    pub result: Result<Rc<Answers>, (String, String)>,
 }
 
 /// A request being computed.

@@ -14,7 +14,7 @@ use crate::components::{
     TargetsEditor,
 };
 use crate::i18n::tr;
-use crate::state::{Action, LoadProblem, Saved, Source, UiState};
+use crate::state::{Action, LoadProblem, PageState, Saved, Source, UiState};
 use crate::{codec, export, web};
 
 /// Storage keys.
@@ -149,6 +149,7 @@ fn on_message(text: &str) -> Option<Action> {
 pub fn app() -> Html {
     let store = use_reducer(initial_state);
     let state = store.0.clone();
+    let page = PageState(state.clone());
     let lang = state.lang;
     // The time of the last input, for the input-to-repaint benchmark.
     let pending = use_mut_ref(|| None::<f64>);
@@ -190,25 +191,25 @@ pub fn app() -> Html {
     }
     html! {
         <div class="page" lang={if lang == delever_model::Lang::Zh { "zh-CN" } else { "en" }}>
-            <Toolbar state={state.clone()} dispatch={dispatch.clone()} />
+            <Toolbar state={page.clone()} dispatch={dispatch.clone()} />
             if let Some(problem) = &state.load_problem {
                 <p class="load-problem" role="alert">{ problem.message(lang) }</p>
             }
             <main class="workspace">
                 <div class="left">
-                    <Levers state={state.clone()} dispatch={dispatch.clone()} />
+                    <Levers state={page.clone()} dispatch={dispatch.clone()} />
                 </div>
                 <div class="right">
-                    <Results state={state.clone()} dispatch={dispatch.clone()} />
-                    <ChartsPanel state={state.clone()} />
+                    <Results state={page.clone()} dispatch={dispatch.clone()} />
+                    <ChartsPanel state={page.clone()} />
                 </div>
             </main>
             <AnalysisSection state={state.clone()} dispatch={dispatch.clone()} />
             <section class="editors" aria-label={tr(lang, "机构、事件与目标", "Institutions, events and targets")}>
-                <SpreadsheetTools state={state.clone()} dispatch={dispatch.clone()} />
-                <InstitutionsTable state={state.clone()} dispatch={dispatch.clone()} />
-                <EventsTable state={state.clone()} dispatch={dispatch.clone()} />
-                <TargetsEditor state={state.clone()} dispatch={dispatch.clone()} />
+                <SpreadsheetTools state={page.clone()} dispatch={dispatch.clone()} />
+                <InstitutionsTable state={page.clone()} dispatch={dispatch.clone()} />
+                <EventsTable state={page.clone()} dispatch={dispatch.clone()} />
+                <TargetsEditor state={page.clone()} dispatch={dispatch.clone()} />
             </section>
             <footer class="colophon">
                 { format!("Delever · delever-model {} · ", delever_model::MODEL_VERSION) }
@@ -220,7 +221,7 @@ pub fn app() -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ToolbarProps {
-    state: Rc<UiState>,
+    state: PageState,
     dispatch: Callback<Action>,
 }
 

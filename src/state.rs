@@ -78,6 +78,10 @@ pub struct UiState {
     pub version: u64,
     /// Bumped by every action (the page saves the draft when it moves).
     pub edits: u64,
+    /// Bumped by every action except the analyses' bookkeeping (settings, progress,
+    /// answers): what every part of the page but the analysis panels shows is a function
+    /// of it. See [`PageState`].
+    pub revision: u64,
     /// The analysis panels.
     pub analyses: Analyses,
     /// The saved scenarios picked for comparison, simulated (or why they cannot be).
@@ -94,6 +98,26 @@ pub struct SheetIssue {
     pub row: u32,
     pub column: String,
     pub message: String,
+}
+
+/// The page's state as its components (all but the analysis panels) receive it: equal
+/// when the [`UiState::revision`] is, so an analysis reporting progress or an answer
+/// re-renders only the analysis panels, and comparing never walks the document.
+#[derive(Clone, Debug)]
+pub struct PageState(pub Rc<UiState>);
+
+impl std::ops::Deref for PageState {
+    type Target = UiState;
+
+    fn deref(&self) -> &UiState {
+        &self.0
+    }
+}
+
+impl PartialEq for PageState {
+    fn eq(&self, other: &PageState) -> bool {
+        Rc::ptr_eq(&self.0, &other.0) || self.0.revision == other.0.revision
+    }
 }
 
 /// A saved scenario in the comparison.
@@ -227,6 +251,7 @@ impl UiState {
             saved: Vec::new(),
             version: 0,
             edits: 0,
+            revision: 0,
             analyses: Analyses::default(),
             comparison: Vec::new(),
             sheet_issues: Vec::new(),
@@ -273,6 +298,10 @@ impl UiState {
     /// Applies one action. This is the only place the state changes.
     pub fn apply(&mut self, action: Action) {
         self.edits = self.edits.wrapping_add(1);
+        if !matches!(action, Action::Analysis(_) | Action::AnalysisProgress { .. } | Action::AnalysisDone(_))
+        {
+            self.revision = self.revision.wrapping_add(1);
+        }
         match action {
             Action::SetLang(lang) => self.lang = lang,
             Action::LoadPreset(id) => match delever_model::presets::get(&id) {
@@ -920,7 +949,9 @@ mod tests {
         state.apply(Action::AnalysisDone(Outcome {
             request: request.clone(),
             version,
-            result: Ok(Rc::new(vec![delever_model::analysis::Analysis::GoalSeek(result)])),
+            result: Ok(Rc::new(crate::analyses::Answers::new(vec![
+                delever_model::analysis::Analysis::GoalSeek(result),
+            ]))),
         }));
         assert!(state.analyses.fresh(Some(&request), state.version).is_some());
         state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "3".into() });

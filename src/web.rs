@@ -363,3 +363,10 @@ pub fn read_chosen_bytes(
         done(name, bytes);
     });
 }
+
+/// Runs `task` after `ms` milliseconds (a `setTimeout`).
+pub fn later(ms: i32, task: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let closure = Closure::once_into_js(task);
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), ms);
+}

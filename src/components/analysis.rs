@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use yew::prelude::*;
 
 use crate::analyses::{
-    self, MAX_COMPARED, Outcome, Panel, Request, Setting, applied_value, interval_text, lever_name,
+    self, Answers, MAX_COMPARED, Outcome, Panel, Request, Setting, applied_value, interval_text, lever_name,
     lever_value, monte_carlo_settings, why_infeasible,
 };
 use crate::components::analysis_charts::{FanChart, MapChart, TornadoChart};
@@ -23,10 +23,17 @@ use crate::i18n::{metric_name, tr};
 use crate::runner::{Runner, SLICE_MS, Step};
 use crate::state::{Action, Loaded, UiState};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct AnalysisProps {
     pub state: Rc<UiState>,
     pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for AnalysisProps {
+    /// By pointer: every new state is a new `Rc`, and comparing never walks the document.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.state, &other.state) && self.dispatch == other.dispatch
+    }
 }
 
 /// The year-end metrics an analysis can read, in the order the pickers list them.
@@ -42,6 +49,10 @@ const METRICS: [&str; 10] = [
     "write_off_share",
     "leverage_ratio",
 ];
+
+/// After a change to the scenario, how long the page waits for the next before it starts
+/// the open panel's analysis (a slider sends a change every frame while it is dragged).
+const SETTLE_MS: i32 = 150;
 
 /// Progress is reported to the page at most this often (each report re-renders it).
 const PROGRESS_EVERY_MS: f64 = 100.0;
@@ -79,7 +90,7 @@ fn drive(mut runner: Runner, dispatch: Callback<Action>, cancelled: Rc<Cell<bool
                     clock.longest,
                     clock.slices,
                 );
-                dispatch.emit(Action::AnalysisDone(outcome(Ok(Rc::new(results)))));
+                dispatch.emit(Action::AnalysisDone(outcome(Ok(Rc::new(Answers::new(results))))));
             }
             Step::Failed(err) => dispatch
                 .emit(Action::AnalysisDone(outcome(Err((err.message(Lang::Zh), err.message(Lang::En)))))),
@@ -125,22 +136,41 @@ pub fn analysis_section(props: &AnalysisProps) -> Html {
         let dispatch = props.dispatch.clone();
         let needed = request.clone().filter(|_| !fresh);
         let current = current.clone();
+        let started_version = use_mut_ref(|| None::<u64>);
         use_effect_with((needed, state.version), move |(needed, version)| {
             let cancelled = Rc::new(Cell::new(false));
             if cfg!(target_arch = "wasm32")
                 && let (Some(request), Some(current)) = (needed.clone(), current)
             {
-                match Runner::new(request.clone(), *version, &current.scenario) {
-                    Ok(runner) => {
-                        let now = crate::web::now_ms();
-                        let clock = Clock { started: now, reported: now, longest: 0.0, slices: 0 };
-                        drive(runner, dispatch, cancelled.clone(), clock);
+                let version = *version;
+                let start = {
+                    let cancelled = cancelled.clone();
+                    move || {
+                        if cancelled.get() {
+                            return;
+                        }
+                        match Runner::new(request.clone(), version, &current.scenario) {
+                            Ok(runner) => {
+                                let now = crate::web::now_ms();
+                                let clock = Clock { started: now, reported: now, longest: 0.0, slices: 0 };
+                                drive(runner, dispatch, cancelled, clock);
+                            }
+                            Err(err) => dispatch.emit(Action::AnalysisDone(Outcome {
+                                request,
+                                version,
+                                result: Err((err.message(Lang::Zh), err.message(Lang::En))),
+                            })),
+                        }
                     }
-                    Err(err) => dispatch.emit(Action::AnalysisDone(Outcome {
-                        request,
-                        version: *version,
-                        result: Err((err.message(Lang::Zh), err.message(Lang::En))),
-                    })),
+                };
+                // A new scenario (a lever moving) waits until the moves pause, so the levers
+                // and charts keep the whole frame; new settings start at once.
+                let moved = started_version.borrow().is_some_and(|v| v != version);
+                *started_version.borrow_mut() = Some(version);
+                if moved {
+                    crate::web::later(SETTLE_MS, start);
+                } else {
+                    start();
                 }
             }
             move || cancelled.set(true)
@@ -313,9 +343,9 @@ impl PanelContext {
 
 /// Why an analysis could not run, in Chinese and English.
 type Failed = (String, String);
-type Answer = Option<Result<Rc<Vec<Analysis>>, Failed>>;
+type Answer = Option<Result<Rc<Answers>, Failed>>;
 /// One answer of a request, with the whole list it came in.
-type Picked<T> = Option<Result<(T, Rc<Vec<Analysis>>), Failed>>;
+type Picked<T> = Option<Result<(T, Rc<Answers>), Failed>>;
 
 fn goal_seek_panel(ctx: &PanelContext, result: Answer) -> Html {
     let lang = ctx.lang();
@@ -422,7 +452,7 @@ fn goal_seek_panel(ctx: &PanelContext, result: Answer) -> Html {
                     });
                     ctx.answer(
                         "goal-seek",
-                        Some(all.to_json().to_string()),
+                        Some(results.json.clone()),
                         html! {
                             <>
                                 <p class="hint">{ format!("{range}；{} {}", tr(lang, "当前", "now"), lever_value(lang, lever, scenario, now)) }</p>
@@ -482,7 +512,7 @@ fn sensitivity_panel(ctx: &PanelContext, result: Answer) -> Html {
         None => html! {},
         Some(Err(e)) => ctx.failed(&e),
         Some(Ok((t, list))) => {
-            ctx.answer("sensitivity", Some(t.to_json().to_string()), tornado_body(ctx, &t, list))
+            ctx.answer("sensitivity", Some(list.json.clone()), tornado_body(ctx, &t, list))
         }
     };
     html! { <>{ controls }{ answer }</> }
@@ -496,7 +526,7 @@ fn first<T: Clone>(result: &Answer, pick: impl Fn(&Analysis) -> Option<&T>) -> P
     }
 }
 
-fn tornado_body(ctx: &PanelContext, t: &Sensitivity, list: Rc<Vec<Analysis>>) -> Html {
+fn tornado_body(ctx: &PanelContext, t: &Sensitivity, list: Rc<Answers>) -> Html {
     let lang = ctx.lang();
     let scenario = ctx.scenario();
     html! {
@@ -554,14 +584,12 @@ fn map_panel(ctx: &PanelContext, result: Answer) -> Html {
     }) {
         None => html! {},
         Some(Err(e)) => ctx.failed(&e),
-        Some(Ok((f, list))) => {
-            ctx.answer("feasibility", Some(f.to_json().to_string()), map_body(ctx, &f, list))
-        }
+        Some(Ok((f, list))) => ctx.answer("feasibility", Some(list.json.clone()), map_body(ctx, &f, list)),
     };
     html! { <>{ controls }{ answer }</> }
 }
 
-fn map_body(ctx: &PanelContext, f: &Feasibility, list: Rc<Vec<Analysis>>) -> Html {
+fn map_body(ctx: &PanelContext, f: &Feasibility, list: Rc<Answers>) -> Html {
     let lang = ctx.lang();
     let met = f.cells.iter().flatten().filter(|c| c.all_met).count();
     let total = f.cells.iter().map(Vec::len).sum::<usize>();
@@ -625,13 +653,13 @@ fn monte_carlo_panel(ctx: &PanelContext, result: Answer) -> Html {
         None => html! {},
         Some(Err(e)) => ctx.failed(&e),
         Some(Ok((m, list))) => {
-            ctx.answer("monte-carlo", Some(m.to_json().to_string()), monte_carlo_body(ctx, &m, list))
+            ctx.answer("monte-carlo", Some(list.json.clone()), monte_carlo_body(ctx, &m, list))
         }
     };
     html! { <>{ controls }{ answer }</> }
 }
 
-fn monte_carlo_body(ctx: &PanelContext, m: &MonteCarlo, list: Rc<Vec<Analysis>>) -> Html {
+fn monte_carlo_body(ctx: &PanelContext, m: &MonteCarlo, list: Rc<Answers>) -> Html {
     let lang = ctx.lang();
     let scenario = ctx.scenario();
     let metric = &ctx.state.analyses.settings.fan_metric;

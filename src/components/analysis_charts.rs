@@ -9,6 +9,7 @@ use delever_model::Lang;
 use delever_model::analysis::Analysis;
 use yew::prelude::*;
 
+use crate::analyses::Answers;
 use crate::charts::{FanData, Figure, MapData, Style, TornadoData};
 use crate::components::canvas::FigureCanvas;
 use crate::i18n::tr;
@@ -17,7 +18,7 @@ use crate::state::{Action, Loaded};
 #[derive(Properties, Clone)]
 pub struct AnalysisChartProps {
     /// The request's answers; the chart draws the first of its kind.
-    pub results: Rc<Vec<Analysis>>,
+    pub results: Rc<Answers>,
     /// The current scenario and projection (the map's marker, the fan's projection line).
     pub loaded: Rc<Loaded>,
     pub lang: Lang,

@@ -1,7 +1,5 @@
 //! The disposal-channel mix: one slider per channel, always summing to 100% (moving one rescales the others), and a stacked bar.
 
-use std::rc::Rc;
-
 use delever_model::scenario::CHANNELS;
 use delever_model::validate::decimal_of;
 use rust_decimal::prelude::ToPrimitive;
@@ -10,7 +8,7 @@ use yew::prelude::*;
 use crate::components::field::field_id;
 use crate::i18n::tr;
 use crate::path;
-use crate::state::{Action, UiState};
+use crate::state::{Action, PageState};
 
 /// Chinese and English names of the channels, in [`CHANNELS`] order.
 pub const CHANNEL_NAMES: [(&str, &str); 7] = [
@@ -25,7 +23,7 @@ pub const CHANNEL_NAMES: [(&str, &str); 7] = [
 
 #[derive(Properties, PartialEq)]
 pub struct ChannelMixProps {
-    pub state: Rc<UiState>,
+    pub state: PageState,
     pub dispatch: Callback<Action>,
     /// `defaults` or `institutions[i].drivers`.
     pub prefix: AttrValue,

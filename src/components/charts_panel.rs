@@ -7,11 +7,11 @@ use yew::prelude::*;
 use crate::charts::{Chart, ChartData, Style};
 use crate::components::canvas::ChartCanvas;
 use crate::i18n::tr;
-use crate::state::{Loaded, UiState};
+use crate::state::{Loaded, PageState};
 
 #[derive(Properties, PartialEq)]
 pub struct ChartsPanelProps {
-    pub state: Rc<UiState>,
+    pub state: PageState,
 }
 
 #[function_component(ChartsPanel)]

@@ -4,16 +4,14 @@
 //! engine rejects what is typed, `aria-invalid` and a message linked by `aria-describedby`.
 //! What is typed is kept exactly, valid or not.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use crate::fields::FieldKind;
-use crate::state::{Action, UiState};
+use crate::state::{Action, PageState};
 
 #[derive(Properties, PartialEq)]
 pub struct FieldProps {
-    pub state: Rc<UiState>,
+    pub state: PageState,
     pub dispatch: Callback<Action>,
     /// JSON path of the value, e.g. `institutions[0].opening.npl`.
     pub path: AttrValue,

@@ -4,8 +4,6 @@
 //! number field (percent where a rate) bound to a JSON path of the scenario; in a
 //! multi-year scenario a per-year lever can be split into one value per year.
 
-use std::rc::Rc;
-
 use serde_json::Value;
 use yew::prelude::*;
 
@@ -13,11 +11,11 @@ use crate::components::channels::ChannelMix;
 use crate::components::field::Field;
 use crate::i18n::tr;
 use crate::path;
-use crate::state::{Action, UiState};
+use crate::state::{Action, PageState, UiState};
 
 #[derive(Properties, PartialEq)]
 pub struct LeversProps {
-    pub state: Rc<UiState>,
+    pub state: PageState,
     pub dispatch: Callback<Action>,
 }
 

@@ -14,11 +14,11 @@ use yew::prelude::*;
 
 use crate::format::{self, Kind};
 use crate::i18n::{metric_name, tr};
-use crate::state::{Action, UiState};
+use crate::state::{Action, PageState};
 
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
-    pub state: Rc<UiState>,
+    pub state: PageState,
     pub dispatch: Callback<Action>,
 }
 

@@ -3,19 +3,17 @@
 //! The work is done by the separate spreadsheet module (`crates/delever-sheets`), which the
 //! page loads only on first use; this component only passes bytes and JSON to it.
 
-use std::rc::Rc;
-
 use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::i18n::tr;
-use crate::state::{Action, LoadProblem, SheetIssue, Source, UiState};
+use crate::state::{Action, LoadProblem, PageState, SheetIssue, Source};
 use crate::web;
 
 #[derive(Properties, PartialEq)]
 pub struct SheetsProps {
-    pub state: Rc<UiState>,
+    pub state: PageState,
     pub dispatch: Callback<Action>,
 }
 

@@ -10,8 +10,6 @@
 //! list the engine's messages that no cell shows under the table, so nothing is hidden.
 //! Messages about an institution's `drivers` are left to the drivers editor.
 
-use std::rc::Rc;
-
 use delever_model::metrics::YEAR_END_SCALARS;
 use delever_model::reference::{NATIONAL_NPL_RATIO, NationalAverage, national_npl_ratio};
 use delever_model::scenario::Kind;
@@ -21,12 +19,12 @@ use yew::prelude::*;
 
 use crate::components::field::{Field, field_id};
 use crate::i18n::{Lang, metric_name, tr};
-use crate::state::{Action, UiState};
+use crate::state::{Action, PageState, UiState};
 
 /// Props shared by the three tables: the page state and the one way to change it.
 #[derive(Properties, PartialEq)]
 pub struct TableProps {
-    pub state: Rc<UiState>,
+    pub state: PageState,
     pub dispatch: Callback<Action>,
 }
 
@@ -278,7 +276,7 @@ pub fn targets_editor(props: &TableProps) -> Html {
 }
 
 fn institution_row(
-    state: &Rc<UiState>,
+    state: &PageState,
     dispatch: &Callback<Action>,
     i: usize,
     item: &Value,
@@ -370,7 +368,7 @@ fn institution_row(
 }
 
 fn event_row(
-    state: &Rc<UiState>,
+    state: &PageState,
     dispatch: &Callback<Action>,
     i: usize,
     item: &Value,
@@ -420,7 +418,7 @@ fn event_row(
 }
 
 fn target_row(
-    state: &Rc<UiState>,
+    state: &PageState,
     dispatch: &Callback<Action>,
     i: usize,
     item: &Value,
@@ -528,7 +526,7 @@ fn target_row(
 /// The value cell of a target: a number field and, for `npl_ratio`, a "national average" box.
 /// With the box ticked, the cell shows the reference figure of the target's year and its source.
 fn target_value_cell(
-    state: &Rc<UiState>,
+    state: &PageState,
     dispatch: &Callback<Action>,
     path: &str,
     row_name: &str,
@@ -610,7 +608,7 @@ fn target_value_cell(
 /// A current value that is not among `choices` is kept as a marked extra option, so loading a
 /// file with a wrong word shows that word (and the engine's message) instead of hiding it.
 fn select_cell(
-    state: &Rc<UiState>,
+    state: &PageState,
     dispatch: &Callback<Action>,
     path: &str,
     label: &str,
@@ -849,7 +847,8 @@ mod tests {
     }
 
     fn render(state: &UiState, table: Table) -> String {
-        let props = || TableProps { state: Rc::new(state.clone()), dispatch: Callback::noop() };
+        let props =
+            || TableProps { state: PageState(std::rc::Rc::new(state.clone())), dispatch: Callback::noop() };
         match table {
             Table::Institutions => futures::executor::block_on(
                 yew::LocalServerRenderer::<InstitutionsTable>::with_props(props()).hydratable(false).render(),

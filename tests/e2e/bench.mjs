@@ -316,6 +316,102 @@ function printRepaintTable(measured) {
   }
 }
 
+const ANALYSIS_RUNS = 3;
+
+/**
+ * Browser time of the heavy analyses, run by the page itself as a person would: the
+ * Monte Carlo panel (1000 paths) and the feasibility map (41 × 41), on Licheng as it is
+ * (one year) and stretched to five years. Each run is started by a change (a new seed, a
+ * new colouring metric) so nothing is cached. Per run the page records (window.__deleverAnalyses) the
+ * wall time from the change to the answer and its longest slice; a PerformanceObserver
+ * counts the browser's long tasks (over 50 ms) meanwhile.
+ */
+async function analysisCase(browser, { label, url }) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.addInitScript(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          window.__longTasks.push(entry.duration);
+        }
+      }).observe({ type: 'longtask', buffered: false });
+    });
+    await page.goto(url);
+    await page.waitForSelector('[data-kpi]', { state: 'attached', timeout: READY_TIMEOUT_MS });
+    const results = {};
+    const run = async (kind, panel, change) => {
+      const times = [];
+      for (let k = 0; k < ANALYSIS_RUNS; k += 1) {
+        const before = await page.evaluate(() => {
+          window.__longTasks.length = 0;
+          return (window.__deleverAnalyses ?? []).length;
+        });
+        await change(k);
+        await page.waitForFunction(
+          ([n, kind]) => (window.__deleverAnalyses ?? []).slice(n).some((a) => a.kind === kind),
+          [before, kind],
+          { timeout: 120_000 },
+        );
+        const entry = await page.evaluate(
+          ([n, kind]) => ({
+            ...(window.__deleverAnalyses.slice(n).find((a) => a.kind === kind)),
+            longTasks: [...window.__longTasks],
+          }),
+          [before, kind],
+        );
+        times.push(entry);
+        await page.locator(`.answer[data-analysis="${panel}"][data-stale="false"]`).waitFor({ state: 'attached' });
+      }
+      results[kind] = times;
+    };
+    await page.click('button[data-panel="monte-carlo"]');
+    await run('monte-carlo', 'monte-carlo', (k) => page.fill('input[data-field="analysis.mc.seed"]', String(100 + k)));
+    await page.click('button[data-panel="feasibility"]');
+    await run('feasibility', 'feasibility', (k) =>
+      page.selectOption('select[data-field="analysis.map.metric"]', ['npl', 'loans', 'npl_ratio'][k % 3]),
+    );
+    if (errors.length > 0) {
+      throw new Error(`${label}: the page threw: ${errors.join(' | ')}`);
+    }
+    return results;
+  } finally {
+    await context.close();
+  }
+}
+
+function printAnalysisTable(measured) {
+  console.log(`\nAnalyses in the page, ${ANALYSIS_RUNS} runs each (median): change → answer on screen, the longest slice of engine work, and browser long tasks (> 50 ms) meanwhile`);
+  const header = ['case', 'analysis', 'wall', 'longest slice', 'slices', 'long tasks', 'longest long task'];
+  const rows = [];
+  for (const { label, results } of measured) {
+    for (const [kind, runs] of Object.entries(results)) {
+      const feasibility = kind === 'feasibility';
+      const longTasks = runs.flatMap((r) => r.longTasks);
+      rows.push([
+        label,
+        feasibility ? 'feasibility 41×41' : 'monte-carlo 1000 paths',
+        `${median(runs.map((r) => r.ms)).toFixed(1)} ms`,
+        `${median(runs.map((r) => r.longest_ms)).toFixed(1)} ms`,
+        String(median(runs.map((r) => r.slices))),
+        String(longTasks.length),
+        longTasks.length === 0 ? '—' : `${Math.max(...longTasks).toFixed(1)} ms`,
+      ]);
+    }
+  }
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells) =>
+    `| ${cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) {
+    console.log(line(row));
+  }
+}
+
 async function main() {
   const size = transferSize();
   console.log('Transfer size of the built page (dist/, gzip -9)');
@@ -350,6 +446,17 @@ async function main() {
       measured.push({ ...benchCase, repaint: await repaintCase(browser, benchCase) });
     }
     printRepaintTable(measured);
+
+    const fiveYears = { ...presetScenario('licheng-2019'), years: 5 };
+    const analysisCases = [
+      { label: 'Licheng, 1 year', url: baseUrl() },
+      { label: 'Licheng, 5 years', url: scenarioUrl(fiveYears) },
+    ];
+    const analyses = [];
+    for (const analysisCaseSpec of analysisCases) {
+      analyses.push({ label: analysisCaseSpec.label, results: await analysisCase(browser, analysisCaseSpec) });
+    }
+    printAnalysisTable(analyses);
   } finally {
     await browser.close();
   }
