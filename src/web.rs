@@ -253,8 +253,8 @@ pub fn soon(task: impl FnOnce() + 'static) {
 }
 
 /// Records one analysis run where the browser benchmark reads it (`window.__deleverAnalyses`):
-/// its kind, wall time and longest slice, in milliseconds.
-pub fn record_analysis(kind: &str, total_ms: f64, longest_ms: f64, slices: u32) {
+/// its kind, wall time, longest slice and the time to show the answer, in milliseconds.
+pub fn record_analysis(kind: &str, total_ms: f64, longest_ms: f64, slices: u32, shown_ms: f64) {
     let Some(window) = web_sys::window() else { return };
     let key = JsValue::from_str("__deleverAnalyses");
     let list = match js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object()) {
@@ -270,6 +270,7 @@ pub fn record_analysis(kind: &str, total_ms: f64, longest_ms: f64, slices: u32) 
     let _ = js_sys::Reflect::set(&entry, &"ms".into(), &JsValue::from_f64(total_ms));
     let _ = js_sys::Reflect::set(&entry, &"longest_ms".into(), &JsValue::from_f64(longest_ms));
     let _ = js_sys::Reflect::set(&entry, &"slices".into(), &JsValue::from_f64(f64::from(slices)));
+    let _ = js_sys::Reflect::set(&entry, &"shown_ms".into(), &JsValue::from_f64(shown_ms));
     if let Some(array) = list.dyn_ref::<js_sys::Array>() {
         array.push(&entry);
     }

@@ -84,13 +84,24 @@ fn drive(mut runner: Runner, dispatch: Callback<Action>, cancelled: Rc<Cell<bool
                 }
             }
             Step::Done(results) => {
-                crate::web::record_analysis(
-                    request_kind(&request),
-                    ended - clock.started,
-                    clock.longest,
-                    clock.slices,
-                );
-                dispatch.emit(Action::AnalysisDone(outcome(Ok(Rc::new(Answers::new(results))))));
+                let answers = Rc::new(Answers::new(results));
+                // Showing the answer (the reducer, the panel's render, its chart) is timed
+                // too: it is main-thread work of its own.
+                // Yew renders in a microtask after the dispatch, charts included, so the next
+                // task sees the answer on screen.
+                let shown_from = crate::web::now_ms();
+                dispatch.emit(Action::AnalysisDone(outcome(Ok(answers))));
+                let kind = request_kind(&request);
+                crate::web::soon(move || {
+                    let now = crate::web::now_ms();
+                    crate::web::record_analysis(
+                        kind,
+                        now - clock.started,
+                        clock.longest,
+                        clock.slices,
+                        now - shown_from,
+                    );
+                });
             }
             Step::Failed(err) => dispatch
                 .emit(Action::AnalysisDone(outcome(Err((err.message(Lang::Zh), err.message(Lang::En)))))),
