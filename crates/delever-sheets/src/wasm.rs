@@ -1,0 +1,75 @@
+//! The JavaScript entry points of the spreadsheet module: `importInstitutions`, `template`, `exportWorkbook`.
+//!
+//! Each is a thin adapter over the library; nothing here can panic (`panic = "abort"` would
+//! turn a panic into a trap that takes the module down), every failure is a value or an `Error`.
+
+use delever_model::Lang;
+use serde_json::{Value, json};
+use wasm_bindgen::prelude::*;
+
+use crate::{Format, Stamp};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's `TextDecoder` (declared here rather than through web-sys, which the
+    /// project keeps to the page's `web.rs`).
+    type TextDecoder;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(label: &str, options: &js_sys::Object) -> Result<TextDecoder, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn decode(this: &TextDecoder, bytes: &[u8]) -> Result<String, JsValue>;
+}
+
+/// GB18030 text through the browser's decoder, `None` on a malformed sequence (`fatal`).
+pub(crate) fn decode_gb18030(bytes: &[u8]) -> Option<String> {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &JsValue::from_str("fatal"), &JsValue::TRUE).ok()?;
+    let decoder = TextDecoder::new("gb18030", &options).ok()?;
+    decoder.decode(bytes).ok()
+}
+
+/// `zh` or `en` (also `zh-CN`, `en-US`); anything else is Chinese, the product's default.
+fn language(lang: &str) -> Lang {
+    Lang::parse(lang).unwrap_or_default()
+}
+
+/// Replaces the scenario's institutions by those of a spreadsheet.
+///
+/// Returns JSON text: `{"ok":true,"scenario":{…}}`, or `{"ok":false,"issues":[{"sheet":"机构",
+/// "row":3,"column":"期初存款","cell":"E3","message":"…"}]}` with every problem (`row` and
+/// `cell` are null for a problem of the whole file or sheet).
+#[wasm_bindgen(js_name = importInstitutions)]
+pub fn import_institutions(scenario_json: &str, bytes: &[u8], file_name: &str, lang: &str) -> String {
+    let lang = language(lang);
+    let answer = match crate::import_institutions(scenario_json, bytes, file_name) {
+        Ok(text) => match serde_json::from_str::<Value>(&text) {
+            Ok(scenario) => json!({"ok": true, "scenario": scenario}),
+            Err(err) => {
+                json!({"ok": false, "issues": [{"sheet": "", "row": null, "column": "", "cell": null, "message": err.to_string()}]})
+            }
+        },
+        Err(issues) => {
+            json!({"ok": false, "issues": issues.iter().map(|issue| issue.to_json(lang)).collect::<Vec<_>>()})
+        }
+    };
+    answer.to_string()
+}
+
+/// The institutions template, `format` `"xlsx"` or `"csv"`, headers in `lang`.
+#[wasm_bindgen]
+pub fn template(format: &str, lang: &str) -> Result<Vec<u8>, JsError> {
+    let lang = language(lang);
+    let Some(format) = Format::parse(format) else {
+        return Err(JsError::new(&format!("unknown template format \"{format}\"; use \"xlsx\" or \"csv\"")));
+    };
+    crate::template(format, lang).map_err(|err| JsError::new(&err.0))
+}
+
+/// The results workbook of a scenario; throws an `Error` with the command line's message when
+/// the scenario is invalid or infeasible, or when the stamp is not `{"version","data_as_of","link"}`.
+#[wasm_bindgen(js_name = exportWorkbook)]
+pub fn export_workbook(scenario_json: &str, stamp_json: &str, lang: &str) -> Result<Vec<u8>, JsError> {
+    let lang = language(lang);
+    let stamp = Stamp::from_json(stamp_json).map_err(|err| JsError::new(&err.message(lang)))?;
+    crate::export_workbook(scenario_json, &stamp, lang).map_err(|err| JsError::new(&err.message(lang)))
+}

@@ -1,0 +1,9 @@
+//! Integration tests of the spreadsheet crate: round trips, malformed files, and inputs that must never panic.
+
+mod support;
+
+mod docs;
+mod malformed;
+#[cfg(not(target_arch = "wasm32"))]
+mod never_panics;
+mod roundtrip;
