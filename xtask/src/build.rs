@@ -41,37 +41,38 @@ const WASM_OPT_FEATURES: [&str; 6] = [
 
 pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
     let started = Instant::now();
-    let (profile, profile_dir) =
-        if options.release { ("wasm-release", "wasm-release") } else { ("dev", "debug") };
-    println!("build: the web app, profile {profile}");
-
-    shell::run(shell::cargo().args([
-        "build",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        profile,
-        "-p",
-        "delever",
-    ]))?;
-    let wasm = target_dir(root).join("wasm32-unknown-unknown").join(profile_dir).join("delever.wasm");
-
     let dist = root.join(DIST);
     if dist.exists() {
         fs::remove_dir_all(&dist)
             .map_err(|error| Error::new(format!("cannot clear {}: {error}", dist.display())))?;
     }
     fs::create_dir_all(&dist)?;
-
-    wasm_bindgen(root, &wasm)?;
-    if options.release {
-        wasm_opt(root, &dist.join("delever_bg.wasm"))?;
-    }
+    println!("build: the web app");
+    compile_module(root, options.release, "delever", "delever", &dist)?;
     copy_index(root, &dist)?;
     copy_tree(&root.join("www"), &dist)?;
+    // The spreadsheet module: its own wasm, fetched by the page only on first use.
+    crate::sheets::build_sheets(root, options.release, &dist)?;
 
     print_sizes(&dist)?;
     println!("build: {} ready in {:.1} s", dist.display(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Builds `package` for wasm32 (the `wasm-release` profile and `wasm-opt -Oz` when
+/// `release`, else `dev`) and writes its wasm-bindgen glue (`--target web`) and wasm to
+/// `out_dir` as `<out_name>.js` and `<out_name>_bg.wasm`.
+pub fn compile_module(root: &Path, release: bool, package: &str, out_name: &str, out_dir: &Path) -> Result<(), Error> {
+    let (profile, profile_dir) = if release { ("wasm-release", "wasm-release") } else { ("dev", "debug") };
+    println!("build: {package}, profile {profile}");
+    shell::run(shell::cargo().args(["build", "--target", "wasm32-unknown-unknown", "--profile", profile, "-p", package]))?;
+    let artifact = format!("{}.wasm", package.replace('-', "_"));
+    let wasm = target_dir(root).join("wasm32-unknown-unknown").join(profile_dir).join(artifact);
+    fs::create_dir_all(out_dir)?;
+    wasm_bindgen(root, &wasm, out_dir, out_name)?;
+    if release {
+        wasm_opt(root, &out_dir.join(format!("{out_name}_bg.wasm")))?;
+    }
     Ok(())
 }
 
@@ -83,7 +84,7 @@ fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
-fn wasm_bindgen(root: &Path, wasm: &Path) -> Result<(), Error> {
+fn wasm_bindgen(root: &Path, wasm: &Path, out_dir: &Path, out_name: &str) -> Result<(), Error> {
     let wanted = setup::locked_version(root, "wasm-bindgen")?;
     let program = match setup::installed_wasm_bindgen() {
         Some((program, version)) if version == wanted => program,
@@ -97,7 +98,8 @@ fn wasm_bindgen(root: &Path, wasm: &Path) -> Result<(), Error> {
     };
     shell::run(
         Command::new(program)
-            .args(["--target", "web", "--no-typescript", "--out-dir", DIST, "--out-name", "delever"])
+            .args(["--target", "web", "--no-typescript", "--out-name", out_name, "--out-dir"])
+            .arg(out_dir)
             .arg(wasm),
     )
 }

@@ -10,6 +10,7 @@ mod build;
 mod e2e;
 mod serve;
 mod setup;
+mod sheets;
 mod shell;
 mod test;
 

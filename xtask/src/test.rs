@@ -41,7 +41,7 @@ const STEPS: [(&str, Action); 10] = [
     ("the web app, release build", Action::Run(release_build)),
     ("component tests in headless Chromium (wasm-bindgen-test)", Action::Run(browser_component_tests)),
     ("end-to-end tests of the release page in headless Chromium", Action::Run(end_to_end)),
-    ("fuzzing the scenario parser and engine (30 s)", Action::Run(fuzz)),
+    ("fuzzing the scenario parser and engine (30 s) and the spreadsheet import (20 s)", Action::Run(fuzz)),
 ];
 
 pub fn run(root: &Path) -> Result<(), Error> {
@@ -131,7 +131,8 @@ fn end_to_end(root: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// A bounded cargo-fuzz run over scenario files, seeded with the presets.
+/// Bounded cargo-fuzz runs over scenario files (seeded with the presets) and over imported
+/// spreadsheets.
 ///
 /// cargo-fuzz needs a nightly toolchain (for the sanitizer flags). Where the machine has
 /// one, this installs cargo-fuzz from crates.io if missing and fuzzes for 30 seconds;
@@ -166,6 +167,15 @@ fn fuzz(root: &Path) -> Result<(), Error> {
         "--",
         "-max_total_time=30",
         "-max_len=65536",
+    ]))?;
+    // Arbitrary bytes as an imported .xlsx/.csv (crates/delever-sheets/fuzz).
+    shell::run(nightly().current_dir(root.join("crates/delever-sheets")).args([
+        "fuzz",
+        "run",
+        "import",
+        "--",
+        "-max_total_time=20",
+        "-max_len=262144",
     ]))
 }
 
