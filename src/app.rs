@@ -394,6 +394,12 @@ mod tests {
         }
         assert!(html.contains("达标"));
         assert!(html.contains("data-action=\"toggle-lang\""));
+        for panel in ["goal-seek", "sensitivity", "feasibility", "monte-carlo", "compare"] {
+            assert!(html.contains(&format!("data-panel=\"{panel}\"")), "the {panel} tab is missing");
+        }
+        for action in ["template-xlsx", "template-csv", "export-xlsx"] {
+            assert!(html.contains(&format!("data-action=\"{action}\"")), "{action} missing");
+        }
     }
 
     #[test]
