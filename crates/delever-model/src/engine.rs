@@ -645,13 +645,22 @@ impl Run {
                 month: plan.labels.get(y.saturating_mul(12)).cloned().unwrap_or_default(),
                 step,
             })?;
-        let mut prev = open;
+        // A year's pacing repeats its weights (two values for `h1_share`, one for `even`), and
+        // `A_y × w_k` is the same product each time it repeats: reuse it (bit for bit the same).
+        let mut planned: Option<(Decimal, Decimal)> = None;
         for k in 1..=12usize {
             let m = y.saturating_mul(12).saturating_add(k); // 1-based projection month
             let event = inst.events.get(m.saturating_sub(1)).copied().unwrap_or_default();
             let weight = inst.weights.get(k.saturating_sub(1)).copied().unwrap_or_default();
-            let record = step(inst, &drivers, &open, &prev, k, a_y, weight, event, lending_base, needs)
-                .map_err(|err| match err {
+            let index = base.saturating_add(k).saturating_sub(1);
+            // The month's slot, and the previous month's record (the year's opening in January).
+            let len = self.records.len();
+            let (before, rest) = self.records.split_at_mut(index.min(len));
+            let Some(slot) = rest.first_mut() else { break };
+            let prev = if k == 1 { &open } else { before.last().unwrap_or(&open) };
+            let month = Month { k, a_y, weight, event, lending_base };
+            step(inst, &drivers, &open, prev, &month, &mut planned, needs, slot).map_err(
+                |err| match err {
                     StepError::Overflow(Overflow(step)) => SimError::Overflow {
                         institution: inst.id.clone(),
                         month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
@@ -663,11 +672,8 @@ impl Run {
                         stock,
                         value,
                     },
-                })?;
-            if let Some(slot) = self.records.get_mut(base.saturating_add(k).saturating_sub(1)) {
-                *slot = record;
-            }
-            prev = record;
+                },
+            )?;
         }
         Ok(())
     }
@@ -683,6 +689,9 @@ impl Run {
             }
         };
         let s_y0 = stock_before(self, first);
+        // `α × S_y0` is the same all year, and `× w_k` repeats with the weights: computed once each.
+        let mut base: Option<Decimal> = None;
+        let mut planned: Option<(Decimal, Decimal)> = None;
         for k in 0..12usize {
             let m = first.saturating_add(k);
             let label = || plan.labels.get(m).cloned().unwrap_or_default();
@@ -700,9 +709,14 @@ impl Run {
             let inflow = mul(amc.inflow_share, transfers, "amc inflow").map_err(overflow)?;
             let before = stock_before(self, m);
             let weight = plan.default_weights.get(k).copied().unwrap_or_default();
-            let planned = mul(amc.disposal_rate, s_y0, "amc disposal")
-                .and_then(|x| mul(x, weight, "amc disposal"))
-                .map_err(overflow)?;
+            let yearly = match base {
+                Some(b) => b,
+                None => *base.insert(mul(amc.disposal_rate, s_y0, "amc disposal").map_err(overflow)?),
+            };
+            let planned = match planned {
+                Some((w, p)) if same_bits(w, weight) => p,
+                _ => planned.insert((weight, mul(yearly, weight, "amc disposal").map_err(overflow)?)).1,
+            };
             let available = add(before, inflow, "amc disposal").map_err(overflow)?;
             let out = planned.min(available);
             let stock = sub(available, out, "amc stock").map_err(overflow)?;
@@ -725,10 +739,32 @@ impl From<Overflow> for StepError {
     }
 }
 
-/// One monthly step (MODEL.md section 3, steps 1–12), from `prev` (month m−1) to month m.
+/// What one month of one institution's year brings to the step.
+struct Month {
+    /// The month in the year, 1 … 12.
+    k: usize,
+    /// The year's disposal plan `A_y`.
+    a_y: Decimal,
+    /// The pacing weight `w_k`.
+    weight: Decimal,
+    /// The month's events.
+    event: Decimal,
+    /// `g_L × L_y0 / 12`.
+    lending_base: Decimal,
+}
+
+/// Whether two decimals are the same bits (not just the same value), so that reusing a
+/// product computed from one gives exactly what computing it from the other would.
+#[inline]
+fn same_bits(a: Decimal, b: Decimal) -> bool {
+    a.serialize() == b.serialize()
+}
+
+/// One monthly step (MODEL.md section 3, steps 1–12), from `prev` (month m−1) into `out` (month m).
 ///
-/// `open` holds the year's opening stocks; `k` is the month in the year (1 … 12). What
-/// `needs` leaves out is not computed and stays zero in the record.
+/// `open` holds the year's opening stocks. `planned` carries the last `(w_k, A_y × w_k)` of
+/// the year, reused when the weight repeats. What `needs` leaves out is not computed and
+/// stays zero in the record.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 fn step(
@@ -736,13 +772,12 @@ fn step(
     drivers: &YearDrivers,
     open: &MonthRecord,
     prev: &MonthRecord,
-    k: usize,
-    a_y: Decimal,
-    weight: Decimal,
-    event: Decimal,
-    lending_base: Decimal,
+    month: &Month,
+    planned_memo: &mut Option<(Decimal, Decimal)>,
     needs: Needs,
-) -> Result<MonthRecord, StepError> {
+    out: &mut MonthRecord,
+) -> Result<(), StepError> {
+    let Month { k, a_y, weight, event, lending_base } = *month;
     // 1. Deposits grow linearly through the year from the year's opening: Dep_y0 × (1 + g_D × k / 12).
     let deposits = if needs.monthly_deposits || k == 12 {
         let factor = drivers.deposit_factors.get(k.saturating_sub(1)).copied().unwrap_or(Decimal::ONE);
@@ -763,7 +798,10 @@ fn step(
     let capped = uncapped > prev.performing;
     let formation = if capped { prev.performing } else { uncapped };
     // 4. Planned and actual disposal.
-    let planned = mul(a_y, weight, "disposal")?;
+    let planned = match *planned_memo {
+        Some((w, p)) if same_bits(w, weight) => p,
+        _ => planned_memo.insert((weight, mul(a_y, weight, "disposal")?)).1,
+    };
     let available = add(prev.npl, formation, "disposal")?;
     let disposal = planned.min(available);
     // 5. Channel flows; the largest channel takes the last-digit rounding so Σ X_c = Dsp exactly.
@@ -800,7 +838,7 @@ fn step(
         return Err(StepError::Negative("performing", performing));
     }
     let loans = add(performing, npl, "loans")?;
-    let mut record = MonthRecord {
+    *out = MonthRecord {
         deposits,
         performing,
         npl,
@@ -826,7 +864,7 @@ fn step(
         losses = add(losses, lost(flows[channel::SECURITIZATION], l_s)?, "losses")?;
         losses = add(losses, lost(flows[channel::DEBT_EQUITY], l_x)?, "losses")?;
         losses = add(losses, lost(flows[channel::FORECLOSURE], l_k)?, "losses")?;
-        provide(inst, prev, &mut record, losses)?;
+        provide(inst, prev, out, losses)?;
     }
     if needs.cash {
         let recovered = |x: Decimal, r: Decimal| -> Result<Decimal, Overflow> {
@@ -836,9 +874,9 @@ fn step(
         cash = add(cash, recovered(flows[channel::TRANSFER], r_t)?, "cash")?;
         cash = add(cash, recovered(flows[channel::SECURITIZATION], r_s)?, "cash")?;
         cash = add(cash, recovered(flows[channel::FORECLOSURE], r_k)?, "cash")?;
-        record.cash = cash;
+        out.cash = cash;
     }
-    Ok(record)
+    Ok(())
 }
 
 /// Steps 11–12 for a month whose losses are known: provisions, the charge, capital and exposure.

@@ -734,14 +734,18 @@ impl MonteCarloJob {
     }
 }
 
+/// Bits of a percentile key that hold the path's position ([`MAX_PATHS`] < 2^17).
+const INDEX_BITS: u32 = 17;
+const _: () = assert!(MAX_PATHS < 1 << INDEX_BITS);
+
 /// The [`PERCENTILES`] of `values` by nearest rank: what sorting them (stably) and reading
 /// [`nearest_rank`] gives, found by selection instead of a full sort.
 ///
-/// Each value becomes an exact integer at the largest scale among them, shifted left 32 bits
-/// to hold its position, so ties resolve as the stable sort resolves them and the very same
-/// decimal is returned. If a key would not fit, the values are sorted as decimals instead.
+/// Each value becomes an exact integer at the largest scale among them, shifted left to hold
+/// its position, so ties resolve as the stable sort resolves them and the very same decimal
+/// is returned. If a key would not fit, the values are sorted as decimals instead.
 fn percentiles(values: &mut [Decimal], keys: &mut Vec<i128>) -> [Option<Decimal>; 5] {
-    const LIMIT: i128 = 1 << 94;
+    const LIMIT: i128 = 1 << (126 - INDEX_BITS);
     let scale = values.iter().map(|v| v.scale()).max().unwrap_or(0);
     keys.clear();
     for (index, value) in values.iter().enumerate() {
@@ -749,8 +753,8 @@ fn percentiles(values: &mut [Decimal], keys: &mut Vec<i128>) -> [Option<Decimal>
             .checked_pow(scale.saturating_sub(value.scale()))
             .and_then(|power| value.mantissa().checked_mul(power))
             .filter(|key| (-LIMIT..LIMIT).contains(key))
-            .zip(u32::try_from(index).ok())
-            .and_then(|(key, index)| key.checked_mul(1 << 32)?.checked_add(i128::from(index)));
+            .zip(i128::try_from(index).ok().filter(|i| *i < 1 << INDEX_BITS))
+            .and_then(|(key, index)| key.checked_mul(1 << INDEX_BITS)?.checked_add(index));
         match key {
             Some(key) => keys.push(key),
             None => {
@@ -775,7 +779,7 @@ fn percentiles(values: &mut [Decimal], keys: &mut Vec<i128>) -> [Option<Decimal>
         let nth = rank.checked_sub(from).filter(|nth| *nth < rest.len())?;
         let (_, &mut key, _) = rest.select_nth_unstable(nth);
         from = rank;
-        let index = usize::try_from(key.rem_euclid(1 << 32)).ok()?;
+        let index = usize::try_from(key.rem_euclid(1 << INDEX_BITS)).ok()?;
         values.get(index).copied()
     })
 }
@@ -815,6 +819,16 @@ mod tests {
             })
             .collect();
         check(&ties);
+        // 28- and 29-digit values of one magnitude (scales 25 and 26), as loans are.
+        let loans: Vec<Decimal> = (0..300i64)
+            .map(|i| {
+                Decimal::from_i128_with_scale(
+                    5_331_234_567_890_123_456_789_012_345 + i128::from(i * 7),
+                    25 + u32::from(i % 3 == 0),
+                )
+            })
+            .collect();
+        check(&loans);
         // Keys that do not fit an i128 at a common scale fall back to sorting decimals.
         let wide = vec![Decimal::MAX, Decimal::new(1, 28), Decimal::MIN, Decimal::ZERO, Decimal::new(-5, 27)];
         check(&wide);
