@@ -39,33 +39,28 @@ impl YearDrivers {
         formation_rate: Decimal,
         rule: PlanRule,
     ) -> YearDrivers {
-        let mut deposit_factors = [Decimal::ONE; 12];
-        for (k, factor) in (1u32..=12).zip(deposit_factors.iter_mut()) {
-            *factor = deposit_growth
-                .checked_mul(Decimal::from(k))
-                .and_then(|x| x.checked_div(TWELVE))
-                .and_then(|x| x.checked_add(Decimal::ONE))
-                .unwrap_or(Decimal::ONE);
-        }
+        let deposit_factors = deposit_factors(deposit_growth);
         YearDrivers { deposit_growth, loan_growth, formation_rate, rule, deposit_factors }
     }
 
-    /// Re-resolves the drivers in place; the deposit factors are recomputed only when the
-    /// deposit growth changed (twelve divisions an institution-year, the dearest part of a refresh).
+    /// Re-resolves the drivers in place. The deposit factors (twelve divisions, the dearest
+    /// part of resolving) come from `factors`, which remembers the last growth rate resolved:
+    /// institutions and years mostly share it.
     fn update(
         &mut self,
         deposit_growth: Decimal,
         loan_growth: Decimal,
         formation_rate: Decimal,
         rule: PlanRule,
+        factors: &mut FactorMemo,
     ) {
-        if deposit_growth != self.deposit_growth {
-            *self = YearDrivers::new(deposit_growth, loan_growth, formation_rate, rule);
-        } else {
-            self.loan_growth = loan_growth;
-            self.formation_rate = formation_rate;
-            self.rule = rule;
+        if !same_bits(deposit_growth, self.deposit_growth) {
+            self.deposit_growth = deposit_growth;
+            self.deposit_factors = factors.get(deposit_growth);
         }
+        self.loan_growth = loan_growth;
+        self.formation_rate = formation_rate;
+        self.rule = rule;
     }
 
     /// Replaces the formation rate (Monte Carlo draws).
@@ -75,6 +70,32 @@ impl YearDrivers {
     /// digits at 28 decimal places), so results would drift from the contract's last digits.
     pub fn set_formation_rate(&mut self, rate: Decimal) {
         self.formation_rate = rate;
+    }
+}
+
+/// `1 + g_D × k / 12` for k = 1 … 12, exactly as step 1 writes it.
+fn deposit_factors(deposit_growth: Decimal) -> [Decimal; 12] {
+    let mut factors = [Decimal::ONE; 12];
+    for (k, factor) in (1u32..=12).zip(factors.iter_mut()) {
+        *factor = deposit_growth
+            .checked_mul(Decimal::from(k))
+            .and_then(|x| x.checked_div(TWELVE))
+            .and_then(|x| x.checked_add(Decimal::ONE))
+            .unwrap_or(Decimal::ONE);
+    }
+    factors
+}
+
+/// The deposit factors of the last growth rate resolved (the same bits give the same factors).
+#[derive(Default)]
+struct FactorMemo(Option<(Decimal, [Decimal; 12])>);
+
+impl FactorMemo {
+    fn get(&mut self, deposit_growth: Decimal) -> [Decimal; 12] {
+        match self.0 {
+            Some((g, factors)) if same_bits(g, deposit_growth) => factors,
+            _ => self.0.insert((deposit_growth, deposit_factors(deposit_growth))).1,
+        }
     }
 }
 
@@ -212,6 +233,7 @@ impl Plan {
             (Disposal::Amount(a), slot) => *slot = Some((0..years).map(|y| a.get(y)).collect()),
             (Disposal::Rate(_), slot) => *slot = None,
         }
+        let mut factors = FactorMemo::default();
         for (plan, inst) in self.institutions.iter_mut().zip(&scenario.institutions) {
             let own = &inst.drivers;
             let deposit_growth = own.deposit_growth.as_ref().unwrap_or(&defaults.deposit_growth);
@@ -228,8 +250,14 @@ impl Plan {
                 };
                 let (g_d, g_l, f) = (deposit_growth.get(y), loan_growth.get(y), formation.get(y));
                 match plan.years.get_mut(y) {
-                    Some(slot) => slot.update(g_d, g_l, f, rule),
-                    None => plan.years.push(YearDrivers::new(g_d, g_l, f, rule)),
+                    Some(slot) => slot.update(g_d, g_l, f, rule, &mut factors),
+                    None => plan.years.push(YearDrivers {
+                        deposit_growth: g_d,
+                        loan_growth: g_l,
+                        formation_rate: f,
+                        rule,
+                        deposit_factors: factors.get(g_d),
+                    }),
                 }
             }
             plan.basis = own.loan_growth_basis.unwrap_or(defaults.loan_growth_basis);
