@@ -62,10 +62,24 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
 /// Builds `package` for wasm32 (the `wasm-release` profile and `wasm-opt -Oz` when
 /// `release`, else `dev`) and writes its wasm-bindgen glue (`--target web`) and wasm to
 /// `out_dir` as `<out_name>.js` and `<out_name>_bg.wasm`.
-pub fn compile_module(root: &Path, release: bool, package: &str, out_name: &str, out_dir: &Path) -> Result<(), Error> {
+pub fn compile_module(
+    root: &Path,
+    release: bool,
+    package: &str,
+    out_name: &str,
+    out_dir: &Path,
+) -> Result<(), Error> {
     let (profile, profile_dir) = if release { ("wasm-release", "wasm-release") } else { ("dev", "debug") };
     println!("build: {package}, profile {profile}");
-    shell::run(shell::cargo().args(["build", "--target", "wasm32-unknown-unknown", "--profile", profile, "-p", package]))?;
+    shell::run(shell::cargo().args([
+        "build",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        profile,
+        "-p",
+        package,
+    ]))?;
     let artifact = format!("{}.wasm", package.replace('-', "_"));
     let wasm = target_dir(root).join("wasm32-unknown-unknown").join(profile_dir).join(artifact);
     fs::create_dir_all(out_dir)?;
