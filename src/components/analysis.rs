@@ -341,7 +341,7 @@ impl PanelContext {
     fn answer(&self, kind: &'static str, json: Option<String>, body: Html) -> Html {
         html! {
             <div class={classes!("answer", self.stale.then_some("stale"))} data-analysis={kind}
-                data-json={json} data-stale={self.stale.to_string()} aria-busy={self.stale.to_string()}>
+                data-json={json} data-fresh={(!self.stale).to_string()} aria-busy={self.stale.to_string()}>
                 { body }
             </div>
         }

@@ -57,7 +57,7 @@ pub fn chart_canvas(props: &Props) -> Html {
 
 /// `<FigureCanvas/>`: any [`Figure`], with the feasibility map's cells under the pointer.
 ///
-/// ```ignore
+/// ```text
 /// let figure = Figure::Map(Rc::new(MapData::build(&feasibility, &scenario, lang)));
 /// html! { <FigureCanvas {figure} on_cell_hover={hover} on_cell_click={click} /> }
 /// ```

@@ -49,7 +49,7 @@ async function openPanel(page, panel) {
 
 /** Waits for the fresh (not stale) answer of `panel`; returns its JSON, parsed. */
 async function freshAnswer(page, panel, timeout = 60_000) {
-  const answer = page.locator(`.answer[data-analysis="${panel}"][data-stale="false"]`);
+  const answer = page.locator(`.answer[data-analysis="${panel}"][data-fresh="true"]`);
   await answer.waitFor({ state: 'attached', timeout });
   return JSON.parse(await answer.getAttribute('data-json'));
 }
@@ -208,7 +208,7 @@ describe('analysis panels', () => {
     await error.waitFor();
     assert.match(await error.innerText(), /1.*100000/);
     // The last answer stays, marked stale.
-    assert.equal(await page.locator('.answer[data-analysis="monte-carlo"]').getAttribute('data-stale'), 'true');
+    assert.equal(await page.locator('.answer[data-analysis="monte-carlo"]').getAttribute('data-fresh'), 'false');
     await assertClean(opened);
     await opened.context.close();
   });

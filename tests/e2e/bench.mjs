@@ -364,7 +364,7 @@ export async function analysisCase(browser, { label, url }) {
           [before, kind],
         );
         times.push(entry);
-        await page.locator(`.answer[data-analysis="${panel}"][data-stale="false"]`).waitFor({ state: 'attached' });
+        await page.locator(`.answer[data-analysis="${panel}"][data-fresh="true"]`).waitFor({ state: 'attached' });
       }
       results[kind] = times;
     };
