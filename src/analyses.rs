@@ -465,7 +465,7 @@ pub fn interval_text(
     match (a == g.from, b == g.to) {
         (true, true) => match lang {
             Lang::Zh => format!("{name}在整个范围 {} – {} 内均可", v(a), v(b)),
-            Lang::En => format!("any {} in {} – {}", name.to_lowercase(), v(a), v(b)),
+            Lang::En => format!("any {} in {} – {}", name.to_ascii_lowercase(), v(a), v(b)),
         },
         (false, true) => format!("{name} ≥ {}", v(a)),
         (true, false) => format!("{name} ≤ {}", v(b)),

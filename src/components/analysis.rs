@@ -409,7 +409,7 @@ fn goal_seek_panel(ctx: &PanelContext, result: Answer) -> Html {
                                         lever_value(lang, lever, scenario, all.from),
                                         lever_value(lang, lever, scenario, all.to)),
                                     Lang::En => format!("No {} in {} – {} meets the chosen targets.",
-                                        lever_name(lang, lever, ctx.rate_plan()).to_lowercase(),
+                                        lever_name(lang, lever, ctx.rate_plan()).to_ascii_lowercase(),
                                         lever_value(lang, lever, scenario, all.from),
                                         lever_value(lang, lever, scenario, all.to)),
                                 } }

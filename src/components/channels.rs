@@ -62,7 +62,7 @@ pub fn channel_mix(props: &ChannelMixProps) -> Html {
                 dispatch.emit(Action::SetChannel { prefix: prefix.clone(), channel: c, text: crate::web::event_value(&event) })
             })
         };
-        let position = crate::fields::normalise_number(&text).parse::<f64>().unwrap_or(0.0).clamp(0.0, 100.0);
+        let position = crate::fields::slider_position(&text).unwrap_or(0.0).clamp(0.0, 100.0);
         html! {
             <div class={classes!("field", "channel", format!("ch-{c}"), (!messages.is_empty()).then_some("invalid"))}>
                 <label for={id.clone()}><span class={classes!("swatch", format!("ch-{c}"))} aria-hidden="true"></span>{ label }</label>

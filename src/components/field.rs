@@ -60,7 +60,7 @@ pub fn field(props: &FieldProps) -> Html {
     let numeric = matches!(kind, FieldKind::Percent | FieldKind::Amount | FieldKind::Integer);
     let slider = props.slider.map(|(min, max, step)| {
         // The slider follows the text when it is a number, so both always agree.
-        let position = crate::fields::normalise_number(&text).parse::<f64>().unwrap_or(min).clamp(min, max);
+        let position = crate::fields::slider_position(&text).unwrap_or(min).clamp(min, max);
         html! {
             <input type="range" class="slider" data-field={path.clone()} data-role="slider"
                 min={min.to_string()} max={max.to_string()} step={step.to_string()}

@@ -107,7 +107,8 @@ pub fn changed_fields(before: &Value, after: &Value) -> Vec<(String, String, Str
             (Some(Value::Object(x)), Some(Value::Object(y))) => {
                 let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
                 keys.dedup();
-                let mut seen = std::collections::BTreeSet::new();
+                // A hash set: only membership matters, and it keeps B-tree code out of the wasm.
+                let mut seen = std::collections::HashSet::new();
                 for key in keys {
                     if seen.insert(key.clone()) {
                         let p = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };

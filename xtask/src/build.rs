@@ -39,6 +39,16 @@ const WASM_OPT_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
+/// What wasm-opt may assume about the module beyond the wasm spec.
+///
+/// `--low-memory-unused`: no pointer is below 1024, so constant offsets fold into loads
+/// and stores. True of our modules: rust-lld puts the 1 MiB stack first and the data from
+/// address 1048576 (checked), so only the stack's last kilobyte lies below 1024, and a
+/// stack that deep has overflowed anyway; Emscripten passes the same flag whenever its
+/// data starts at 1024 or above. Measured: the page's wasm 2.3 KB gzipped smaller, the
+/// spreadsheet module's 4.6 KB. (`--converge` would save 0.3 KB more for twice the time.)
+const WASM_OPT_ASSUMPTIONS: [&str; 1] = ["--low-memory-unused"];
+
 pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
     let started = Instant::now();
     let dist = root.join(DIST);
@@ -127,7 +137,15 @@ fn wasm_opt(root: &Path, wasm: &Path) -> Result<(), Error> {
         return Ok(());
     }
     let relative = wasm.strip_prefix(root).unwrap_or(wasm);
-    shell::run(Command::new(program).arg("-Oz").args(WASM_OPT_FEATURES).arg(relative).arg("-o").arg(relative))
+    shell::run(
+        Command::new(program)
+            .arg("-Oz")
+            .args(WASM_OPT_ASSUMPTIONS)
+            .args(WASM_OPT_FEATURES)
+            .arg(relative)
+            .arg("-o")
+            .arg(relative),
+    )
 }
 
 /// Copies `index.html`, refusing one the content security policy would break.
