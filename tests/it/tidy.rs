@@ -75,6 +75,25 @@ fn the_engine_has_no_f64_and_no_unwrap() {
 }
 
 #[test]
+fn the_page_keeps_its_size_rules() {
+    // Each of these pulls kilobytes of tables or code into the page's wasm (ARCHITECTURE.md,
+    // "Size rules"): Unicode case tables, the float parser, B-tree code.
+    let dirs = [root().join("src"), root().join("crates/delever-model/src")];
+    let mut offences = Vec::new();
+    for path in rust_files().into_iter().filter(|p| dirs.iter().any(|d| p.starts_with(d))) {
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        for (n, line) in code_lines(&text) {
+            for word in ["to_lowercase(", "to_uppercase(", "parse::<f64>", "BTreeMap", "BTreeSet"] {
+                if line.contains(word) {
+                    offences.push(format!("{}:{n}: {word}", relative(&path)));
+                }
+            }
+        }
+    }
+    assert!(offences.is_empty(), "the page's wasm size rules: {offences:#?}");
+}
+
+#[test]
 fn the_engine_knows_nothing_of_the_browser() {
     let manifest = fs::read_to_string(root().join("crates/delever-model/Cargo.toml")).unwrap();
     let deps = manifest.split("[dependencies]").nth(1).unwrap_or("").split("\n[").next().unwrap_or("");
