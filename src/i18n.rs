@@ -60,61 +60,13 @@ pub fn text(lang: Lang, text: Text) -> &'static str {
     }
 }
 
-/// The name of metric `id` in `lang`, or the id itself for a metric this page does not know.
-pub fn metric_name(lang: Lang, id: &str) -> &str {
-    let (zh, en) = match id {
-        "deposits" => ("存款", "Deposits"),
-        "loans" => ("贷款", "Loans"),
-        "performing" => ("正常贷款", "Performing loans"),
-        "npl" => ("不良贷款", "NPL"),
-        "provisions" => ("贷款损失准备", "Provisions"),
-        "npl_ratio" => ("不良贷款率", "NPL ratio"),
-        "coverage" => ("拨备覆盖率", "Provision coverage"),
-        "allowance_ratio" => ("拨贷比", "Allowance ratio"),
-        "ldr" => ("存贷比", "Loan-to-deposit ratio"),
-        "formation" => ("不良生成", "NPL formation"),
-        "disposal" => ("处置", "Disposal"),
-        "disposal_plan" => ("处置计划", "Disposal plan"),
-        "disposal_shortfall" => ("处置缺口", "Disposal shortfall"),
-        "disposal_h1" => ("上半年处置", "Disposal, first half"),
-        "h1_share" => ("上半年处置进度", "First-half share of plan"),
-        "write_off_share" => ("核销占比", "Write-off share"),
-        "cash_recovered" => ("现金回收", "Cash recovered"),
-        "losses" => ("损失", "Losses"),
-        "provision_charge" => ("拨备计提", "Provision charge"),
-        "npl_change" => ("不良余额变化", "Change in NPL"),
-        "adjusted_npl_ratio" => ("还原处置后不良率", "NPL ratio before disposals"),
-        "tier1_capital" => ("一级资本", "Tier-1 capital"),
-        "leverage_ratio" => ("杠杆率", "Leverage ratio"),
-        "amc_stock" => ("AMC 资产包存量", "AMC package stock"),
-        "amc_disposal" => ("AMC 处置", "AMC disposal"),
-        "amc_disposal_share" => ("AMC 处置比例", "AMC disposal share"),
-        _ => return id,
-    };
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
+/// The name of a metric in `lang`: the engine's table, shared with the workbook export.
+pub use delever_model::metrics::name as metric_name;
 
 /// A phrase in `lang`, written inline where it is used: `tr(lang, "贷款增速", "Loan growth")`.
 pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Lang, metric_name};
-
-    #[test]
-    fn every_engine_metric_has_a_name_in_both_languages() {
-        for metric in delever_model::metrics::YEAR_END_SCALARS {
-            for lang in [Lang::Zh, Lang::En] {
-                assert_ne!(metric_name(lang, metric), metric, "{metric} has no {lang:?} name");
-            }
-        }
     }
 }
