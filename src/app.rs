@@ -86,19 +86,48 @@ fn initial_state() -> Store {
     Store(Rc::new(state))
 }
 
-/// Brings back a draft: its baseline as loaded, then its document (valid or not) as an edit.
+/// Brings back a draft: its baseline as loaded, the last valid scenario (so the numbers on
+/// screen are the last good ones), then its document (valid or not) as an edit, and the
+/// text typed in each field exactly as it was (`8.50`, `9.` mid-typing, `abc`).
 fn restore_draft(state: &mut UiState, draft: &Value) {
     if let Some(baseline) = draft.get("baseline").filter(|b| b.is_object()) {
         state.apply(Action::LoadText { text: baseline.to_string(), source: Source::Restored });
     }
+    if let Some(good) = draft.get("good").filter(|g| g.is_object()) {
+        state.apply(Action::EditDocument(good.clone()));
+    }
     if let Some(doc) = draft.get("doc").filter(|d| d.is_object()) {
         state.apply(Action::EditDocument(doc.clone()));
     }
+    // Typing the text again stores the same value; a text the document no longer holds
+    // (an older draft) is left out rather than allowed to change the document.
+    for (path, text) in draft.get("texts").and_then(Value::as_object).into_iter().flatten() {
+        let Some(text) = text.as_str() else { continue };
+        let kind = crate::fields::FieldKind::of(path, &state.doc);
+        if crate::path::get(&state.doc, path) == Some(&crate::fields::to_json(kind, path, text)) {
+            state.apply(Action::SetField { path: path.clone(), text: text.to_string() });
+        }
+    }
+}
+
+/// The draft kept in storage, which [`restore_draft`] brings back: the document (valid or
+/// not), the text typed in each field, the baseline, the addresses a reload may come back
+/// under and, while the document is invalid, the last valid scenario (a reload shows its numbers).
+fn draft_of(state: &UiState, links: [&str; 2]) -> Value {
+    let good = state.current.as_ref().filter(|_| state.is_stale()).map(|c| c.scenario.to_json());
+    json!({
+        "doc": state.doc,
+        "good": good,
+        "texts": state.texts,
+        "baseline": state.baseline.as_ref().map(|b| b.scenario.to_json()),
+        "links": links,
+    })
 }
 
 /// After every change: keep the draft, the language and the saved list; put a valid
-/// scenario in the address; send the result to an embedding page.
-fn persist(state: &UiState, last_posted: &mut u64) {
+/// scenario in the address; send the result to an embedding page. `last_fragment` is the
+/// address last asked of [`web::replace_hash_soon`].
+fn persist(state: &UiState, last_posted: &mut u64, last_fragment: &mut Option<String>) {
     web::storage_set(LANG_KEY, if state.lang == delever_model::Lang::En { "en" } else { "zh" });
     web::set_document_lang(if state.lang == delever_model::Lang::En { "en" } else { "zh-CN" });
     // The address now, and the one it will hold once the debounced write lands: a reload
@@ -107,16 +136,14 @@ fn persist(state: &UiState, last_posted: &mut u64) {
     let address_next = if !state.is_stale() && state.current.is_some() {
         let fragment = codec::scenario_to_fragment(&state.doc.to_string());
         web::replace_hash_soon(fragment.clone());
+        *last_fragment = Some(fragment.clone());
         fragment
     } else {
-        address_now.clone()
+        // An invalid edit right after a valid one: the valid one's address may not have
+        // landed yet, and will.
+        last_fragment.clone().unwrap_or_else(|| address_now.clone())
     };
-    let draft = json!({
-        "doc": state.doc,
-        "baseline": state.baseline.as_ref().map(|b| b.scenario.to_json()),
-        "links": [address_now, address_next],
-    });
-    web::storage_set(DRAFT_KEY, &draft.to_string());
+    web::storage_set(DRAFT_KEY, &draft_of(state, [&address_now, &address_next]).to_string());
     let saved: Vec<Value> = state.saved.iter().map(|s| json!({"name": s.name, "doc": s.doc})).collect();
     web::storage_set(SAVED_KEY, &Value::Array(saved).to_string());
     if let Some(current) = &state.current
@@ -177,11 +204,12 @@ pub fn app() -> Html {
     }
     {
         let last_posted = use_mut_ref(|| 0u64);
+        let last_fragment = use_mut_ref(|| None::<String>);
         let state = state.clone();
         let pending = pending.clone();
         use_effect_with(state.edits, move |_| {
             if cfg!(target_arch = "wasm32") {
-                persist(&state, &mut last_posted.borrow_mut());
+                persist(&state, &mut last_posted.borrow_mut(), &mut last_fragment.borrow_mut());
                 // Children (the chart canvases) have drawn by the time the parent's effect runs.
                 if let Some(started) = pending.borrow_mut().take() {
                     web::record_timing(web::now_ms() - started);
@@ -374,8 +402,9 @@ pub fn stamp(state: &UiState) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{App, on_message};
-    use crate::state::{Action, Source};
+    use super::{App, draft_of, on_message, restore_draft};
+    use crate::state::{Action, Source, UiState};
+    use delever_model::Lang;
 
     fn render() -> String {
         futures::executor::block_on(yew::LocalServerRenderer::<App>::new().hydratable(false).render())
@@ -412,5 +441,40 @@ mod tests {
         }
         assert_eq!(on_message("{\"type\":\"other\"}"), None);
         assert_eq!(on_message("not json"), None);
+    }
+
+    #[test]
+    fn a_draft_brings_back_the_last_good_numbers_and_every_text_as_typed() {
+        let mut state = UiState::new(Lang::Zh);
+        state.apply(Action::SetField { path: "defaults.deposit_growth".into(), text: "6".into() });
+        state.apply(Action::SetField { path: "defaults.npl_formation_rate".into(), text: "0.80".into() });
+        let good = state.current.clone().unwrap();
+        state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "abc".into() });
+        assert!(state.is_stale());
+        let draft = draft_of(&state, ["#scenario=a", "#scenario=b"]);
+
+        let mut restored = UiState::new(Lang::Zh);
+        restore_draft(&mut restored, &draft);
+        assert_eq!(restored.doc, state.doc);
+        for path in ["defaults.deposit_growth", "defaults.npl_formation_rate", "defaults.loan_growth"] {
+            assert_eq!(restored.field_text(path), state.field_text(path), "{path}");
+        }
+        assert_eq!(restored.field_text("defaults.npl_formation_rate"), "0.80");
+        assert_eq!(restored.messages_at("defaults.loan_growth"), state.messages_at("defaults.loan_growth"));
+        assert!(restored.is_stale());
+        // The numbers on screen are the last valid ones (both valid edits), not the baseline's.
+        let shown = restored.current.as_ref().unwrap();
+        assert!(shown.projection == good.projection, "the restored numbers are not the last good ones");
+        let baseline = &restored.baseline.as_ref().unwrap().projection;
+        assert!(*baseline == state.baseline.as_ref().unwrap().projection, "the baseline changed");
+        assert!(shown.projection != *baseline, "the last good numbers are the baseline's");
+
+        // A text the document no longer holds (an older draft) is not typed again.
+        let mut stale_text = draft.clone();
+        stale_text["texts"]["defaults.deposit_growth"] = "7".into();
+        let mut restored = UiState::new(Lang::Zh);
+        restore_draft(&mut restored, &stale_text);
+        assert_eq!(restored.field_text("defaults.deposit_growth"), "6");
+        assert_eq!(restored.doc, state.doc);
     }
 }

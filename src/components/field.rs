@@ -1,7 +1,8 @@
 //! `<Field/>`: one input bound to a JSON path of the scenario, showing the engine's message in place when the value is wrong.
 //!
 //! The input carries `data-field` (the JSON path, MODEL.md section 8) and, when the
-//! engine rejects what is typed, `aria-invalid` and a message linked by `aria-describedby`.
+//! engine rejects what is typed, `aria-invalid` and a message linked by `aria-describedby`,
+//! which starts with the field's name (hidden on screen in compact table cells).
 //! What is typed is kept exactly, valid or not.
 
 use yew::prelude::*;
@@ -85,7 +86,13 @@ pub fn field(props: &FieldProps) -> Html {
             </div>
             { for props.hint.as_ref().map(|h| html! { <p class="hint">{ h }</p> }) }
             if invalid {
-                <p id={error_id} class="field-error" role="alert" data-error-for={path}>{ messages.join("；") }</p>
+                // The field's name first, so the message read out alone says which field it is.
+                <p id={error_id} class="field-error" role="alert" data-error-for={path}>
+                    <span class={classes!("field-error-name", props.compact.then_some("visually-hidden"))}>
+                        { format!("{}{}", props.label, if props.state.lang == delever_model::Lang::Zh { "：" } else { ": " }) }
+                    </span>
+                    { messages.join("；") }
+                </p>
             }
         </div>
     }

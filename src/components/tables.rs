@@ -1023,6 +1023,10 @@ mod tests {
             ],
         );
         assert!(!html.contains("table-problems"), "the message is shown in its cell, not again below");
+        // Read out alone (role="alert"), the message says which cell it is about; on screen the
+        // row and column already do.
+        let name = html.find("field-error-name visually-hidden").expect("the message names its cell");
+        assert!(html[name..].starts_with("field-error-name visually-hidden\">全辖银行业机构 "), "{html}");
     }
 
     #[test]
