@@ -2,7 +2,8 @@
 //!
 //! The plot's geometry is computed once, by [`MapLayout::new`], both to draw and to
 //! hit-test a pointer ([`MapLayout::cell_at`], [`map_cell_at`]), so a click always
-//! lands on the cell drawn under it.
+//! lands on the cell drawn under it; the keyboard's chosen cell is outlined on top
+//! ([`draw_map_cursor`]), starting from the current scenario's ([`current_cell`]).
 
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
@@ -138,6 +139,55 @@ pub fn map_cell_at(
     point: (f64, f64),
 ) -> Option<(usize, usize)> {
     MapLayout::new(data, style, size).cell_at(point)
+}
+
+/// The cell of the current scenario (the marked one), when both levers' values are on the
+/// grid: where the keyboard's highlighted cell starts.
+pub fn current_cell(data: &MapData) -> Option<(usize, usize)> {
+    let (x, y) = marker_position(data)?;
+    let (columns, rows) = data.size();
+    let index = |value: f64, count: usize| {
+        let k = value.round();
+        (k.is_finite() && k >= 0.0).then(|| (k as usize).min(count.saturating_sub(1)))
+    };
+    Some((index(x, columns)?, index(y, rows)?))
+}
+
+/// Outlines cell `(i, j)` of a map already drawn by [`draw_map`] in the same `style` on the
+/// same area: the cell the keyboard has chosen, in ink on a white halo so that it reads on
+/// light and dark cells alike. A cell outside the grid draws nothing.
+pub fn draw_map_cursor<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &MapData,
+    style: &Style,
+    (i, j): (usize, usize),
+) -> DrawResult<DB> {
+    let pen = Pen::new(area, style);
+    let layout = MapLayout::new(data, style, (pen.width, pen.height));
+    if i >= layout.columns || j >= layout.rows {
+        return Ok(());
+    }
+    let frame = &layout.frame;
+    let (x, y) = (i as f64, j as f64);
+    let (left, right) = (frame.x(x - 0.5), frame.x(x + 0.5));
+    let (top, bottom) = (frame.y(y + 0.5), frame.y(y - 0.5));
+    let ink = style.line_width;
+    let halo = ink + (style.thin_line_width + 1) * 2;
+    let grow = |by: u32| f64::from(by) / 2.0;
+    pen.rect(
+        (left - grow(halo), top - grow(halo)),
+        (right + grow(halo), bottom + grow(halo)),
+        palette::BACKGROUND,
+        false,
+        halo,
+    )?;
+    pen.rect(
+        (left - grow(ink), top - grow(ink)),
+        (right + grow(ink), bottom + grow(ink)),
+        palette::INK,
+        false,
+        ink,
+    )
 }
 
 /// The header's legend: the met region (or that there is none), the red line, the current

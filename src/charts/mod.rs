@@ -42,7 +42,10 @@ pub use data::{ChartData, Level, MAX_OTHERS, OtherSeries, Rank, Step, StepKind};
 pub use disposal::draw_disposal;
 pub use fan::draw_fan;
 pub use labels::Labels;
-pub use map::{MapLayout, draw_map, map_cell_at, met_outline, scale_colour, threshold_contour};
+pub use map::{
+    MapLayout, current_cell, draw_map, draw_map_cursor, map_cell_at, met_outline, scale_colour,
+    threshold_contour,
+};
 pub use npl_ratio::draw_npl_ratio;
 pub use overlay::{LOOKS as OTHER_LOOKS, OtherLook};
 pub use ranking::draw_ranking;

@@ -1,6 +1,6 @@
 //! Native tests of the analysis charts (tornado, feasibility map, Monte Carlo fan) and the
 //! compared scenarios' overlays: Licheng's real analyses drawn to SVG in both styles and
-//! languages, hit-testing, and degenerate answers that must still draw.
+//! languages, hit-testing, the keyboard's map cell, and degenerate answers that must still draw.
 //!
 //! `DELEVER_CHART_SVG_DIR=/some/dir cargo test -p delever charts` also writes each SVG there.
 
@@ -16,8 +16,8 @@ use super::map::MapLayout;
 use super::style::{palette, role};
 use super::tests::{count, preset};
 use super::{
-    Chart, ChartData, FanData, Figure, MAX_OTHERS, MapData, OTHER_LOOKS, Style, TornadoData, draw_figure,
-    map_cell_at, met_outline, threshold_contour,
+    Chart, ChartData, FanData, Figure, MAX_OTHERS, MapData, OTHER_LOOKS, Style, TornadoData, current_cell,
+    draw_figure, draw_map, draw_map_cursor, map_cell_at, met_outline, threshold_contour,
 };
 
 const SIZES: [(u32, u32); 3] = [(1, 1), (120, 80), (360, 640)];
@@ -289,6 +289,44 @@ fn licheng_map_outlines_where_targets_are_met_and_draws_the_red_line() {
         let svg = render_all(&format!("licheng-map-none-{lang:?}"), &Figure::Map(Rc::new(none)));
         assert!(svg.contains(lang.pick("没有一处能同时达成全部目标", "No point meets every target")));
     }
+}
+
+#[test]
+fn the_keyboard_cell_starts_at_the_current_scenario_and_is_outlined_on_its_cell() {
+    let data = licheng_map(21, Lang::En);
+    // Disposal 10 and loan growth 8.5%: the cell of the current scenario's ring (see above).
+    assert_eq!(current_cell(&data), Some((10, 8)));
+    let style = Style::normal();
+    let size = (800u32, 450u32);
+    let ink_rects = |svg: &str| -> Vec<(f64, f64)> {
+        let ink = format!("stroke=\"{}\"", super::tests::hex(palette::INK));
+        svg.split('<')
+            .filter(|e| e.starts_with("rect") && e.contains(&ink))
+            .filter_map(|e| {
+                let (x, y) = (attribute(e, "x")?, attribute(e, "y")?);
+                Some((x + attribute(e, "width")? / 2.0, y + attribute(e, "height")? / 2.0))
+            })
+            .collect()
+    };
+    let draw = |cells: &[(usize, usize)]| {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            draw_map(&area, &data, &style).expect("map");
+            for cell in cells {
+                draw_map_cursor(&area, &data, &style, *cell).expect("cursor");
+            }
+            area.present().expect("present");
+        }
+        svg
+    };
+    let plain = ink_rects(&draw(&[]));
+    let marked = ink_rects(&draw(&[(3, 4), (21, 0)]));
+    // One outline more, centred on cell (3, 4); a cell outside the grid draws nothing.
+    assert_eq!(marked.len(), plain.len() + 1, "{marked:?}");
+    let layout = MapLayout::new(&data, &style, (f64::from(size.0), f64::from(size.1)));
+    let centre = *marked.last().expect("the outline");
+    assert_eq!(layout.cell_at(centre), Some((3, 4)), "{centre:?}");
 }
 
 /// The number in attribute `name="…"` of an SVG element.

@@ -608,8 +608,8 @@ fn map_body(ctx: &PanelContext, f: &Feasibility, list: Rc<Answers>) -> Html {
         <>
             <p class="hint" data-met-cells={met.to_string()}>
                 { match lang {
-                    Lang::Zh => format!("{total} 个组合中 {met} 个满足全部目标（粗线围出）；悬停查看数值，点击采用该组合。"),
-                    Lang::En => format!("{met} of {total} combinations meet every target (outlined); hover for numbers, click to apply."),
+                    Lang::Zh => format!("{total} 个组合中 {met} 个满足全部目标（粗线围出）；悬停或用方向键查看数值，点击或按回车采用该组合。"),
+                    Lang::En => format!("{met} of {total} combinations meet every target (outlined); hover or use the arrow keys for numbers, click or press Enter to apply."),
                 } }
             </p>
             <MapChart results={list} loaded={ctx.loaded.clone()} lang={lang} dispatch={ctx.dispatch.clone()} />

@@ -1,4 +1,4 @@
-//! The analysis panels' charts on canvas: the tornado, the feasibility map (hover for numbers, click to apply) and the Monte Carlo fan.
+//! The analysis panels' charts on canvas: the tornado, the feasibility map (hover or arrow keys for numbers, click or Enter to apply) and the Monte Carlo fan.
 //!
 //! Each chart's data is derived once per answer, scenario and language (memoised by
 //! pointer), so progress reports and other re-renders never redraw a canvas.
@@ -138,12 +138,13 @@ pub fn map_chart(props: &AnalysisChartProps) -> Html {
             <p class="map-readout" aria-live="polite" data-cell={format!("{i},{j}")}>{ text }</p>
         },
         None => html! {
-            <p class="map-readout" aria-live="polite">{ tr(lang, "将指针移到格子上查看数值。", "Point at a cell to see its numbers.") }</p>
+            <p class="map-readout" aria-live="polite">{ tr(lang, "将指针移到格子上（或聚焦图后按方向键）查看数值。", "Point at a cell (or focus the map and use the arrow keys) to see its numbers.") }</p>
         },
     };
     let name = props.loaded.scenario.name.clone();
     let canvas = html! {
-        <FigureCanvas figure={figure.clone()} style={Style::normal()} on_cell_hover={on_hover} on_cell_click={on_click} />
+        <FigureCanvas figure={figure.clone()} style={Style::normal()} on_cell_hover={on_hover} on_cell_click={on_click}
+            keyboard_hint={tr(lang, "方向键选择格子，回车键采用该组合。", "Arrow keys choose a cell; Enter applies it.")} />
     };
     figure_card(lang, figure, &name, readout, canvas)
 }

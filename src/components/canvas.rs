@@ -9,7 +9,11 @@
 //!
 //! On the feasibility map, pointer moves and clicks are hit-tested with
 //! [`charts::map_cell_at`] against exactly the size and style of the last drawing, so the
-//! cell reported is the cell drawn under the pointer.
+//! cell reported is the cell drawn under the pointer. The map is operable from the
+//! keyboard too: it takes focus (`tabindex="0"`, `role="application"`), the arrow keys
+//! (Home/End, Page Up/Down by five) move a highlighted cell, starting from the current
+//! scenario's, which is reported like a hovered one, and Enter or Space applies it like a
+//! click. The highlight is drawn only while focus came from the keyboard (`:focus-visible`).
 //!
 //! The page's style sheet must give `canvas.chart` a size (for example
 //! `width: 100%; aspect-ratio: 16 / 9`) and no padding or border (pointer positions are
@@ -74,9 +78,14 @@ pub struct FigureProps {
     /// it changes; `None` when the pointer leaves the grid or the canvas.
     #[prop_or_default]
     pub on_cell_hover: Option<Callback<Option<(usize, usize)>>>,
-    /// Map only: the cell `(i, j)` clicked or tapped (nothing outside the grid).
+    /// Map only: the cell `(i, j)` clicked or tapped, or chosen with the keyboard and
+    /// applied with Enter or Space (nothing outside the grid).
     #[prop_or_default]
     pub on_cell_click: Option<Callback<(usize, usize)>>,
+    /// Map only: how to use it from the keyboard, said after the title in the canvas's
+    /// accessible name (e.g. "Arrow keys choose a cell; Enter applies it.").
+    #[prop_or_default]
+    pub keyboard_hint: Option<AttrValue>,
 }
 
 /// What to draw: kept so that a resize can redraw the latest props.
@@ -110,6 +119,10 @@ struct Painter {
     drawn: Option<Drawn>,
     /// The map cell last reported to `on_cell_hover`.
     hovered: Option<(usize, usize)>,
+    /// The map cell chosen with the keyboard.
+    cursor: Option<(usize, usize)>,
+    /// Whether the keyboard has the map's focus, so `cursor` is drawn.
+    keyboard: bool,
     /// Drawings done so far (`data-rendered`).
     count: u64,
 }
@@ -123,6 +136,45 @@ impl Painter {
         let size = (f64::from(drawn.width), f64::from(drawn.height));
         charts::map_cell_at(data, &drawn.style, size, point)
     }
+
+    /// The map's columns and rows, when the figure to draw is a map with cells.
+    fn map_size(&self) -> Option<(usize, usize)> {
+        match &self.job.as_ref()?.figure {
+            Figure::Map(data) => Some(data.size()).filter(|(columns, rows)| *columns > 0 && *rows > 0),
+            _ => None,
+        }
+    }
+
+    /// Where the keyboard's cell is, or starts: the cell chosen last, else the one under the
+    /// pointer, else the current scenario's, else the middle; always inside the grid.
+    fn keyboard_cell(&self) -> Option<(usize, usize)> {
+        let (columns, rows) = self.map_size()?;
+        let current = match &self.job.as_ref()?.figure {
+            Figure::Map(data) => charts::current_cell(data),
+            _ => None,
+        };
+        let (i, j) = self.cursor.or(self.hovered).or(current).unwrap_or((columns / 2, rows / 2));
+        Some((i.min(columns.saturating_sub(1)), j.min(rows.saturating_sub(1))))
+    }
+}
+
+/// The cell a key moves the keyboard's cell `(i, j)` to on a `columns` × `rows` map (row
+/// `j` counts upwards, as the y lever grows); `None` for a key that does not move it.
+fn stepped(key: &str, (i, j): (usize, usize), (columns, rows): (usize, usize)) -> Option<(usize, usize)> {
+    let last_column = columns.saturating_sub(1);
+    let last_row = rows.saturating_sub(1);
+    let cell = match key {
+        "ArrowLeft" => (i.saturating_sub(1), j),
+        "ArrowRight" => (i.saturating_add(1).min(last_column), j),
+        "ArrowUp" => (i, j.saturating_add(1).min(last_row)),
+        "ArrowDown" => (i, j.saturating_sub(1)),
+        "Home" => (0, j),
+        "End" => (last_column, j),
+        "PageUp" => (i, j.saturating_add(5).min(last_row)),
+        "PageDown" => (i, j.saturating_sub(5)),
+        _ => return None,
+    };
+    Some(cell)
 }
 
 #[function_component(FigureCanvas)]
@@ -160,6 +212,61 @@ pub fn figure_canvas(props: &FigureProps) -> Html {
 
     let interactive = matches!(props.figure, Figure::Map(_))
         && (props.on_cell_hover.is_some() || props.on_cell_click.is_some());
+    let (onkeydown, onfocus, onblur) = if interactive {
+        let hover = props.on_cell_hover.clone();
+        let keydown = {
+            let painter = painter.clone();
+            let canvas_ref = canvas_ref.clone();
+            let hover = hover.clone();
+            let click = props.on_cell_click.clone();
+            Callback::from(move |event: KeyboardEvent| {
+                let (Some(size), Some(cell)) =
+                    (painter.borrow().map_size(), painter.borrow().keyboard_cell())
+                else {
+                    return;
+                };
+                let key = event.key();
+                if key == "Enter" || key == " " {
+                    event.prevent_default();
+                    if let Some(click) = click.as_ref() {
+                        click.emit(cell);
+                    }
+                    return;
+                }
+                let Some(next) = stepped(&key, cell, size) else { return };
+                // The arrows move the cell, not the page.
+                event.prevent_default();
+                move_cursor(&painter, &canvas_ref, hover.as_ref(), Some(next), true);
+            })
+        };
+        let focus = {
+            let painter = painter.clone();
+            let canvas_ref = canvas_ref.clone();
+            let hover = hover.clone();
+            Callback::from(move |_: FocusEvent| {
+                // A click focuses the map too; only focus from the keyboard shows the cell.
+                let by_keyboard = canvas_ref
+                    .cast::<HtmlCanvasElement>()
+                    .is_some_and(|canvas| canvas.matches(":focus-visible").unwrap_or(true));
+                if by_keyboard {
+                    let cell = painter.borrow().keyboard_cell();
+                    move_cursor(&painter, &canvas_ref, hover.as_ref(), cell, true);
+                }
+            })
+        };
+        let blur = {
+            let painter = painter.clone();
+            let canvas_ref = canvas_ref.clone();
+            Callback::from(move |_: FocusEvent| {
+                if painter.borrow().keyboard {
+                    move_cursor(&painter, &canvas_ref, hover.as_ref(), None, false);
+                }
+            })
+        };
+        (Some(keydown), Some(focus), Some(blur))
+    } else {
+        (None, None, None)
+    };
     let (onpointermove, onpointerleave, onclick) = if interactive {
         let hover = props.on_cell_hover.clone();
         let moved = {
@@ -180,6 +287,8 @@ pub fn figure_canvas(props: &FigureProps) -> Html {
             Callback::from(move |event: MouseEvent| {
                 let cell = painter.borrow().cell_at((event.offset_x(), event.offset_y()));
                 if let (Some(click), Some(cell)) = (click.as_ref(), cell) {
+                    // The keyboard carries on from the cell clicked.
+                    painter.borrow_mut().cursor = Some(cell);
                     click.emit(cell);
                 }
             })
@@ -190,12 +299,41 @@ pub fn figure_canvas(props: &FigureProps) -> Html {
     };
 
     let title = props.figure.title();
+    // The interactive map is a widget that takes its own keys (`application`, so a screen
+    // reader passes the arrows through); every other chart is a picture.
+    let label = match (&props.keyboard_hint, interactive) {
+        (Some(hint), true) => format!("{title} {hint}"),
+        _ => title.clone(),
+    };
     html! {
         <canvas ref={canvas_ref} class={classes!("chart", interactive.then_some("interactive"), props.class.clone())}
-            data-chart={props.figure.id()} role="img" aria-label={title.clone()}
-            {onpointermove} {onpointerleave} {onclick}>
+            data-chart={props.figure.id()} role={if interactive { "application" } else { "img" }}
+            aria-label={label} tabindex={interactive.then_some("0")}
+            {onpointermove} {onpointerleave} {onclick} {onkeydown} {onfocus} {onblur}>
             { title }
         </canvas>
+    }
+}
+
+/// Sets the keyboard's cell (`None`: hides it) and whether it is drawn, reports it like a
+/// hovered cell, and redraws the map with it.
+fn move_cursor(
+    painter: &Rc<RefCell<Painter>>,
+    canvas_ref: &NodeRef,
+    hover: Option<&Callback<Option<(usize, usize)>>>,
+    cell: Option<(usize, usize)>,
+    keyboard: bool,
+) {
+    {
+        let mut painter = painter.borrow_mut();
+        if cell.is_some() {
+            painter.cursor = cell;
+        }
+        painter.keyboard = keyboard && cell.is_some();
+    }
+    report_hover(painter, hover, cell);
+    if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
+        repaint(&canvas, painter, false);
     }
 }
 
@@ -250,7 +388,11 @@ fn repaint(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>, only_if_r
     if only_if_resized && canvas.width() == width && canvas.height() == height {
         return;
     }
-    match paint(canvas, &job, width, height, ratio) {
+    let cursor = {
+        let painter = painter.borrow();
+        painter.cursor.filter(|_| painter.keyboard)
+    };
+    match paint(canvas, &job, width, height, ratio, cursor) {
         Ok(drawn) => {
             let count = {
                 let mut painter = painter.borrow_mut();
@@ -281,7 +423,8 @@ fn backing_size((css_width, css_height): (i32, i32)) -> Option<(u32, u32, f64)> 
     Some((device(css_width), device(css_height), ratio))
 }
 
-/// Draws `job` on `canvas` at `width` × `height` device pixels; returns what was drawn.
+/// Draws `job` on `canvas` at `width` × `height` device pixels, with the keyboard's map
+/// cell `cursor` outlined; returns what was drawn.
 ///
 /// Straight onto the canvas: drawing off screen and copying over (so a failed draw would
 /// keep the old picture) cost a `drawImage` and a new canvas on every move, and a failed
@@ -292,6 +435,7 @@ fn paint(
     width: u32,
     height: u32,
     ratio: f64,
+    cursor: Option<(usize, usize)>,
 ) -> Result<Drawn, String> {
     // Setting a canvas's size clears it; otherwise plotters' first fill repaints the whole area.
     if canvas.width() != width {
@@ -304,6 +448,9 @@ fn paint(
     let area = backend.into_drawing_area();
     let style = job.style.scaled(ratio);
     charts::draw_figure(&job.figure, &area, &style).map_err(|e| e.to_string())?;
+    if let (Figure::Map(data), Some(cell)) = (&job.figure, cursor) {
+        charts::draw_map_cursor(&area, data, &style, cell).map_err(|e| e.to_string())?;
+    }
     area.present().map_err(|e| e.to_string())?;
     Ok(Drawn { figure: job.figure.clone(), style, width, height, ratio })
 }
@@ -389,8 +536,69 @@ mod tests {
             assert!(html.contains("data-chart=\"feasibility\""), "{html}");
             assert!(html.contains("aria-label=\"Where targets are met, 2019: NPL ratio\""), "{html}");
             assert_eq!(html.contains("interactive"), interactive, "{html}");
+            // Reached by Tab and operated by keys only when it reports cells.
+            assert_eq!(html.contains("tabindex=\"0\""), interactive, "{html}");
+            let role = if interactive { "role=\"application\"" } else { "role=\"img\"" };
+            assert!(html.contains(role), "{html}");
         }
         // Before any drawing there is nothing to hit.
         assert_eq!(Painter::default().cell_at((10, 10)), None);
+    }
+
+    #[derive(Properties, PartialEq)]
+    struct HintHostProps {
+        figure: Figure,
+    }
+
+    #[function_component(HintHost)]
+    fn hint_host(props: &HintHostProps) -> Html {
+        let click = Callback::from(|_: (usize, usize)| {});
+        html! { <FigureCanvas figure={props.figure.clone()} on_cell_click={click} keyboard_hint="Arrow keys choose a cell." /> }
+    }
+
+    #[test]
+    fn the_keyboard_hint_follows_the_title_in_the_map_s_name() {
+        let (scenario, _) = licheng();
+        let feasibility = delever_model::feasibility(
+            &scenario,
+            delever_model::Lever::Disposal,
+            delever_model::Lever::LoanGrowth,
+            3,
+            None,
+            None,
+        )
+        .expect("feasibility");
+        let figure = Figure::Map(Rc::new(MapData::build(&feasibility, &scenario, delever_model::Lang::En)));
+        let renderer =
+            yew::LocalServerRenderer::<HintHost>::with_props(HintHostProps { figure }).hydratable(false);
+        let html = futures::executor::block_on(renderer.render());
+        assert!(
+            html.contains("aria-label=\"Where targets are met, 2019: NPL ratio Arrow keys choose a cell.\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn keys_move_the_keyboard_cell_inside_the_grid() {
+        let size = (5, 4);
+        let cases = [
+            ("ArrowRight", (2, 1), Some((3, 1))),
+            ("ArrowRight", (4, 1), Some((4, 1))),
+            ("ArrowLeft", (0, 1), Some((0, 1))),
+            ("ArrowLeft", (2, 1), Some((1, 1))),
+            // Up is the y lever growing: the row index counts upwards.
+            ("ArrowUp", (2, 1), Some((2, 2))),
+            ("ArrowUp", (2, 3), Some((2, 3))),
+            ("ArrowDown", (2, 0), Some((2, 0))),
+            ("Home", (3, 2), Some((0, 2))),
+            ("End", (0, 2), Some((4, 2))),
+            ("PageUp", (1, 0), Some((1, 3))),
+            ("PageDown", (1, 3), Some((1, 0))),
+            ("Enter", (1, 1), None),
+            ("a", (1, 1), None),
+        ];
+        for (key, from, want) in cases {
+            assert_eq!(stepped(key, from, size), want, "{key} from {from:?}");
+        }
     }
 }
