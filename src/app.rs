@@ -371,6 +371,7 @@ fn toolbar(props: &ToolbarProps) -> Html {
                     </select>
                 </label>
                 <button type="button" data-action="toggle-lang" onclick={toggle_lang}
+                    lang={tr(lang, "en", "zh-CN")}
                     aria-label={tr(lang, "Switch to English", "切换到中文")}>{ tr(lang, "English", "中文") }</button>
                 <label class="file-button">{ tr(lang, "导入情景…", "Import…") }
                     <input type="file" accept=".json,application/json" data-field="ui.import" onchange={on_import} />
@@ -423,6 +424,8 @@ mod tests {
         }
         assert!(html.contains("达标"));
         assert!(html.contains("data-action=\"toggle-lang\""));
+        // The button speaks the other language, and says so (WCAG 3.1.2).
+        assert!(html.contains("lang=\"en\" aria-label=\"Switch to English\""), "{html}");
         for panel in ["goal-seek", "sensitivity", "feasibility", "monte-carlo", "compare"] {
             assert!(html.contains(&format!("data-panel=\"{panel}\"")), "the {panel} tab is missing");
         }

@@ -35,6 +35,22 @@ pub fn event_checked(event: &web_sys::Event) -> bool {
     event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
 }
 
+/// Moves keyboard focus to the element with id `id`, if there is one.
+pub fn focus_by_id(id: &str) {
+    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+    if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
+/// Whether a `toggle` event's `<details>` is now open.
+pub fn event_open(event: &web_sys::Event) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| e.has_attribute("open"))
+}
+
 /// The address's fragment without `#` (empty when none).
 pub fn location_hash() -> String {
     web_sys::window()

@@ -171,7 +171,8 @@ pub fn draw_map_cursor<DB: DrawingBackend>(
     let (x, y) = (i as f64, j as f64);
     let (left, right) = (frame.x(x - 0.5), frame.x(x + 0.5));
     let (top, bottom) = (frame.y(y + 0.5), frame.y(y - 0.5));
-    let ink = style.line_width;
+    // As thick as the met region's outline, so the chosen cell stands out of it.
+    let ink = style.line_width + 1;
     let halo = ink + (style.thin_line_width + 1) * 2;
     let grow = |by: u32| f64::from(by) / 2.0;
     pen.rect(

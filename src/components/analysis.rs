@@ -188,15 +188,35 @@ pub fn analysis_section(props: &AnalysisProps) -> Html {
         });
     }
     let panel = state.analyses.panel;
-    let tabs = Panel::ALL.iter().map(|p| {
+    let tabs = Panel::ALL.iter().enumerate().map(|(k, p)| {
         let dispatch = props.dispatch.clone();
         let p = *p;
-        let onclick = Callback::from(move |_| dispatch.emit(Action::Analysis(Setting::Panel(p))));
+        let onclick = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |_| dispatch.emit(Action::Analysis(Setting::Panel(p))))
+        };
+        // The tab list's own keys (WAI-ARIA tabs): the arrows, Home and End open the
+        // neighbouring, first or last panel and move focus to its tab.
+        let onkeydown = Callback::from(move |event: KeyboardEvent| {
+            let last = Panel::ALL.len().saturating_sub(1);
+            let to = match event.key().as_str() {
+                "ArrowRight" => if k == last { 0 } else { k.saturating_add(1) },
+                "ArrowLeft" => k.checked_sub(1).unwrap_or(last),
+                "Home" => 0,
+                "End" => last,
+                _ => return,
+            };
+            event.prevent_default();
+            if let Some(next) = Panel::ALL.get(to) {
+                dispatch.emit(Action::Analysis(Setting::Panel(*next)));
+                crate::web::focus_by_id(&format!("tab-{}", next.id()));
+            }
+        });
         let selected = p == panel;
         html! {
             <button type="button" role="tab" id={format!("tab-{}", p.id())} data-panel={p.id()}
                 aria-selected={selected.to_string()} aria-controls="analysis-panel"
-                class={classes!("tab", selected.then_some("selected"))} {onclick}>{ p.title(lang) }</button>
+                class={classes!("tab", selected.then_some("selected"))} {onclick} {onkeydown}>{ p.title(lang) }</button>
         }
     });
     let running = state
@@ -208,16 +228,26 @@ pub fn analysis_section(props: &AnalysisProps) -> Html {
         Some(r) => {
             let percent = r.done.saturating_mul(100).checked_div(r.total).unwrap_or(0);
             html! {
-                <div class="analysis-progress" role="status">
-                    <progress max="100" value={percent.min(100).to_string()}></progress>
+                <div class="analysis-progress">
+                    <progress max="100" value={percent.min(100).to_string()}
+                        aria-label={tr(lang, "计算进度", "Progress")}></progress>
                     { format!(" {} {percent}%", tr(lang, "计算中", "computing")) }
                 </div>
             }
         }
         None if request.is_some() && !fresh => html! {
-            <div class="analysis-progress" role="status">{ tr(lang, "计算中…", "computing…") }</div>
+            <div class="analysis-progress">{ tr(lang, "计算中…", "computing…") }</div>
         },
         None => html! {},
+    };
+    // What a screen reader hears, once per change (the percentages above would be read
+    // out every tenth of a second): computing, then that the answer is ready.
+    let status = match (&request, fresh) {
+        (Some(_), false) => tr(lang, "计算中…", "Computing…").to_string(),
+        (Some(_), true) => {
+            format!("{}{}", panel.title(lang), tr(lang, "：结果已算出。", ": the answer is ready."))
+        }
+        (None, _) => String::new(),
     };
     let body = match (&current, panel) {
         (_, Panel::Compare) => {
@@ -259,6 +289,7 @@ pub fn analysis_section(props: &AnalysisProps) -> Html {
             <div class="tabs" role="tablist">{ for tabs }</div>
             <div id="analysis-panel" role="tabpanel" aria-labelledby={format!("tab-{}", panel.id())}
                 class="analysis-panel" data-panel={panel.id()}>
+                <p class="visually-hidden" role="status" data-role="analysis-status">{ status }</p>
                 { progress }
                 { body }
             </div>

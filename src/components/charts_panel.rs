@@ -1,12 +1,19 @@
-//! The charts section: every chart of `crate::charts`, redrawn on every change, each with a "save as PNG" button.
+//! The charts section: every chart of `crate::charts`, redrawn on every change, each with a "save as PNG" button, and the numbers they draw as tables.
+//!
+//! A canvas is a picture: its accessible name says what it shows, and the tables under
+//! the charts (in a `<details>`, closed at first) give a screen reader, or anyone who wants
+//! the exact figures, the region's months and the year's zones and institutions.
 
 use std::rc::Rc;
 
+use delever_model::Lang;
+use delever_model::num::fmt_decimal;
 use yew::prelude::*;
 
 use crate::charts::{Chart, ChartData, Style};
 use crate::components::canvas::ChartCanvas;
-use crate::i18n::tr;
+use crate::components::results::shown;
+use crate::i18n::{metric_name, tr};
 use crate::state::{Loaded, PageState};
 
 #[derive(Properties, PartialEq)]
@@ -48,6 +55,9 @@ pub fn charts_panel(props: &ChartsPanelProps) -> Html {
         )
     };
     let Some(data) = (*data).clone() else { return html! {} };
+    let tables = state.current.as_ref().map(|c| {
+        html! { <ChartTables lang={lang} loaded={c.clone()} year_index={state.year_index} /> }
+    });
     let name = state.doc.get("name").and_then(serde_json::Value::as_str).unwrap_or("delever").to_string();
     html! {
         <section class="charts" aria-label={tr(lang, "图表", "Charts")}>
@@ -70,6 +80,177 @@ pub fn charts_panel(props: &ChartsPanelProps) -> Html {
                     </figure>
                 }
             }) }
+            { for tables }
         </section>
+    }
+}
+
+/// The monthly metrics the region table lists: those of the NPL-ratio, balances,
+/// waterfall and disposal charts.
+const MONTHLY: [&str; 6] = ["npl_ratio", "npl", "deposits", "loans", "formation", "disposal"];
+
+#[derive(Properties, Clone)]
+struct ChartTablesProps {
+    lang: Lang,
+    loaded: Rc<Loaded>,
+    year_index: usize,
+}
+
+impl PartialEq for ChartTablesProps {
+    /// The projection by pointer: a new result is a new `Rc`, and comparing never walks it.
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+            && Rc::ptr_eq(&self.loaded, &other.loaded)
+            && self.year_index == other.year_index
+    }
+}
+
+/// The charts' numbers as tables, built only while their `<details>` is open, so a lever
+/// move costs nothing more while they are closed (a 500-institution ranking is 500 rows).
+#[function_component(ChartTables)]
+fn chart_tables_component(props: &ChartTablesProps) -> Html {
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |event: Event| open.set(crate::web::event_open(&event)))
+    };
+    html! {
+        <details class="chart-data" {ontoggle}>
+            <summary>{ tr(props.lang, "图表数据（表格）", "The charts' numbers as tables") }</summary>
+            if *open {
+                { chart_tables(props.lang, &props.loaded, props.year_index) }
+            }
+        </details>
+    }
+}
+
+/// The region by month, and (with more than one) the zones and institutions by their NPL
+/// change in the selected year, as the ranking chart orders them.
+fn chart_tables(lang: Lang, loaded: &Loaded, year_index: usize) -> Html {
+    let projection = &loaded.projection;
+    let unit = &loaded.scenario.unit;
+    let months = projection.region.monthly.iter().map(|m| {
+        html! {
+            <tr data-month={m.month.clone()}>
+                <th scope="row">{ &m.month }</th>
+                { for MONTHLY.iter().map(|metric| {
+                    let value = m.get(metric);
+                    html! { <td class="num" data-value={value.map(fmt_decimal)}>{ shown(metric, value) }</td> }
+                }) }
+            </tr>
+        }
+    });
+    let year = projection.region.year_ends.get(year_index).map(|y| y.year);
+    let name_of = |id: &str| {
+        loaded.scenario.institutions.iter().find(|i| i.id == id).map_or(id.to_string(), |i| i.name.clone())
+    };
+    let mut ranked: Vec<(String, rust_decimal::Decimal)> = projection
+        .zones
+        .iter()
+        .map(|(zone, series)| (zone.clone(), series))
+        .chain(projection.institutions.iter().map(|(id, series)| (name_of(id), series)))
+        .filter_map(|(name, series)| Some((name, series.year_ends.get(year_index)?.npl_change)))
+        .collect();
+    // Most reduction first, as the ranking chart draws them.
+    ranked.sort_by_key(|(_, change)| *change);
+    let ranking = (projection.institutions.len() > 1).then(|| {
+        html! {
+            <div class="table-scroll"><table class="figures chart-table" data-table="ranking">
+                <caption>{ match lang {
+                    Lang::Zh => format!("{} 年各街道/园区与机构的不良贷款变动（{unit}）", year.unwrap_or_default()),
+                    Lang::En => format!("Change in NPL by zone and institution, {} ({unit})", year.unwrap_or_default()),
+                } }</caption>
+                <thead><tr>
+                    <th scope="col">{ tr(lang, "街道/园区或机构", "Zone or institution") }</th>
+                    <th scope="col">{ metric_name(lang, "npl_change") }</th>
+                </tr></thead>
+                <tbody>
+                    { for ranked.iter().map(|(name, change)| html! {
+                        <tr>
+                            <th scope="row">{ name }</th>
+                            <td class="num" data-value={fmt_decimal(*change)}>{ shown("npl_change", Some(*change)) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table></div>
+        }
+    });
+    html! {
+        <>
+            <div class="table-scroll"><table class="figures chart-table" data-table="monthly">
+                <caption>{ match lang {
+                    Lang::Zh => format!("全辖逐月数据（金额单位：{unit}）"),
+                    Lang::En => format!("Region by month (amounts in {unit})"),
+                } }</caption>
+                <thead><tr>
+                    <th scope="col">{ tr(lang, "月份", "Month") }</th>
+                    { for MONTHLY.iter().map(|metric| html! { <th scope="col">{ metric_name(lang, metric) }</th> }) }
+                </tr></thead>
+                <tbody>{ for months }</tbody>
+            </table></div>
+            { for ranking }
+        </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Action, UiState};
+
+    #[derive(Properties, PartialEq)]
+    struct HostProps {
+        props: ChartTablesProps,
+    }
+
+    #[function_component(Host)]
+    fn host(props: &HostProps) -> Html {
+        chart_tables(props.props.lang, &props.props.loaded, props.props.year_index)
+    }
+
+    fn render(state: &UiState) -> String {
+        let props = ChartTablesProps {
+            lang: state.lang,
+            loaded: state.current.clone().expect("a result"),
+            year_index: state.year_index,
+        };
+        let renderer = yew::LocalServerRenderer::<Host>::with_props(HostProps { props }).hydratable(false);
+        futures::executor::block_on(renderer.render())
+    }
+
+    #[test]
+    fn the_charts_numbers_are_tables_of_the_projection() {
+        let state = UiState::new(Lang::Zh);
+        let html = render(&state);
+        let projection = &state.current.as_ref().unwrap().projection;
+        assert_eq!(html.matches("<tr data-month=").count(), 12, "{html}");
+        let december = &projection.region.monthly[11];
+        let row = &html[html.find("data-month=\"2019-12\"").unwrap()..];
+        for metric in MONTHLY {
+            let value = december.get(metric).map(fmt_decimal).unwrap();
+            assert!(row.contains(&format!("data-value=\"{value}\"")), "{metric} {value}");
+        }
+        assert!(html.contains("<caption>全辖逐月数据（金额单位：亿元）</caption>"), "{html}");
+        assert!(html.contains("<th scope=\"col\">不良贷款率</th>"), "{html}");
+        // One institution: no ranking to read.
+        assert!(!html.contains("data-table=\"ranking\""), "{html}");
+
+        let mut state = UiState::new(Lang::En);
+        state.apply(Action::LoadPreset("yangjiang-2016-2018".into()));
+        state.apply(Action::SelectYear(2));
+        let html = render(&state);
+        let projection = &state.current.as_ref().unwrap().projection;
+        assert_eq!(html.matches("<tr data-month=").count(), 36);
+        let ranking = &html[html.find("data-table=\"ranking\"").expect("the ranking table")..];
+        assert!(ranking.contains("Change in NPL by zone and institution, 2018"), "{ranking}");
+        let rows = projection.zones.len() + projection.institutions.len();
+        assert_eq!(ranking.matches("<th scope=\"row\">").count(), rows, "{ranking}");
+        // Most reduction first.
+        let changes: Vec<rust_decimal::Decimal> = ranking
+            .split("data-value=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(changes.windows(2).all(|w| w[0] <= w[1]), "{changes:?}");
     }
 }

@@ -1,11 +1,11 @@
 // Accessibility, as a person using a keyboard or a screen reader meets the page:
 // an automated audit (axe-core, WCAG 2.0/2.1 A and AA, colour contrast included) finds
 // nothing in every state the page shows (opened in Chinese, in English, each analysis
-// panel with its answer, the advanced levers open, a field in error with the results
-// marked stale); Tab from the top reaches every control, each with a visible focus
-// indicator; and the controls work from the keyboard (a slider moves the projection, a
-// tab opens its panel, the feasibility map's cells are chosen with the arrows and applied
-// with Enter).
+// panel with its answer, the advanced levers and the charts' tables open, a field in
+// error with the results marked stale, a stale analysis answer); Tab from the top reaches
+// every control, each with a visible focus indicator; and the controls work from the
+// keyboard (a slider moves the projection, a tab opens its panel, the feasibility map's
+// cells are chosen with the arrows and applied with Enter).
 //
 // axe runs through `page.evaluate`, which the page's Content Security Policy does not
 // govern (a script tag would be an inline script, which it blocks).
@@ -92,14 +92,24 @@ after(async () => {
 });
 
 describe('accessibility audit (axe, WCAG 2.1 AA)', () => {
-  test('the page as opened, in Chinese and in English, with the advanced levers open', async () => {
+  test('the page as opened, in Chinese and in English, with the advanced levers and the chart tables open', async () => {
     const opened = await openPage(browser);
     const { page } = opened;
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     await audit(page, 'opened (Chinese)');
-    await page.click('summary');
+    await page.click('details.advanced > summary');
     await page.locator('details.advanced[open]').waitFor();
     await audit(page, 'advanced levers open (Chinese)');
+    // The charts' numbers as tables: the command line's monthly figures.
+    await page.click('details.chart-data > summary');
+    const december = page.locator('table[data-table="monthly"] tr[data-month="2019-12"] td');
+    await december.first().waitFor();
+    const monthly = simulateWithCli(presetScenario('licheng-2019')).region.monthly;
+    assert.equal(await page.locator('table[data-table="monthly"] tbody tr').count(), monthly.length);
+    const shown = await december.evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-value')));
+    const last = monthly[monthly.length - 1];
+    assert.deepEqual(shown, ['npl_ratio', 'npl', 'deposits', 'loans', 'formation', 'disposal'].map((m) => last[m]));
+    await audit(page, 'chart tables open (Chinese)');
     await page.click('button[data-action="toggle-lang"]');
     await eventually(async () => assert.equal(await page.getAttribute('html', 'lang'), 'en'));
     await audit(page, 'English, advanced levers open');
@@ -363,7 +373,7 @@ describe('keyboard', () => {
     await opened.context.close();
   });
 
-  test('tabs, the advanced group and a goal-seek boundary work with Enter and Space', async () => {
+  test('tabs (Enter, Space, arrows), the advanced group and a goal-seek boundary work from the keyboard', async () => {
     const opened = await openPage(browser);
     const { page } = opened;
     const panel = page.locator('#analysis-panel');
@@ -374,6 +384,24 @@ describe('keyboard', () => {
     await focusByKeyboard(page, 'button[data-panel="monte-carlo"]');
     await page.keyboard.press('Space');
     await eventually(async () => assert.equal(await panel.getAttribute('data-panel'), 'monte-carlo'));
+    // Within the tab list, the arrows, Home and End open a panel and follow it with focus.
+    const focusedPanel = () => page.evaluate(() => document.activeElement?.getAttribute('data-panel'));
+    for (const [key, expected] of [
+      ['ArrowRight', 'compare'],
+      ['ArrowRight', 'goal-seek'],
+      ['ArrowLeft', 'compare'],
+      ['Home', 'goal-seek'],
+      ['End', 'compare'],
+      ['ArrowLeft', 'monte-carlo'],
+    ]) {
+      await page.keyboard.press(key);
+      await eventually(async () => assert.equal(await panel.getAttribute('data-panel'), expected, key));
+      assert.equal(await focusedPanel(), expected, `focus after ${key}`);
+    }
+    // A screen reader hears, once, that the answer is ready (the percentages are not read out).
+    const status = page.locator('[role="status"][data-role="analysis-status"]');
+    await page.locator('.answer[data-analysis="monte-carlo"][data-fresh="true"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await eventually(async () => assert.equal(await status.textContent(), '不确定性：结果已算出。'));
 
     await focusByKeyboard(page, 'details.advanced > summary');
     await page.keyboard.press('Enter');
