@@ -374,7 +374,9 @@ pub fn presentation_caption(state: &UiState) -> String {
     let lang = state.lang;
     let mut parts: Vec<String> = Vec::new();
     if let Source::Saved(name) = &state.source {
-        parts.push(format!("{}：{name}", tr(lang, "方案", "Scenario")));
+        let edited = state.saved.iter().find(|s| &s.name == name).is_none_or(|s| s.doc != state.doc);
+        let mark = if edited { tr(lang, "（已修改）", " (edited)") } else { "" };
+        parts.push(format!("{}：{name}{mark}", tr(lang, "方案", "Scenario")));
     }
     if let (Some(baseline), Some(current)) = (&state.baseline, &state.current) {
         let doc = current.scenario.to_json();

@@ -83,8 +83,9 @@ fn assumptions(doc: &Value, lang: delever_model::Lang) -> Vec<(String, String)> 
     rows
 }
 
-/// What people call a lever's JSON path, when it is one of the plan's main levers.
-pub fn lever_label(path: &str, lang: delever_model::Lang) -> Option<String> {
+/// What people call a lever's JSON path, when it is one of the plan's main levers; a
+/// per-year value (`defaults.loan_growth[1]`) is named with its year, counted from `first_year`.
+pub fn lever_label(path: &str, first_year: i32, lang: delever_model::Lang) -> Option<String> {
     let fixed = match path.split('[').next().unwrap_or(path) {
         "defaults.deposit_growth" => Some(tr(lang, "存款增速", "Deposit growth")),
         "defaults.loan_growth" => Some(tr(lang, "贷款增速", "Loan growth")),
@@ -95,9 +96,9 @@ pub fn lever_label(path: &str, lang: delever_model::Lang) -> Option<String> {
         _ => None,
     };
     if let Some(label) = fixed {
-        let year = path.split_once('[').map(|(_, rest)| rest.trim_end_matches(']'));
-        return Some(match year {
-            Some(index) => format!("{label}（{} {index}）", tr(lang, "第", "year index")),
+        let index = path.split_once('[').and_then(|(_, rest)| rest.trim_end_matches(']').parse::<i32>().ok());
+        return Some(match index {
+            Some(index) => format!("{label} {}", first_year.saturating_add(index)),
             None => label.to_string(),
         });
     }
@@ -120,7 +121,14 @@ pub fn describe_change(
         let value = fields::display(kind, Some(&Value::String(text.to_string())));
         if kind == FieldKind::Percent { format!("{value}%") } else { value }
     };
-    match lever_label(path, lang) {
+    // `start` is the December before the first year (`2018-12` → 2019).
+    let first_year = doc
+        .get("start")
+        .and_then(Value::as_str)
+        .and_then(|start| start.get(..4))
+        .and_then(|year| year.parse::<i32>().ok())
+        .map_or(0, |year| year.saturating_add(1));
+    match lever_label(path, first_year, lang) {
         Some(label) => format!("{label}：{} → {}", shown(before), shown(after)),
         None => format!("{path}：{before} → {after}"),
     }
@@ -259,6 +267,21 @@ mod tests {
             assert!(html.contains(part), "the brief lacks {part}: {html}");
         }
         assert!(!html.contains("data-kpi"), "the brief's numbers are not the screen's");
+    }
+
+    #[test]
+    fn changes_are_named_in_words() {
+        let doc = serde_json::json!({"start": "2015-12"});
+        let table = [
+            ("defaults.loan_growth[0]", "0.12", "0.09", "贷款增速 2016：12% → 9%"),
+            ("defaults.disposal.amount", "10", "12", "全年处置计划（亿元）：10 → 12"),
+            ("defaults.channels.write_off", "0.5", "0.6", "核销占比：50% → 60%"),
+            ("years", "1", "2", "years：1 → 2"),
+        ];
+        for (path, before, after, words) in table {
+            let change = (path.to_string(), before.to_string(), after.to_string());
+            assert_eq!(super::describe_change(&doc, &change, delever_model::Lang::Zh), words);
+        }
     }
 
     #[test]
