@@ -171,7 +171,7 @@ pub fn brief(props: &BriefProps) -> Html {
                     } else {
                         <ul class="brief-changes">
                             { for changes.iter().take(12).map(|change| html! {
-                                <li data-changed={change.0.clone()}>{ describe_change(&doc, change, lang) }</li>
+                                <li data-brief-change={change.0.clone()}>{ describe_change(&doc, change, lang) }</li>
                             }) }
                             if changes.len() > 12 {
                                 <li>{ format!("{} {}", tr(lang, "……另有", "… and"), changes.len() - 12) }</li>
@@ -255,7 +255,7 @@ mod tests {
             "贷款增速</th><td>9%",
             "上半年完成 60%",
             "核销 50%",
-            "data-changed=\"defaults.loan_growth\"",
+            "data-brief-change=\"defaults.loan_growth\"",
             "贷款增速：8.5% → 9%",
             "年末结果",
             "目标检查",
