@@ -146,6 +146,13 @@ describe('presentation mode', () => {
     await page.keyboard.press('ArrowRight');
     await eventually(async () => assert.equal(await textField(page, 'defaults.loan_growth').inputValue(), '9.1'));
     await expectLoanGrowth(9.1);
+    // And from the lever's number field, up and down arrows step it the same way.
+    await textField(page, 'defaults.loan_growth').focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowDown');
+    await eventually(async () => assert.equal(await textField(page, 'defaults.loan_growth').inputValue(), '9.2'));
+    await expectLoanGrowth(9.2);
 
     await page.keyboard.press('Escape');
     await page.waitForSelector('.masthead');
