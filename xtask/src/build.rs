@@ -292,7 +292,8 @@ fn list_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
     Ok(())
 }
 
-fn gzip_size(file: &Path) -> Option<u64> {
+/// The size of `file` compressed by `gzip -9`, or `None` when gzip cannot run.
+pub fn gzip_size(file: &Path) -> Option<u64> {
     let output = Command::new("gzip").args(["-9", "-c"]).arg(file).stderr(Stdio::null()).output().ok()?;
     output.status.success().then_some(output.stdout.len() as u64)
 }

@@ -24,7 +24,6 @@ use std::fs;
 use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use crate::build;
 use crate::shell::Error;
@@ -40,6 +39,9 @@ const FILE_ID_PREFIX: &str = "delever-file:";
 
 /// Elements whose content the HTML parser reads as raw text up to their end tag.
 const RAW_TEXT_ELEMENTS: [&str; 2] = ["script", "style"];
+
+/// How far into a file the browser looks for its `<meta charset>` (the HTML standard's prescan).
+const CHARSET_WINDOW: usize = 1024;
 
 /// Attributes whose value is a URL the browser may fetch or navigate to.
 const URL_ATTRIBUTES: [&str; 10] =
@@ -60,6 +62,8 @@ pub enum DistError {
     MissingExport { name: String, glue: String },
     /// A script or style cannot be placed inside the HTML without changing its meaning.
     Unembeddable { file: String, reason: &'static str },
+    /// The file would not say it is UTF-8 early enough for a browser opening it from disk.
+    Charset,
     /// The assembled file still refers to something outside itself (an assembler bug).
     External { references: Vec<String> },
 }
@@ -79,6 +83,10 @@ impl fmt::Display for DistError {
                 write!(f, "boot.js imports `{name}`, which {glue} does not export")
             }
             DistError::Unembeddable { file, reason } => write!(f, "{file} cannot be inlined: {reason}"),
+            DistError::Charset => write!(
+                f,
+                "index.html must declare <meta charset=\"utf-8\"> within the first {CHARSET_WINDOW} bytes"
+            ),
             DistError::External { references } => {
                 write!(f, "the single file still refers outside itself: {}", references.join(", "))
             }
@@ -126,15 +134,7 @@ pub fn write_single_file(dist: &Path) -> Result<u64, DistError> {
 
 /// `N bytes, M gzipped` (`gzip -9`), or just the bytes when gzip is not installed.
 pub fn describe_size(file: &Path, bytes: u64) -> String {
-    let gzipped = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(file)
-        .stderr(Stdio::null())
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .map(|output| output.stdout.len());
-    match gzipped {
+    match build::gzip_size(file) {
         Some(gzipped) => format!("{bytes} bytes, {gzipped} gzipped"),
         None => format!("{bytes} bytes"),
     }
@@ -220,6 +220,13 @@ fn assemble(read: Reader<'_>) -> Result<String, DistError> {
         doctype_end,
         "\n<!-- Delever in one file (cargo xtask dist): open it from disk; it needs no network and no server. -->",
     );
+    // Opened from disk there is no Content-Type header: the browser learns the encoding
+    // only from a `<meta charset>` in the first 1024 bytes (else the Chinese is mojibake).
+    if !html.get(..html.floor_char_boundary(CHARSET_WINDOW)).is_some_and(|start| {
+        start.to_ascii_lowercase().replace(['"', '\''], "").contains("<meta charset=utf-8")
+    }) {
+        return Err(DistError::Charset);
+    }
     let references = outside_references(&html);
     if references.is_empty() { Ok(html) } else { Err(DistError::External { references }) }
 }
@@ -1203,6 +1210,11 @@ mod tests {
                 files.insert("style.css", b"p { background: url(x.png) }".to_vec());
             },
             "still refers outside itself: <style> url(x.png)",
+        );
+        check_refused(|files| index(files, r#"<meta charset="utf-8">"#, ""), "<meta charset");
+        check_refused(
+            |files| index(files, "<head>", &format!("<head>\n<!-- {} -->", "x".repeat(1000))),
+            "within the first 1024 bytes",
         );
     }
 }
