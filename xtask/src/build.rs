@@ -72,11 +72,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
     print_sizes(&dist)?;
     if let Some(bytes) = single_file {
         let path = dist.join(crate::dist::SINGLE_FILE);
-        println!(
-            "{}: {}, all of the above in one file",
-            path.display(),
-            crate::dist::describe_size(&path, bytes)
-        );
+        println!("{}: {}, the page in one file", path.display(), crate::dist::describe_size(&path, bytes));
     }
     println!("build: {} ready in {:.1} s", dist.display(), started.elapsed().as_secs_f64());
     Ok(())

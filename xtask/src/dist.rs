@@ -108,16 +108,17 @@ pub fn run(root: &Path) -> Result<(), Error> {
     build::run(root, &build::Options { release: true })?;
     let single = root.join(build::DIST).join(SINGLE_FILE);
     let bytes = fs::metadata(&single)?.len();
-    println!("\ndist: two ways to give Delever to people (README, \"Hosting and the single file\"):");
+    let shown = single.strip_prefix(root).unwrap_or(&single).display().to_string();
+    println!("\ndist: two results (README, \"Hosting and the single file\"):");
     println!(
-        "  {}/                the site to host (every file; serve it with the content security policy)",
-        build::DIST
+        "  {:<20} the site to host on a web server, with the headers the README lists",
+        format!("{}/", build::DIST)
     );
     println!(
-        "  {}  one file for a USB stick or a meeting-room PC: open it from disk, no network ({})",
-        single.strip_prefix(root).unwrap_or(&single).display(),
+        "  {shown:<20} the page in one file ({}), to open from disk with no network:",
         describe_size(&single, bytes)
     );
+    println!("  {:<20} a USB stick, a meeting-room PC, an e-mail attachment", "");
     Ok(())
 }
 
