@@ -38,7 +38,7 @@ const STEPS: [(&str, Action); 10] = [
         "the engine builds for wasm32",
         Action::Cargo(&["build", "-p", "delever-model", "--target", "wasm32-unknown-unknown"]),
     ),
-    ("the web app, release build", Action::Run(release_build)),
+    ("the web app, release build (dist/ and the single file dist/delever.html)", Action::Run(release_build)),
     ("component tests in headless Chromium (wasm-bindgen-test)", Action::Run(browser_component_tests)),
     ("end-to-end tests of the release page in headless Chromium", Action::Run(end_to_end)),
     ("fuzzing the scenario parser and engine (30 s) and the spreadsheet import (20 s)", Action::Run(fuzz)),
