@@ -139,7 +139,8 @@ fn end_to_end(root: &Path) -> Result<(), Error> {
 ///
 /// cargo-fuzz needs a nightly toolchain (for the sanitizer flags). Where the machine has
 /// one, this installs cargo-fuzz from crates.io if missing and fuzzes each target for a
-/// bounded time (80 s in all); where it has none, it says so and moves on (the README tells how to run it by hand).
+/// bounded time (80 s in all); where it has none, it says so and moves on (the README
+/// tells how to run it by hand).
 fn fuzz(root: &Path) -> Result<(), Error> {
     let nightly = || {
         let mut command = Command::new("cargo");

@@ -92,7 +92,7 @@ fn check_series(id: &str, opening_npl: Decimal, series: &Series) -> Result<(), S
             return Err(format!("{at}: Σ X_c {by_channel:?} ≠ Dsp {}", m.disposal));
         }
         let available = previous_npl.checked_add(m.formation);
-        if !available.is_some_and(|available| m.disposal <= available) {
+        if available.is_none_or(|available| m.disposal > available) {
             return Err(format!("{at}: Dsp {} > N {previous_npl} + F {}", m.disposal, m.formation));
         }
         previous_npl = m.npl;
@@ -126,6 +126,6 @@ fn check_sums(name: &str, aggregate: &Series, members: &[&Series]) -> Result<(),
 }
 
 /// A checked sum in the given order (`None` on overflow).
-fn sum(values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
-    values.fold(Some(Decimal::ZERO), |total, value| total.and_then(|t| t.checked_add(value)))
+fn sum(mut values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+    values.try_fold(Decimal::ZERO, |total, value| total.checked_add(value))
 }
