@@ -1,18 +1,21 @@
-//! `<App/>`: owns the page state (a [`UiState`] behind Yew's reducer), connects it to the browser, and lays out the page.
+//! `<App/>`: owns the page state (a [`UiState`] behind Yew's reducer), connects it to the browser, and lays out the page as a whole, embedded or presenting.
 //!
 //! All state changes go through [`UiState::apply`]; this file only dispatches actions,
 //! and after each change saves the draft, writes the address (`#scenario=`), and tells
-//! an embedding page the new result (`delever:result`).
+//! an embedding page the new result (`delever:result`, see `embed.rs`).
 
 use std::rc::Rc;
 
 use serde_json::{Value, json};
 use yew::prelude::*;
 
+use crate::components::brief::describe_change;
+use crate::components::results::changed_fields;
 use crate::components::{
-    AnalysisSection, ChartsPanel, EventsTable, InstitutionsTable, Levers, Results, SpreadsheetTools,
-    TargetsEditor,
+    AnalysisSection, Brief, ChartsPanel, EventsTable, InstitutionsTable, Levers, QuickLevers, Results,
+    SpreadsheetTools, TargetsEditor,
 };
+use crate::embed::{self, Incoming, View};
 use crate::i18n::tr;
 use crate::state::{Action, LoadProblem, PageState, Saved, Source, UiState};
 use crate::{codec, export, web};
@@ -42,8 +45,13 @@ fn initial_state() -> Store {
     if !cfg!(target_arch = "wasm32") {
         return Store(Rc::new(UiState::new(delever_model::Lang::Zh)));
     }
-    let lang = web::storage_get(LANG_KEY).and_then(|l| delever_model::Lang::parse(&l)).unwrap_or_default();
+    let (mode, mode_problem) = embed::mode_from_query(&web::location_search());
+    let lang = mode
+        .lang
+        .or_else(|| web::storage_get(LANG_KEY).and_then(|l| delever_model::Lang::parse(&l)))
+        .unwrap_or_default();
     let mut state = UiState::new(lang);
+    state.mode = mode;
     if let Some(saved) =
         web::storage_get(SAVED_KEY).and_then(|text| serde_json::from_str::<Value>(&text).ok())
     {
@@ -82,6 +90,11 @@ fn initial_state() -> Store {
         })),
         (None, Some(draft)) => restore_draft(&mut state, &draft),
         (None, None) => {}
+    }
+    if let Some(problem) = mode_problem
+        && state.load_problem.is_none()
+    {
+        state.apply(Action::ReportLoadProblem(problem));
     }
     Store(Rc::new(state))
 }
@@ -151,25 +164,40 @@ fn persist(state: &UiState, last_posted: &mut u64, last_fragment: &mut Option<St
     {
         *last_posted = state.version;
         if web::is_embedded() {
-            let year_ends: Vec<Value> =
-                current.projection.region.year_ends.iter().map(|y| y.to_json()).collect();
-            web::post_to_parent(&json!({"type": "delever:result", "year_ends": year_ends}).to_string());
+            web::post_to_parent(&embed::result_message(&current.projection));
         }
     }
 }
 
-/// Handles a message from an embedding page: `{"type":"delever:load","scenario":{…}}`.
-fn on_message(text: &str) -> Option<Action> {
-    let message: Value = serde_json::from_str(text).ok()?;
-    if message.get("type")?.as_str()? != "delever:load" {
-        return None;
+/// Handles a message from the embedding page (`embed.rs`): a scenario to load, answered
+/// with its result or with every reason it cannot be shown.
+fn on_message(text: &str, dispatch: &Callback<Action>) {
+    match embed::parse_message(text) {
+        Incoming::Ignore => {}
+        Incoming::Refuse(problem) => {
+            web::post_to_parent(&embed::error_message(&[embed::Refusal::from_problem(&problem)]))
+        }
+        Incoming::Act(action) => {
+            if let Action::LoadText { text, .. } = &action {
+                let refusals = embed::check_loaded(text);
+                if !refusals.is_empty() {
+                    web::post_to_parent(&embed::error_message(&refusals));
+                }
+            }
+            dispatch.emit(action);
+        }
     }
-    let scenario = message.get("scenario")?;
-    let text = match scenario {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    Some(Action::LoadText { text, source: Source::Embedded })
+}
+
+/// The presentation's keys: PageDown/PageUp step through the saved scenarios, Escape leaves.
+/// Arrows are the focused slider's own. Returns the action, or `None` for a key it leaves alone.
+pub fn presentation_key(key: &str, typing: bool) -> Option<Action> {
+    match key {
+        "PageDown" => Some(Action::StepSaved(true)),
+        "PageUp" => Some(Action::StepSaved(false)),
+        "Escape" if !typing => Some(Action::SetView(View::Full)),
+        _ => None,
+    }
 }
 
 #[function_component(App)]
@@ -190,13 +218,32 @@ pub fn app() -> Html {
             store.dispatch(action)
         })
     };
+    // The view as last rendered, for the key handler registered once.
+    let view = use_mut_ref(|| View::Full);
+    *view.borrow_mut() = state.mode.view;
     {
         let dispatch = dispatch.clone();
+        let view = view.clone();
         use_effect_with((), move |_| {
             if cfg!(target_arch = "wasm32") {
-                web::on_message(move |text| {
-                    if let Some(action) = on_message(&text) {
-                        dispatch.emit(action);
+                let on_host = dispatch.clone();
+                web::on_message(move |text| on_message(&text, &on_host));
+                if web::is_embedded() {
+                    web::post_to_parent(&embed::ready_message());
+                }
+                web::on_keydown(move |key, typing| {
+                    if *view.borrow() != View::Present {
+                        return false;
+                    }
+                    match presentation_key(key, typing) {
+                        Some(action) => {
+                            if action == Action::SetView(View::Full) {
+                                web::exit_fullscreen();
+                            }
+                            dispatch.emit(action);
+                            true
+                        }
+                        None => false,
                     }
                 });
             }
@@ -217,34 +264,160 @@ pub fn app() -> Html {
             }
         });
     }
-    html! {
-        <div class="page" lang={if lang == delever_model::Lang::Zh { "zh-CN" } else { "en" }}>
-            <Toolbar state={page.clone()} dispatch={dispatch.clone()} />
-            if let Some(problem) = &state.load_problem {
-                <p class="load-problem" role="alert">{ problem.message(lang) }</p>
-            }
-            <main class="workspace">
-                <div class="left">
-                    <Levers state={page.clone()} dispatch={dispatch.clone()} />
-                </div>
-                <div class="right">
-                    <Results state={page.clone()} dispatch={dispatch.clone()} />
-                    <ChartsPanel state={page.clone()} />
-                </div>
-            </main>
-            <AnalysisSection state={state.clone()} dispatch={dispatch.clone()} />
-            <section class="editors" aria-label={tr(lang, "机构、事件与目标", "Institutions, events and targets")}>
-                <SpreadsheetTools state={page.clone()} dispatch={dispatch.clone()} />
-                <InstitutionsTable state={page.clone()} dispatch={dispatch.clone()} />
-                <EventsTable state={page.clone()} dispatch={dispatch.clone()} />
-                <TargetsEditor state={page.clone()} dispatch={dispatch.clone()} />
-            </section>
-            <footer class="colophon">
-                { format!("Delever · delever-model {} · ", delever_model::MODEL_VERSION) }
-                { tr(lang, "全部计算在本浏览器内完成，数据不离开本机。", "Everything is computed in this browser; no data leaves the machine.") }
-            </footer>
-        </div>
+    let lang_attr = if lang == delever_model::Lang::Zh { "zh-CN" } else { "en" };
+    let problem = state.load_problem.as_ref().map(|problem| {
+        html! {
+            <p class="load-problem" role="alert">{ problem.message(lang) }</p>
+        }
+    });
+    match state.mode.view {
+        View::Embed => html! {
+            <div class="page embed" lang={lang_attr}>
+                { problem }
+                <main class="workspace">
+                    <div class="left"><QuickLevers state={page.clone()} dispatch={dispatch.clone()} /></div>
+                    <div class="right">
+                        <Results state={page.clone()} dispatch={dispatch.clone()} />
+                        <ChartsPanel state={page.clone()} main_only={true} />
+                    </div>
+                </main>
+                <footer class="colophon">
+                    { format!("Delever · delever-model {} · ", delever_model::MODEL_VERSION) }
+                    { tr(lang, "全部计算在本浏览器内完成，数据不离开本机。", "Everything is computed in this browser; no data leaves the machine.") }
+                </footer>
+            </div>
+        },
+        View::Present => html! {
+            <div class="page present" lang={lang_attr}>
+                <PresentBar state={page.clone()} dispatch={dispatch.clone()} />
+                { problem }
+                <main class="workspace">
+                    <div class="left"><QuickLevers state={page.clone()} dispatch={dispatch.clone()} /></div>
+                    <div class="right">
+                        <Results state={page.clone()} dispatch={dispatch.clone()} />
+                        <ChartsPanel state={page.clone()} main_only={true} large={true} />
+                    </div>
+                </main>
+            </div>
+        },
+        View::Full => html! {
+            <div class="page" lang={lang_attr}>
+                <Toolbar state={page.clone()} dispatch={dispatch.clone()} />
+                { problem }
+                <main class="workspace">
+                    <div class="left">
+                        <Levers state={page.clone()} dispatch={dispatch.clone()} />
+                    </div>
+                    <div class="right">
+                        <Results state={page.clone()} dispatch={dispatch.clone()} />
+                        <ChartsPanel state={page.clone()} />
+                    </div>
+                </main>
+                <AnalysisSection state={state.clone()} dispatch={dispatch.clone()} />
+                <section class="editors" aria-label={tr(lang, "机构、事件与目标", "Institutions, events and targets")}>
+                    <SpreadsheetTools state={page.clone()} dispatch={dispatch.clone()} />
+                    <InstitutionsTable state={page.clone()} dispatch={dispatch.clone()} />
+                    <EventsTable state={page.clone()} dispatch={dispatch.clone()} />
+                    <TargetsEditor state={page.clone()} dispatch={dispatch.clone()} />
+                </section>
+                <footer class="colophon">
+                    { format!("Delever · delever-model {} · ", delever_model::MODEL_VERSION) }
+                    { tr(lang, "全部计算在本浏览器内完成，数据不离开本机。", "Everything is computed in this browser; no data leaves the machine.") }
+                </footer>
+                <PrintBrief state={page.clone()} />
+            </div>
+        },
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    state: PageState,
+}
+
+/// The brief, with the stamp computed once per result (the link encodes the whole scenario).
+#[function_component(PrintBrief)]
+fn print_brief(props: &PageProps) -> Html {
+    let current = props.state.current.clone();
+    let stamp = use_memo(props.state.version, move |_| {
+        current.as_ref().map(|c| Rc::new(export::stamp_of(&c.scenario)))
+    });
+    match (*stamp).clone() {
+        Some(stamp) => html! { <Brief state={props.state.clone()} {stamp} /> },
+        None => html! {},
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PresentBarProps {
+    state: PageState,
+    dispatch: Callback<Action>,
+}
+
+/// The presentation's header: the scenario's name and caption (where it is in the sequence
+/// of saved scenarios, and what it changes from the baseline), and the buttons the keys do.
+#[function_component(PresentBar)]
+fn present_bar(props: &PresentBarProps) -> Html {
+    let state = &props.state;
+    let lang = state.lang;
+    let name = state.current.as_ref().map(|c| c.scenario.name.clone()).unwrap_or_default();
+    let caption = presentation_caption(state);
+    let position = state.saved_position().map(|(at, of)| format!("{at} / {of}"));
+    let step = |forward: bool| {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| dispatch.emit(Action::StepSaved(forward)))
+    };
+    let leave = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| {
+            web::exit_fullscreen();
+            dispatch.emit(Action::SetView(View::Full));
+        })
+    };
+    let full_screen = Callback::from(|_| web::enter_fullscreen());
+    html! {
+        <header class="present-bar">
+            <div class="present-title">
+                <h1 data-present="name">{ name }</h1>
+                <p class="present-caption" data-present="caption" aria-live="polite">{ caption }</p>
+            </div>
+            <nav class="present-nav" aria-label={tr(lang, "演示控制", "Presentation controls")}>
+                if let Some(position) = position {
+                    <span class="present-position" data-present="position">{ position }</span>
+                }
+                <button type="button" data-action="present-previous" onclick={step(false)}
+                    disabled={state.next_saved(false).is_none()}>{ tr(lang, "上一方案（PageUp）", "Previous (PageUp)") }</button>
+                <button type="button" data-action="present-next" onclick={step(true)}
+                    disabled={state.next_saved(true).is_none()}>{ tr(lang, "下一方案（PageDown）", "Next (PageDown)") }</button>
+                <button type="button" data-action="fullscreen" onclick={full_screen}>{ tr(lang, "全屏", "Full screen") }</button>
+                <button type="button" data-action="present-exit" onclick={leave}>{ tr(lang, "退出演示（Esc）", "Leave (Esc)") }</button>
+            </nav>
+        </header>
+    }
+}
+
+/// The caption under a presented scenario: which saved scenario it is, and the main levers
+/// it changes from the baseline (at most four), in words.
+pub fn presentation_caption(state: &UiState) -> String {
+    let lang = state.lang;
+    let mut parts: Vec<String> = Vec::new();
+    if let Source::Saved(name) = &state.source {
+        let edited = state.saved.iter().find(|s| &s.name == name).is_none_or(|s| s.doc != state.doc);
+        let mark = if edited { tr(lang, "（已修改）", " (edited)") } else { "" };
+        parts.push(format!("{}：{name}{mark}", tr(lang, "方案", "Scenario")));
+    }
+    if let (Some(baseline), Some(current)) = (&state.baseline, &state.current) {
+        let doc = current.scenario.to_json();
+        let changes = changed_fields(&baseline.scenario.to_json(), &doc);
+        if changes.is_empty() {
+            parts.push(tr(lang, "基准情景", "the baseline").to_string());
+        }
+        parts.extend(changes.iter().take(4).map(|change| describe_change(&doc, change, lang)));
+        if changes.len() > 4 {
+            parts.push(format!("{} {}", tr(lang, "另有调整", "more changes:"), changes.len() - 4));
+        }
+    }
+    parts.join(tr(lang, "；", "; "))
 }
 
 #[derive(Properties, PartialEq)]
@@ -308,9 +481,9 @@ fn toolbar(props: &ToolbarProps) -> Html {
     let export_csv = {
         let current = state.current.clone();
         let name = name.clone();
-        let stamp = stamp(state);
         Callback::from(move |_| {
             if let Some(current) = &current {
+                let stamp = export::stamp_of(&current.scenario);
                 web::download(
                     &format!("{name}-monthly.csv"),
                     "text/csv;charset=utf-8",
@@ -336,6 +509,14 @@ fn toolbar(props: &ToolbarProps) -> Html {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_| dispatch.emit(Action::ResetToBaseline))
     };
+    let present = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| {
+            web::enter_fullscreen();
+            dispatch.emit(Action::SetView(View::Present));
+        })
+    };
+    let print = Callback::from(|_| web::print());
     let illustrative = state.doc.get("institutions").and_then(Value::as_array).is_some_and(|list| {
         list.iter().any(|i| {
             i.pointer("/opening/illustrative").and_then(Value::as_array).is_some_and(|a| !a.is_empty())
@@ -379,6 +560,8 @@ fn toolbar(props: &ToolbarProps) -> Html {
                 <button type="button" data-action="export-json" onclick={export_json}>{ tr(lang, "导出情景", "Export scenario") }</button>
                 <button type="button" data-action="export-csv" onclick={export_csv}>{ tr(lang, "导出月度 CSV", "Monthly CSV") }</button>
                 <button type="button" data-action="reset" onclick={reset}>{ tr(lang, "恢复基准", "Reset to baseline") }</button>
+                <button type="button" data-action="present" onclick={present}>{ tr(lang, "演示模式", "Present") }</button>
+                <button type="button" data-action="print" onclick={print}>{ tr(lang, "打印简报", "Print brief") }</button>
                 <form class="save" onsubmit={on_save}>
                     <label>{ tr(lang, "保存为", "Save as") }
                         <input type="text" data-field="ui.save_name" value={(*save_name).clone()} oninput={on_save_name} />
@@ -390,21 +573,11 @@ fn toolbar(props: &ToolbarProps) -> Html {
     }
 }
 
-/// The stamp that goes into every export: model version, data as-of date, scenario link.
-pub fn stamp(state: &UiState) -> String {
-    let as_of = state.doc.get("start").and_then(Value::as_str).unwrap_or("");
-    format!(
-        "Delever delever-model {} · {} {as_of} · {}",
-        delever_model::MODEL_VERSION,
-        tr(state.lang, "期初数据截至", "data as of"),
-        if cfg!(target_arch = "wasm32") { web::location_href() } else { String::new() }
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{App, draft_of, on_message, restore_draft};
-    use crate::state::{Action, Source, UiState};
+    use super::{App, draft_of, presentation_caption, presentation_key, restore_draft};
+    use crate::embed::View;
+    use crate::state::{Action, UiState};
     use delever_model::Lang;
 
     fn render() -> String {
@@ -435,15 +608,27 @@ mod tests {
     }
 
     #[test]
-    fn embedding_pages_load_scenarios_by_message() {
-        let preset = delever_model::presets::get("chongqing-2016-2020").unwrap().json;
-        let message = format!("{{\"type\":\"delever:load\",\"scenario\":{preset}}}");
-        match on_message(&message) {
-            Some(Action::LoadText { source: Source::Embedded, text }) => assert!(text.contains("重庆")),
-            other => panic!("{other:?}"),
+    fn presentation_keys() {
+        let table = [
+            ("PageDown", false, Some(Action::StepSaved(true))),
+            ("PageUp", true, Some(Action::StepSaved(false))),
+            ("Escape", false, Some(Action::SetView(View::Full))),
+            ("Escape", true, None),
+            ("ArrowUp", false, None),
+            ("a", false, None),
+        ];
+        for (key, typing, action) in table {
+            assert_eq!(presentation_key(key, typing), action, "{key}");
         }
-        assert_eq!(on_message("{\"type\":\"other\"}"), None);
-        assert_eq!(on_message("not json"), None);
+    }
+
+    #[test]
+    fn the_caption_names_the_saved_scenario_and_its_changes() {
+        let mut state = UiState::new(delever_model::Lang::Zh);
+        assert_eq!(presentation_caption(&state), "基准情景");
+        state.apply(Action::SetField { path: "defaults.disposal.amount".into(), text: "12".into() });
+        state.apply(Action::SaveAs("提速处置".into()));
+        assert_eq!(presentation_caption(&state), "方案：提速处置；全年处置计划（亿元）：10 → 12");
     }
 
     #[test]

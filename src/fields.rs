@@ -110,6 +110,17 @@ pub fn slider_position(text: &str) -> Option<f64> {
     rust_decimal::prelude::ToPrimitive::to_f64(&parse_decimal_text(&normalise_number(text))?)
 }
 
+/// The text of a field after one arrow-key step: `text` plus `steps` × `step` (the slider's
+/// step, in display units), kept within `min`…`max`; `None` when the text is not a number.
+/// Exact: the step is read from its shortest decimal text, so 8.5 + 0.1 is 8.6.
+pub fn stepped(text: &str, steps: i64, (min, max, step): (f64, f64, f64)) -> Option<String> {
+    let value = parse_decimal_text(&normalise_number(text))?;
+    let exact = |x: f64| parse_decimal_text(&format!("{x}"));
+    let delta = exact(step)?.checked_mul(Decimal::from(steps))?;
+    let next = value.checked_add(delta)?.clamp(exact(min)?, exact(max)?);
+    Some(delever_model::num::fmt_decimal(next))
+}
+
 /// The scenario value for `text` typed into a field of `kind` at `path`.
 pub fn to_json(kind: FieldKind, path: &str, text: &str) -> Value {
     let trimmed = text.trim();
@@ -297,5 +308,21 @@ mod tests {
         );
         assert_eq!(message(&issue, FieldKind::Percent, Lang::Zh), "150% 超出范围；允许 -50% … 100%");
         assert!(message(&issue, FieldKind::Amount, Lang::En).contains("1.5"));
+    }
+
+    #[test]
+    fn arrow_keys_step_exactly_within_the_slider() {
+        let table = [
+            ("8.5", 1, (-20.0, 50.0, 0.1), Some("8.6")),
+            ("8.5", -1, (-20.0, 50.0, 0.1), Some("8.4")),
+            ("49.95", 1, (-20.0, 50.0, 0.1), Some("50")),
+            ("0", -1, (0.0, 100.0, 1.0), Some("0")),
+            ("1,000", 1, (0.0, 2000.0, 0.5), Some("1000.5")),
+            ("10", 10, (0.0, 20.0, 0.05), Some("10.5")),
+            ("abc", 1, (0.0, 1.0, 0.1), None),
+        ];
+        for (text, steps, slider, expected) in table {
+            assert_eq!(super::stepped(text, steps, slider).as_deref(), expected, "{text} {steps}");
+        }
     }
 }

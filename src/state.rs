@@ -19,6 +19,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use crate::analyses::{Analyses, Outcome, Request, Setting};
+use crate::embed::{Mode, View};
 use crate::fields::{self, FieldKind};
 use crate::path;
 
@@ -90,6 +91,8 @@ pub struct UiState {
     pub comparison: Vec<Compared>,
     /// Why the last spreadsheet could not be imported, cell by cell (nothing was imported).
     pub sheet_issues: Vec<SheetIssue>,
+    /// Whole page, embedded or presenting, and the levers the compact panels show.
+    pub mode: Mode,
 }
 
 /// One problem in an imported spreadsheet, as the spreadsheet module words it.
@@ -231,6 +234,10 @@ pub enum Action {
     ToggleCompared(String),
     /// A spreadsheet could not be imported: every problem found (an empty list clears them).
     ReportSheetIssues(Vec<SheetIssue>),
+    /// Show the whole page, the embedded panel, or the presentation.
+    SetView(View),
+    /// Presentation: load the next (`true`) or previous saved scenario of the sequence.
+    StepSaved(bool),
 }
 
 /// The preset the page opens with.
@@ -257,9 +264,39 @@ impl UiState {
             analyses: Analyses::default(),
             comparison: Vec::new(),
             sheet_issues: Vec::new(),
+            mode: Mode::default(),
         };
         state.apply(Action::LoadPreset(START_PRESET.to_string()));
         state
+    }
+
+    /// The saved scenario after (or before) the one shown, in the order saved: the
+    /// presentation's sequence. From a scenario that is not saved, forward starts at the
+    /// first and backward at the last; past either end there is none.
+    pub fn next_saved(&self, forward: bool) -> Option<String> {
+        let at = match &self.source {
+            Source::Saved(name) => self.saved.iter().position(|s| &s.name == name),
+            _ => None,
+        };
+        let next = match (at, forward) {
+            (None, true) => Some(0),
+            (None, false) => self.saved.len().checked_sub(1),
+            (Some(i), true) => i.checked_add(1),
+            (Some(i), false) => i.checked_sub(1),
+        };
+        next.and_then(|i| self.saved.get(i)).map(|s| s.name.clone())
+    }
+
+    /// Where the shown scenario is in the presentation's sequence: `(position from 1, count)`.
+    pub fn saved_position(&self) -> Option<(usize, usize)> {
+        match &self.source {
+            Source::Saved(name) => self
+                .saved
+                .iter()
+                .position(|s| &s.name == name)
+                .map(|i| (i.saturating_add(1), self.saved.len())),
+            _ => None,
+        }
     }
 
     /// Whether what is on screen does not reflect the document (it is invalid or cannot run).
@@ -446,6 +483,21 @@ impl UiState {
                 }
                 self.source = Source::Saved(name);
                 self.recompare();
+            }
+            Action::SetView(view) => self.mode.view = view,
+            Action::StepSaved(forward) => {
+                // A sequence departs from one baseline (usually the preset): each step keeps
+                // it, so each caption says what that scenario changes, unless the step lands
+                // on a scenario of another plan (another name), which becomes its own baseline.
+                if let Some(name) = self.next_saved(forward) {
+                    let baseline = self.baseline.clone();
+                    self.apply(Action::LoadSaved(name));
+                    if let (Some(before), Some(now)) = (baseline, &self.current)
+                        && before.scenario.name == now.scenario.name
+                    {
+                        self.baseline = Some(before);
+                    }
+                }
             }
             Action::LoadSaved(name) => {
                 if let Some(saved) = self.saved.iter().find(|s| s.name == name).cloned() {
@@ -895,6 +947,44 @@ mod tests {
         assert_eq!(state.source, Source::Saved("方案甲".into()));
         state.apply(Action::DeleteSaved("方案甲".into()));
         assert!(state.saved.is_empty());
+    }
+
+    #[test]
+    fn the_presentation_steps_through_the_saved_scenarios() {
+        let mut state = licheng();
+        assert_eq!(state.next_saved(true), None);
+        for (name, growth) in [("甲", "9"), ("乙", "10"), ("丙", "11")] {
+            state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: growth.into() });
+            state.apply(Action::SaveAs(name.into()));
+        }
+        state.apply(Action::LoadPreset("licheng-2019".into()));
+        assert_eq!(state.saved_position(), None);
+        // (action, then shown, then position)
+        let table = [
+            (true, "甲", (1, 3)),
+            (true, "乙", (2, 3)),
+            (true, "丙", (3, 3)),
+            (true, "丙", (3, 3)),
+            (false, "乙", (2, 3)),
+            (false, "甲", (1, 3)),
+            (false, "甲", (1, 3)),
+        ];
+        for (forward, shown, position) in table {
+            state.apply(Action::StepSaved(forward));
+            assert_eq!(state.source, Source::Saved(shown.into()));
+            assert_eq!(state.saved_position(), Some(position));
+        }
+        assert_eq!(state.doc["defaults"]["loan_growth"], json!("0.09"));
+        // The preset stays the baseline all along the sequence.
+        assert_eq!(
+            state.baseline.as_ref().unwrap().scenario.to_json()["defaults"]["loan_growth"],
+            json!("0.085")
+        );
+        state.apply(Action::LoadPreset("licheng-2019".into()));
+        state.apply(Action::StepSaved(false));
+        assert_eq!(state.source, Source::Saved("丙".into()));
+        state.apply(Action::SetView(View::Present));
+        assert_eq!(state.mode.view, View::Present);
     }
 
     #[test]

@@ -141,30 +141,111 @@ pub fn is_embedded() -> bool {
     }
 }
 
+thread_local! {
+    /// The origin of the host page that last sent a `delever:` message: answers go there only.
+    static HOST_ORIGIN: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Where answers to the host may go: the origin that last wrote to us, else the embedding
+/// page's origin as the browser reported it (`document.referrer`), else any (`*`, for a host
+/// opened from disk, whose origin is opaque). The page's figures are confidential: a frame
+/// never answers a page of another origin than the one that embeds it.
+fn host_origin() -> String {
+    if let Some(origin) = HOST_ORIGIN.with(|o| o.borrow().clone()) {
+        return origin;
+    }
+    let referrer = web_sys::window().and_then(|w| w.document()).map(|d| d.referrer()).unwrap_or_default();
+    web_sys::Url::new(&referrer)
+        .ok()
+        .map(|url| url.origin())
+        .filter(|origin| origin.starts_with("http"))
+        .unwrap_or_else(|| "*".to_string())
+}
+
 /// Sends a JSON message (given as text) to the embedding page.
 pub fn post_to_parent(json: &str) {
     let Some(window) = web_sys::window() else { return };
     let Ok(Some(parent)) = window.parent() else { return };
     if let Ok(message) = js_sys::JSON::parse(json) {
-        let _ = parent.post_message(&message, "*");
+        let _ = parent.post_message(&message, &host_origin());
     }
 }
 
-/// Calls `handler` with every message's data as JSON text, for the life of the page.
+/// Calls `handler` with the data (as JSON text) of every message the embedding page sends,
+/// for the life of the page. Messages from any other window (another frame, a popup, the
+/// page itself) are not read; the sender's origin becomes where answers go.
 pub fn on_message(handler: impl Fn(String) + 'static) {
     let Some(window) = web_sys::window() else { return };
     let closure = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let Some(window) = web_sys::window() else { return };
+        let from_parent = match (event.source(), window.parent()) {
+            (Some(source), Ok(Some(parent))) => {
+                js_sys::Object::is(&source, &parent) && !js_sys::Object::is(&parent, &window)
+            }
+            _ => false,
+        };
+        if !from_parent {
+            return;
+        }
         let data = event.data();
         let text = if let Some(s) = data.as_string() {
             s
         } else {
             js_sys::JSON::stringify(&data).ok().and_then(|s| s.as_string()).unwrap_or_default()
         };
+        let origin = event.origin();
+        if text.contains("\"delever:") && origin.starts_with("http") {
+            HOST_ORIGIN.with(|o| *o.borrow_mut() = Some(origin));
+        }
         handler(text);
     });
     let _ = window.add_event_listener_with_callback("message", closure.as_ref().unchecked_ref());
     // The listener lives as long as the page.
     closure.forget();
+}
+
+/// Calls `handler` with the key (`KeyboardEvent.key`) of every key pressed anywhere on the
+/// page and whether focus is in a text field; when it returns true, the browser's own
+/// action for the key is prevented.
+pub fn on_keydown(handler: impl Fn(&str, bool) -> bool + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let closure = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |event: web_sys::KeyboardEvent| {
+        if event.alt_key() || event.ctrl_key() || event.meta_key() {
+            return;
+        }
+        let typing = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .is_some_and(|input| input.type_() == "text");
+        if handler(&event.key(), typing) {
+            event.prevent_default();
+        }
+    });
+    let _ = window.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
+    closure.forget();
+}
+
+/// Asks for the whole screen (from a click: browsers allow it only then); a refusal leaves the page as it is.
+pub fn enter_fullscreen() {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.request_fullscreen();
+    }
+}
+
+/// Leaves the whole screen, if the page has it.
+pub fn exit_fullscreen() {
+    if let Some(document) = web_sys::window().and_then(|w| w.document())
+        && document.fullscreen_element().is_some()
+    {
+        document.exit_fullscreen();
+    }
+}
+
+/// Opens the browser's print dialog.
+pub fn print() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
 }
 
 /// Offers `content` to the user as a file download.

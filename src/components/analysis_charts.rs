@@ -39,14 +39,12 @@ impl PartialEq for AnalysisChartProps {
 }
 
 /// A canvas with a "save as PNG" button.
-fn figure_card(lang: Lang, figure: Figure, name: &str, extra: Html, canvas: Html) -> Html {
+fn figure_card(lang: Lang, figure: Figure, loaded: &Rc<Loaded>, extra: Html, canvas: Html) -> Html {
     let id = figure.id();
-    let file = format!("{name}-{id}.png");
-    let save = Callback::from(move |_| {
-        if let Some(url) = crate::components::canvas::canvas_png_data_url(id) {
-            crate::web::download_url(&file, &url);
-        }
-    });
+    let file = format!("{}-{id}.png", loaded.scenario.name);
+    let loaded = loaded.clone();
+    let save =
+        Callback::from(move |_| crate::components::canvas::save_png(&file, id, &loaded.scenario, lang));
     html! {
         <figure class="chart-card analysis-chart">
             { canvas }
@@ -72,9 +70,8 @@ pub fn tornado_chart(props: &AnalysisChartProps) -> Html {
         }
     });
     let Some(figure) = (*figure).clone() else { return html! {} };
-    let name = props.loaded.scenario.name.clone();
     let canvas = html! { <FigureCanvas figure={figure.clone()} style={Style::normal()} /> };
-    figure_card(props.lang, figure, &name, html! {}, canvas)
+    figure_card(props.lang, figure, &props.loaded, html! {}, canvas)
 }
 
 #[function_component(FanChart)]
@@ -98,9 +95,8 @@ pub fn fan_chart(props: &AnalysisChartProps) -> Html {
         },
     );
     let Some(figure) = (*figure).clone() else { return html! {} };
-    let name = props.loaded.scenario.name.clone();
     let canvas = html! { <FigureCanvas figure={figure.clone()} style={Style::normal()} /> };
-    figure_card(props.lang, figure, &name, html! {}, canvas)
+    figure_card(props.lang, figure, &props.loaded, html! {}, canvas)
 }
 
 #[function_component(MapChart)]
@@ -141,10 +137,9 @@ pub fn map_chart(props: &AnalysisChartProps) -> Html {
             <p class="map-readout" aria-live="polite">{ tr(lang, "将指针移到格子上（或聚焦图后按方向键）查看数值。", "Point at a cell (or focus the map and use the arrow keys) to see its numbers.") }</p>
         },
     };
-    let name = props.loaded.scenario.name.clone();
     let canvas = html! {
         <FigureCanvas figure={figure.clone()} style={Style::normal()} on_cell_hover={on_hover} on_cell_click={on_click}
             keyboard_hint={tr(lang, "方向键选择格子，回车键采用该组合。", "Arrow keys choose a cell; Enter applies it.")} />
     };
-    figure_card(lang, figure, &name, readout, canvas)
+    figure_card(lang, figure, &props.loaded, readout, canvas)
 }

@@ -455,22 +455,92 @@ fn paint(
     Ok(Drawn { figure: job.figure.clone(), style, width, height, ratio })
 }
 
-/// The picture on the page's canvas of chart `chart_id` as a `data:image/png;base64,…` URL,
-/// for "save as PNG"; `None` if there is no such canvas (or outside a browser).
-pub fn canvas_png_data_url(chart_id: &str) -> Option<String> {
+/// The picture on the page's canvas of chart `chart_id` as PNG bytes, for "save as PNG",
+/// with the stamp under it (as many lines as fit, the link cut with `…` if it must be) and
+/// whole in the file's `iTXt` "Comment" chunk; `None` if there is no such canvas (or outside
+/// a browser).
+pub fn stamped_png(chart_id: &str, stamp: &str) -> Option<Vec<u8>> {
     // Outside a browser (native tests) any call into JavaScript would panic.
     if !cfg!(target_arch = "wasm32") || !chart_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return None;
     }
     let document = web_sys::window()?.document()?;
     let element = document.query_selector(&format!("canvas[data-chart=\"{chart_id}\"]")).ok()??;
-    let canvas: HtmlCanvasElement = element.dyn_into().ok()?;
-    canvas.to_data_url_with_type("image/png").ok()
+    let source: HtmlCanvasElement = element.dyn_into().ok()?;
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let width = source.width();
+    let font_px = (11.0 * ratio).round();
+    let line_height = font_px * 1.35;
+    let lines = stamp_lines(stamp, f64::from(width) - 2.0 * font_px, font_px * 0.56, 3);
+    let strip = (line_height * lines.len() as f64 + font_px).ceil() as u32;
+    let canvas: HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
+    canvas.set_width(width);
+    canvas.set_height(source.height().saturating_add(strip));
+    let context: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    context.set_fill_style_str("#ffffff");
+    context.fill_rect(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()));
+    context.draw_image_with_html_canvas_element(&source, 0.0, 0.0).ok()?;
+    context.set_fill_style_str("#374151");
+    context.set_font(&format!("{font_px}px sans-serif"));
+    for (i, line) in lines.iter().enumerate() {
+        let y = f64::from(source.height()) + font_px * 0.5 + line_height * (i as f64 + 0.8);
+        context.fill_text(line, font_px, y).ok()?;
+    }
+    let url = canvas.to_data_url_with_type("image/png").ok()?;
+    let png = crate::png::data_url_bytes(&url)?;
+    crate::png::with_text(&png, "Comment", stamp)
+}
+
+/// Offers chart `chart_id` as `file` (PNG) with the stamp of `scenario` in `lang`.
+pub fn save_png(file: &str, chart_id: &str, scenario: &delever_model::Scenario, lang: delever_model::Lang) {
+    let stamp = crate::export::stamp_of(scenario).text(lang);
+    if let Some(bytes) = stamped_png(chart_id, &stamp) {
+        crate::web::download_bytes(file, "image/png", &bytes);
+    }
+}
+
+/// `text` cut into at most `max_lines` lines of about `width / char_width` characters (CJK
+/// characters count double), the last ending in `…` when the text is longer.
+pub fn stamp_lines(text: &str, width: f64, char_width: f64, max_lines: usize) -> Vec<String> {
+    let per_line = if char_width > 0.0 { (width / char_width).floor().max(8.0) as usize } else { 80 };
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut used = 0usize;
+    for c in text.chars() {
+        let w = if c.is_ascii() { 1 } else { 2 };
+        if used.saturating_add(w) > per_line {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+            if lines.len() == max_lines {
+                if let Some(last) = lines.last_mut() {
+                    last.pop();
+                    last.push('…');
+                }
+                return lines;
+            }
+        }
+        line.push(c);
+        used = used.saturating_add(w);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stamps_wrap_and_end_in_an_ellipsis_when_cut() {
+        assert_eq!(stamp_lines("short", 100.0, 10.0, 3), vec!["short"]);
+        assert_eq!(stamp_lines("abcdefghijkl", 80.0, 10.0, 3), vec!["abcdefgh", "ijkl"]);
+        let cut = stamp_lines(&"x".repeat(100), 80.0, 10.0, 2);
+        assert_eq!(cut, vec!["x".repeat(8), format!("{}…", "x".repeat(7))]);
+        // Chinese characters take two columns.
+        assert_eq!(stamp_lines("模型模型模型", 80.0, 10.0, 3), vec!["模型模型", "模型"]);
+    }
     use crate::charts::MapData;
 
     #[derive(Properties, PartialEq)]
@@ -500,7 +570,7 @@ mod tests {
         assert!(html.contains("role=\"img\""), "{html}");
         assert!(html.contains("aria-label=\"2019 年不良贷款余额变动\""), "{html}");
         assert!(!html.contains("interactive"), "{html}");
-        assert_eq!(canvas_png_data_url("waterfall"), None, "no canvas outside a browser");
+        assert_eq!(stamped_png("waterfall", "stamp"), None, "no canvas outside a browser");
     }
 
     #[derive(Properties, PartialEq)]

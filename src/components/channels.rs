@@ -43,45 +43,7 @@ pub fn channel_mix(props: &ChannelMixProps) -> Html {
                 .unwrap_or(0.0)
         })
         .collect();
-    let rows = CHANNELS.iter().enumerate().map(|(c, name)| {
-        let path = format!("{base}.{name}");
-        let id = field_id(&path);
-        let label = match lang {
-            delever_model::Lang::Zh => CHANNEL_NAMES[c].0,
-            delever_model::Lang::En => CHANNEL_NAMES[c].1,
-        };
-        let text = {
-            let t = state.field_text(&path);
-            if t.is_empty() { "0".to_string() } else { t }
-        };
-        let messages = state.messages_at(&path);
-        let on_input = {
-            let dispatch = props.dispatch.clone();
-            let prefix = props.prefix.to_string();
-            Callback::from(move |event: InputEvent| {
-                dispatch.emit(Action::SetChannel { prefix: prefix.clone(), channel: c, text: crate::web::event_value(&event) })
-            })
-        };
-        let position = crate::fields::slider_position(&text).unwrap_or(0.0).clamp(0.0, 100.0);
-        html! {
-            <div class={classes!("field", "channel", format!("ch-{c}"), (!messages.is_empty()).then_some("invalid"))}>
-                <label for={id.clone()}><span class={classes!("swatch", format!("ch-{c}"))} aria-hidden="true"></span>{ label }</label>
-                <div class="field-inputs">
-                    <input type="range" class="slider" min="0" max="100" step="1" value={position.to_string()}
-                        data-field={path.clone()} data-role="slider" aria-label={label} oninput={on_input.clone()} />
-                    <span class="input-with-unit">
-                        <input id={id} type="text" inputmode="decimal" class="value numeric" data-field={path.clone()}
-                            data-unit="percent" value={text} oninput={on_input}
-                            aria-invalid={(!messages.is_empty()).then_some("true")} />
-                        <span class="unit" aria-hidden="true">{ "%" }</span>
-                    </span>
-                </div>
-                if !messages.is_empty() {
-                    <p class="field-error" role="alert" data-error-for={path}>{ messages.join("；") }</p>
-                }
-            </div>
-        }
-    });
+    let rows = (0..CHANNELS.len()).map(|c| channel_row(state, &props.dispatch, &props.prefix, c));
     // The mix as one stacked bar (SVG attributes, not inline styles: the page runs under a strict CSP).
     let mut x = 0.0;
     let segments = shares.iter().enumerate().filter(|(_, s)| **s > 0.0).map(|(c, s)| {
@@ -106,5 +68,55 @@ pub fn channel_mix(props: &ChannelMixProps) -> Html {
                 <p class="field-error" role="alert" data-error-for={base}>{ set_messages.join("；") }</p>
             }
         </fieldset>
+    }
+}
+
+/// One channel's share: slider and percent field (`SetChannel`), with its message in place.
+/// Shown in the full channel mix and, alone, in the compact lever panels.
+pub fn channel_row(state: &PageState, dispatch: &Callback<Action>, prefix: &str, c: usize) -> Html {
+    let lang = state.lang;
+    let name = CHANNELS.get(c).copied().unwrap_or("write_off");
+    let base = format!("{prefix}.channels");
+    let path = format!("{base}.{name}");
+    let id = field_id(&path);
+    let (zh, en) = CHANNEL_NAMES.get(c).copied().unwrap_or(("", ""));
+    let label = match lang {
+        delever_model::Lang::Zh => zh,
+        delever_model::Lang::En => en,
+    };
+    let text = {
+        let t = state.field_text(&path);
+        if t.is_empty() { "0".to_string() } else { t }
+    };
+    let messages = state.messages_at(&path);
+    let on_input = {
+        let dispatch = dispatch.clone();
+        let prefix = prefix.to_string();
+        Callback::from(move |event: InputEvent| {
+            dispatch.emit(Action::SetChannel {
+                prefix: prefix.clone(),
+                channel: c,
+                text: crate::web::event_value(&event),
+            })
+        })
+    };
+    let position = crate::fields::slider_position(&text).unwrap_or(0.0).clamp(0.0, 100.0);
+    html! {
+        <div class={classes!("field", "channel", format!("ch-{c}"), (!messages.is_empty()).then_some("invalid"))}>
+            <label for={id.clone()}><span class={classes!("swatch", format!("ch-{c}"))} aria-hidden="true"></span>{ label }</label>
+            <div class="field-inputs">
+                <input type="range" class="slider" min="0" max="100" step="1" value={position.to_string()}
+                    data-field={path.clone()} data-role="slider" aria-label={label} oninput={on_input.clone()} />
+                <span class="input-with-unit">
+                    <input id={id} type="text" inputmode="decimal" class="value numeric" data-field={path.clone()}
+                        data-unit="percent" value={text} oninput={on_input}
+                        aria-invalid={(!messages.is_empty()).then_some("true")} />
+                    <span class="unit" aria-hidden="true">{ "%" }</span>
+                </span>
+            </div>
+            if !messages.is_empty() {
+                <p class="field-error" role="alert" data-error-for={path}>{ messages.join("；") }</p>
+            }
+        </div>
     }
 }

@@ -19,7 +19,16 @@ use crate::state::{Loaded, PageState};
 #[derive(Properties, PartialEq)]
 pub struct ChartsPanelProps {
     pub state: PageState,
+    /// Only the two main charts (NPL ratio, balances): embedded and presenting.
+    #[prop_or_default]
+    pub main_only: bool,
+    /// Large type and thick lines, for a projector.
+    #[prop_or_default]
+    pub large: bool,
 }
+
+/// The charts an embedded or presented page shows, and the two the printed brief carries.
+pub const MAIN_CHARTS: [Chart; 2] = [Chart::NplRatio, Chart::Balances];
 
 #[function_component(ChartsPanel)]
 pub fn charts_panel(props: &ChartsPanelProps) -> Html {
@@ -55,23 +64,24 @@ pub fn charts_panel(props: &ChartsPanelProps) -> Html {
         )
     };
     let Some(data) = (*data).clone() else { return html! {} };
-    let tables = state.current.as_ref().map(|c| {
-        html! { <ChartTables lang={lang} loaded={c.clone()} year_index={state.year_index} /> }
+    let Some(current) = state.current.clone() else { return html! {} };
+    let style = if props.large { Style::large() } else { Style::normal() };
+    let charts: &[Chart] = if props.main_only { &MAIN_CHARTS } else { &Chart::ALL };
+    // The numbers as tables under the full set of charts (an embedded or presented page
+    // shows two charts and stays lean).
+    let tables = (!props.main_only).then(|| {
+        html! { <ChartTables lang={lang} loaded={current.clone()} year_index={state.year_index} /> }
     });
-    let name = state.doc.get("name").and_then(serde_json::Value::as_str).unwrap_or("delever").to_string();
     html! {
         <section class="charts" aria-label={tr(lang, "图表", "Charts")}>
-            { for Chart::ALL.iter().map(|chart| {
+            { for charts.iter().map(|chart| {
                 let id = chart.id();
-                let file = format!("{name}-{id}.png");
-                let save = Callback::from(move |_| {
-                    if let Some(url) = crate::components::canvas::canvas_png_data_url(id) {
-                        crate::web::download_url(&file, &url);
-                    }
-                });
+                let file = format!("{}-{id}.png", current.scenario.name);
+                let current = current.clone();
+                let save = Callback::from(move |_| crate::components::canvas::save_png(&file, id, &current.scenario, lang));
                 html! {
-                    <figure class="chart-card">
-                        <ChartCanvas chart={*chart} data={data.clone()} style={Style::normal()} />
+                    <figure class="chart-card" data-chart-card={id}>
+                        <ChartCanvas chart={*chart} data={data.clone()} style={style.clone()} />
                         <figcaption class="chart-actions">
                             <button type="button" data-action={format!("png-{id}")} onclick={save}>
                                 { tr(lang, "保存图片", "Save PNG") }

@@ -54,6 +54,24 @@ pub fn field(props: &FieldProps) -> Html {
             dispatch.emit(Action::SetField { path: path.clone(), text: crate::web::event_value(&event) });
         })
     };
+    // Up and down arrows step the number field like its slider, so a lever moves from the
+    // keyboard wherever its focus is.
+    let on_key = props.slider.map(|slider| {
+        let dispatch = props.dispatch.clone();
+        let path = path.clone();
+        let text = text.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            let steps = match event.key().as_str() {
+                "ArrowUp" => 1,
+                "ArrowDown" => -1,
+                _ => return,
+            };
+            if let Some(next) = crate::fields::stepped(&text, steps, slider) {
+                event.prevent_default();
+                dispatch.emit(Action::SetField { path: path.clone(), text: next });
+            }
+        })
+    });
     let unit = match kind {
         FieldKind::Percent => Some("%"),
         _ => None,
@@ -78,7 +96,7 @@ pub fn field(props: &FieldProps) -> Html {
                     <input id={id} type="text" inputmode={if numeric { "decimal" } else { "text" }}
                         class={classes!("value", numeric.then_some("numeric"))}
                         data-field={path.clone()} data-unit={unit.map(|_| "percent")}
-                        value={text} oninput={on_input}
+                        value={text} oninput={on_input} onkeydown={on_key}
                         aria-invalid={invalid.then_some("true")}
                         aria-describedby={invalid.then(|| error_id.clone())} />
                     { for unit.map(|u| html! { <span class="unit" aria-hidden="true">{ u }</span> }) }

@@ -19,15 +19,38 @@ pub struct LeversProps {
     pub dispatch: Callback<Action>,
 }
 
-/// A lever that may vary by year: one field, or one per year when split.
-fn per_year(props: &LeversProps, path: &str, label: &'static str, slider: (f64, f64, f64)) -> Html {
-    let state = &props.state;
+/// Deposit growth (a year), as in every lever panel.
+pub fn deposit_growth_lever(state: &PageState, dispatch: &Callback<Action>) -> Html {
+    let label = tr(state.lang, "存款增速", "Deposit growth");
+    per_year_lever(state, dispatch, "defaults.deposit_growth", label, (-20.0, 50.0, 0.1))
+}
+
+/// Loan growth (a year), as in every lever panel.
+pub fn loan_growth_lever(state: &PageState, dispatch: &Callback<Action>) -> Html {
+    let label = tr(state.lang, "贷款增速", "Loan growth");
+    per_year_lever(state, dispatch, "defaults.loan_growth", label, (-20.0, 50.0, 0.1))
+}
+
+/// The NPL formation rate (a year), as in every lever panel.
+pub fn formation_lever(state: &PageState, dispatch: &Callback<Action>) -> Html {
+    let label = tr(state.lang, "不良生成率（年）", "Formation rate (a year)");
+    per_year_lever(state, dispatch, "defaults.npl_formation_rate", label, (0.0, 20.0, 0.05))
+}
+
+/// A lever that may vary by year, for any panel: one field, or one per year when split.
+pub fn per_year_lever(
+    state: &PageState,
+    dispatch: &Callback<Action>,
+    path: &str,
+    label: &'static str,
+    slider: (f64, f64, f64),
+) -> Html {
     let lang = state.lang;
     let years = state.years();
     let first_year = state.current.as_ref().map(|c| c.scenario.first_year()).unwrap_or(2019);
     let split = path::get(&state.doc, path).is_some_and(Value::is_array);
     let toggle = (years > 1).then(|| {
-        let dispatch = props.dispatch.clone();
+        let dispatch = dispatch.clone();
         let p = path.to_string();
         let onchange = Callback::from(move |event: Event| {
             dispatch.emit(Action::SetPerYear { path: p.clone(), by_year: crate::web::event_checked(&event) })
@@ -45,16 +68,49 @@ fn per_year(props: &LeversProps, path: &str, label: &'static str, slider: (f64, 
             .map(|i| {
                 let year = first_year.saturating_add(i32::try_from(i).unwrap_or(0));
                 html! {
-                    <Field state={state.clone()} dispatch={props.dispatch.clone()}
+                    <Field state={state.clone()} dispatch={dispatch.clone()}
                         path={format!("{path}[{i}]")} label={format!("{label} {year}")} slider={Some(slider)} />
                 }
             })
             .collect::<Html>()
     } else {
-        html! { <Field state={state.clone()} dispatch={props.dispatch.clone()} path={path.to_string()}
+        html! { <Field state={state.clone()} dispatch={dispatch.clone()} path={path.to_string()}
         label={label} slider={Some(slider)} /> }
     };
     html! { <div class="lever">{ toggle }{ fields }</div> }
+}
+
+/// The yearly disposal plan's lever: an amount (亿元 a year, up to what the scenario could
+/// dispose of) or a rate, as the plan is written.
+pub fn disposal_lever(state: &PageState, dispatch: &Callback<Action>) -> Html {
+    let lang = state.lang;
+    let plan = path::get(&state.doc, "defaults.disposal.plan").and_then(Value::as_str).unwrap_or("amount");
+    if plan == "rate" {
+        return per_year_lever(
+            state,
+            dispatch,
+            "defaults.disposal.rate",
+            tr(lang, "处置率", "Disposal rate"),
+            (0.0, 100.0, 0.5),
+        );
+    }
+    let amount_top = state
+        .current
+        .as_ref()
+        .map(|c| {
+            let (_, to) = delever_model::Lever::Disposal.range(&c.scenario);
+            rust_decimal::prelude::ToPrimitive::to_f64(&to).unwrap_or(20.0)
+        })
+        .unwrap_or(20.0)
+        .max(1.0)
+        .ceil();
+    per_year_lever(
+        state,
+        dispatch,
+        "defaults.disposal.amount",
+        tr(lang, "全年处置计划（亿元）", "Disposal plan a year"),
+        (0.0, amount_top, 0.05),
+    )
 }
 
 /// A `<select>` bound to `path`, dispatching `on_pick(value)`.
@@ -145,26 +201,7 @@ pub fn levers(props: &LeversProps) -> Html {
             dispatch.emit(Action::SetDisposalPlan { prefix: "defaults".into(), plan: v })
         })
     };
-    let amount_top = state
-        .current
-        .as_ref()
-        .map(|c| {
-            let (_, to) = delever_model::Lever::Disposal.range(&c.scenario);
-            rust_decimal::prelude::ToPrimitive::to_f64(&to).unwrap_or(20.0)
-        })
-        .unwrap_or(20.0)
-        .max(1.0)
-        .ceil();
-    let plan_lever = if plan == "rate" {
-        per_year(props, "defaults.disposal.rate", tr(lang, "处置率", "Disposal rate"), (0.0, 100.0, 0.5))
-    } else {
-        per_year(
-            props,
-            "defaults.disposal.amount",
-            tr(lang, "全年处置计划（亿元）", "Disposal plan a year"),
-            (0.0, amount_top, 0.05),
-        )
-    };
+    let plan_lever = disposal_lever(state, dispatch);
 
     let pacing_kind = match path::get(doc, "defaults.pacing") {
         Some(Value::Object(map)) if map.contains_key("h1_share") => "h1_share",
@@ -212,15 +249,15 @@ pub fn levers(props: &LeversProps) -> Html {
             </fieldset>
             <fieldset class="group">
                 <legend>{ tr(lang, "增长", "Growth") }</legend>
-                { per_year(props, "defaults.deposit_growth", tr(lang, "存款增速", "Deposit growth"), (-20.0, 50.0, 0.1)) }
-                { per_year(props, "defaults.loan_growth", tr(lang, "贷款增速", "Loan growth"), (-20.0, 50.0, 0.1)) }
+                { deposit_growth_lever(state, dispatch) }
+                { loan_growth_lever(state, dispatch) }
                 { choice(state, "defaults.loan_growth_basis", tr(lang, "贷款增速口径", "Loan growth basis"),
                     &[("lending", tr(lang, "投放口径", "new lending")), ("balance", tr(lang, "余额口径", "balance"))], &basis, basis_pick) }
                 <p class="hint">{ basis_hint }</p>
             </fieldset>
             <fieldset class="group">
                 <legend>{ tr(lang, "不良生成", "NPL formation") }</legend>
-                { per_year(props, "defaults.npl_formation_rate", tr(lang, "不良生成率（年）", "Formation rate (a year)"), (0.0, 20.0, 0.05)) }
+                { formation_lever(state, dispatch) }
             </fieldset>
             <fieldset class="group">
                 <legend>{ tr(lang, "处置计划与节奏", "Disposal plan and pacing") }</legend>

@@ -45,7 +45,7 @@ pub fn shown(metric: &str, value: Option<Decimal>) -> String {
     }
 }
 
-fn margin_text(lang: delever_model::Lang, metric: &str, margin: Option<Decimal>) -> String {
+pub(crate) fn margin_text(lang: delever_model::Lang, metric: &str, margin: Option<Decimal>) -> String {
     let Some(m) = margin else { return String::new() };
     let kind = format::kind_of(metric);
     let number = format::signed_difference(kind, &fmt_decimal(m)).unwrap_or_default();
@@ -55,7 +55,7 @@ fn margin_text(lang: delever_model::Lang, metric: &str, margin: Option<Decimal>)
     }
 }
 
-fn status(lang: delever_model::Lang, result: &TargetResult) -> Html {
+pub(crate) fn status(lang: delever_model::Lang, result: &TargetResult) -> Html {
     let (class, word) = if result.met {
         ("met", tr(lang, "达标", "met"))
     } else {
@@ -64,7 +64,7 @@ fn status(lang: delever_model::Lang, result: &TargetResult) -> Html {
     html! { <span class={classes!("status", class)} data-met={result.met.to_string()}>{ word }</span> }
 }
 
-fn op_symbol(result: &TargetResult) -> &'static str {
+pub(crate) fn op_symbol(result: &TargetResult) -> &'static str {
     match result.target.op {
         delever_model::scenario::Op::Ge => "≥",
         delever_model::scenario::Op::Le => "≤",

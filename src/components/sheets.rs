@@ -3,7 +3,7 @@
 //! The work is done by the separate spreadsheet module (`crates/delever-sheets`), which the
 //! page loads only on first use; this component only passes bytes and JSON to it.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -143,17 +143,11 @@ pub fn spreadsheet_tools(props: &SheetsProps) -> Html {
     let export = {
         let dispatch = props.dispatch.clone();
         let current = state.current.clone();
-        let as_of = state.doc.get("start").and_then(Value::as_str).unwrap_or("").to_string();
         Callback::from(move |_| {
             let Some(current) = &current else { return };
             let scenario = current.scenario.to_json().to_string();
             let name = current.scenario.name.clone();
-            let stamp = json!({
-                "version": delever_model::MODEL_VERSION,
-                "data_as_of": as_of,
-                "link": web::location_href(),
-            })
-            .to_string();
+            let stamp = crate::export::stamp_of(&current.scenario).to_json();
             let fail = fail(dispatch.clone(), "导出工作簿 / workbook export");
             let args = vec![JsValue::from_str(&scenario), JsValue::from_str(&stamp), JsValue::from_str(code)];
             web::call_sheets("exportWorkbook", args, move |answer| match answer {

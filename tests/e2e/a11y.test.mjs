@@ -2,10 +2,11 @@
 // an automated audit (axe-core, WCAG 2.0/2.1 A and AA, colour contrast included) finds
 // nothing in every state the page shows (opened in Chinese, in English, each analysis
 // panel with its answer, the advanced levers and the charts' tables open, a field in
-// error with the results marked stale, a stale analysis answer); Tab from the top reaches
-// every control, each with a visible focus indicator; and the controls work from the
-// keyboard (a slider moves the projection, a tab opens its panel, the feasibility map's
-// cells are chosen with the arrows and applied with Enter).
+// error with the results marked stale, a stale analysis answer, the presentation and
+// embedded modes); Tab from the top reaches every control, each with a visible focus
+// indicator; and the controls work from the keyboard (a slider moves the projection, a
+// tab opens its panel, the feasibility map's cells are chosen with the arrows and
+// applied with Enter).
 //
 // axe runs through `page.evaluate`, which the page's Content Security Policy does not
 // govern (a script tag would be an inline script, which it blocks).
@@ -155,6 +156,16 @@ describe('accessibility audit (axe, WCAG 2.1 AA)', () => {
     await assertClean(opened);
     await opened.context.close();
   });
+
+  for (const path of ['?present=1', '?embed=1', '?embed=1&lang=en']) {
+    test(`the page opened at ${path} (presentation and embedded modes)`, async () => {
+      const opened = await openPage(browser, { path });
+      const { page } = opened;
+      await audit(page, path);
+      await assertClean(opened);
+      await opened.context.close();
+    });
+  }
 
   test('a field in error, the results marked stale; a stale analysis answer', async () => {
     const opened = await openPage(browser);

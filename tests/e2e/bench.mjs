@@ -1,17 +1,24 @@
 // Browser benchmark (not a test: `cargo xtask bench --browser` runs it): the page's transfer
 // size, the time from navigation to the first figure, and input → repainted charts, for the
 // page as it opens (Licheng, one institution, one year) and for a large scenario handed over
-// in the address (50 institutions, 5 years).
+// in the address (50 institutions, 5 years). First, side by side, the hosted build (dist/
+// over http) and the single file (dist/delever.html opened from disk, network off).
 //
 // Prints medians of a few runs; nothing is asserted, because the machine is shared.
 
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 import { READY_TIMEOUT_MS, ROOT, baseUrl, launch, presetScenario } from './helpers.mjs';
+
+/** The single file (`cargo xtask dist`), as a browser opens it from disk. */
+const SINGLE_FILE = join(ROOT, 'dist', 'delever.html');
+const SINGLE_FILE_URL = pathToFileURL(SINGLE_FILE).href;
+/** The single file is measured with the network off, as it is meant to be used. */
+const OFFLINE = { offline: true };
 
 const COLD_LOADS = 5;
 const SLIDER_MOVES = 100;
@@ -86,17 +93,41 @@ function gzipSize(file) {
   return gzipSync(readFileSync(file), { level: 9 }).length;
 }
 
-/** The files a visit transfers: dist/*.wasm, *.js, *.css, *.html and the icon (the presets are embedded in the wasm). */
-function transferSize() {
+/** Sizes of files of dist/ (paths relative to it), raw and `gzip -9`, with their totals. */
+function sizes(names) {
   const dist = join(ROOT, 'dist');
-  const files = readdirSync(dist)
-    .filter((name) => /\.(wasm|js|css|html|svg)$/.test(name))
-    .sort();
-  const rows = files.map((name) => {
+  const rows = [...names].sort().map((name) => {
     const path = join(dist, name);
     return { name, raw: readFileSync(path).length, gzip: gzipSize(path) };
   });
   return { rows, raw: rows.reduce((sum, row) => sum + row.raw, 0), gzip: rows.reduce((sum, row) => sum + row.gzip, 0) };
+}
+
+/**
+ * What a first visit to the hosted page transfers: the files of dist/ it requests from the
+ * navigation until its first figure is on screen and the network is idle (the spreadsheet
+ * module, fetched on first use, is not among them; the presets are embedded in the wasm).
+ */
+async function transferSize(browser) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const paths = new Set();
+    const base = new URL(baseUrl());
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.origin === base.origin) {
+        paths.add(url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname);
+      }
+    });
+    await page.goto(baseUrl());
+    await page.waitForSelector('[data-kpi]', { state: 'attached', timeout: READY_TIMEOUT_MS });
+    await page.waitForLoadState('networkidle').catch(() => {});
+    const files = [...paths].map((path) => decodeURIComponent(path).slice(base.pathname.length)).filter((name) => name);
+    return sizes(files.filter((name) => existsSync(join(ROOT, 'dist', name))));
+  } finally {
+    await context.close();
+  }
 }
 
 function median(values) {
@@ -116,8 +147,8 @@ function percentile(values, q) {
  * (the page's time origin) to the first `[data-kpi]` element in the document, observed in
  * the page by a MutationObserver installed before any of its scripts run.
  */
-async function coldLoad(browser) {
-  const context = await browser.newContext();
+async function coldLoad(browser, url = baseUrl(), contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
   try {
     const page = await context.newPage();
     await page.addInitScript(() => {
@@ -130,7 +161,7 @@ async function coldLoad(browser) {
       const observer = new MutationObserver(found);
       observer.observe(document, { childList: true, subtree: true });
     });
-    await page.goto(baseUrl());
+    await page.goto(url);
     await page.waitForFunction(() => window.__firstKpiMs !== undefined, null, { timeout: READY_TIMEOUT_MS });
     return await page.evaluate(() => window.__firstKpiMs);
   } finally {
@@ -234,8 +265,8 @@ function kib(bytes) {
  * the year picker, its institutions in the table, valid, nothing refused), then measures
  * SLIDER_MOVES slider moves.
  */
-async function repaintCase(browser, { label, url, institutions, years }) {
-  const context = await browser.newContext();
+async function repaintCase(browser, { label, url, institutions, years, contextOptions = {} }) {
+  const context = await browser.newContext(contextOptions);
   try {
     const page = await context.newPage();
     const errors = [];
@@ -413,28 +444,81 @@ export function printAnalysisTable(measured) {
   }
 }
 
-async function main() {
-  const size = transferSize();
-  console.log('Transfer size of the built page (dist/, gzip -9)');
-  console.log(`| ${'file'.padEnd(20)} | ${'bytes'.padStart(10)} | ${'gzip -9'.padStart(10)} |`);
-  console.log(`|${'-'.repeat(22)}|${'-'.repeat(12)}|${'-'.repeat(12)}|`);
-  for (const row of size.rows) {
-    console.log(`| ${row.name.padEnd(20)} | ${String(row.raw).padStart(10)} | ${String(row.gzip).padStart(10)} |`);
+/**
+ * Cold loads (fresh context each) of each page in `pages` (`{ url, contextOptions }`), taken
+ * in turns so that a busy moment of the shared machine falls on both alike, after one
+ * load that is not counted (the browser's own first start). Returns, per page, every run
+ * and the median, in ms.
+ */
+async function coldLoads(browser, pages) {
+  await coldLoad(browser, pages[0].url, pages[0].contextOptions);
+  const runs = pages.map(() => []);
+  for (let run = 0; run < COLD_LOADS; run += 1) {
+    for (const [index, { url, contextOptions }] of pages.entries()) {
+      runs[index].push(await coldLoad(browser, url, contextOptions));
+    }
   }
-  console.log(`| ${'total'.padEnd(20)} | ${String(size.raw).padStart(10)} | ${String(size.gzip).padStart(10)} |`);
-  console.log(`total transferred (gzip -9): ${size.gzip} bytes (${kib(size.gzip)})\n`);
+  return runs.map((times) => ({ runs: times, median: median(times) }));
+}
 
+/**
+ * The hosted build and the single file side by side: what is transferred (for dist/, what
+ * the page fetches at start; for the single file, the file), cold load to the first
+ * projection, and input → repaint on Licheng.
+ */
+function printSideBySide(hosted, single) {
+  const ms = (value) => (value === undefined || Number.isNaN(value) ? '—' : `${value.toFixed(1)} ms`);
+  const times = (repaint, key, q) => (repaint && repaint[key].length > 0 ? ms(percentile(repaint[key], q)) : '—');
+  const rows = [
+    ['transferred, bytes', String(hosted.size.raw), String(single.size.raw)],
+    ['transferred, gzip -9 bytes', String(hosted.size.gzip), String(single.size.gzip)],
+    [`cold load → first projection, median of ${COLD_LOADS}`, ms(hosted.load.median), ms(single.load.median)],
+    ['input → charts redrawn, p50', times(hosted.repaint, 'repaint', 0.5), times(single.repaint, 'repaint', 0.5)],
+    ['input → charts redrawn, p95', times(hosted.repaint, 'repaint', 0.95), times(single.repaint, 'repaint', 0.95)],
+    ['input → painted, p50', times(hosted.repaint, 'frames', 0.5), times(single.repaint, 'frames', 0.5)],
+    ['input → painted, p95', times(hosted.repaint, 'frames', 0.95), times(single.repaint, 'frames', 0.95)],
+  ];
+  const header = ['', 'hosted dist/ (http)', 'single file (file://, offline)'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells) =>
+    `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  console.log(`The hosted build and the single file (Licheng; ${SLIDER_MOVES} slider moves each)`);
+  console.log(line(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) {
+    console.log(line(row));
+  }
+  console.log(`  hosted, fetched at start: ${hosted.size.rows.map((row) => row.name).join(', ')} (the spreadsheet module, ~0.7 MB gzipped, comes on first use)`);
+  console.log('  single file: everything, the spreadsheet module included; read from disk, so "transferred" is what is copied to the stick');
+  console.log(`  cold loads, hosted: ${hosted.load.runs.map((v) => v.toFixed(1)).join(', ')} ms; single file: ${single.load.runs.map((v) => v.toFixed(1)).join(', ')} ms\n`);
+}
+
+async function main() {
   const browser = await launch();
   try {
-    const loads = [];
-    for (let run = 0; run < COLD_LOADS; run += 1) {
-      loads.push(await coldLoad(browser));
+    const size = await transferSize(browser);
+    console.log('Transfer size of the hosted page at start (dist/, gzip -9)');
+    console.log(`| ${'file'.padEnd(20)} | ${'bytes'.padStart(10)} | ${'gzip -9'.padStart(10)} |`);
+    console.log(`|${'-'.repeat(22)}|${'-'.repeat(12)}|${'-'.repeat(12)}|`);
+    for (const row of size.rows) {
+      console.log(`| ${row.name.padEnd(20)} | ${String(row.raw).padStart(10)} | ${String(row.gzip).padStart(10)} |`);
     }
+    console.log(`| ${'total'.padEnd(20)} | ${String(size.raw).padStart(10)} | ${String(size.gzip).padStart(10)} |`);
+    console.log(`total transferred (gzip -9): ${size.gzip} bytes (${kib(size.gzip)})\n`);
+
+    const licheng = { label: 'Licheng 2019 (1 institution, 1 year)', url: baseUrl(), institutions: 1, years: 1 };
+    const withSingle = existsSync(SINGLE_FILE);
+    const pages = [{ url: baseUrl(), contextOptions: {} }];
+    if (withSingle) {
+      pages.push({ url: SINGLE_FILE_URL, contextOptions: OFFLINE });
+    }
+    const loads = await coldLoads(browser, pages);
+    const hosted = { size, load: loads[0] };
     console.log(`Navigation → first [data-kpi], ${COLD_LOADS} cold loads (fresh context each)`);
-    console.log(`  median ${median(loads).toFixed(1)} ms   runs: ${loads.map((ms) => ms.toFixed(1)).join(', ')} ms\n`);
+    console.log(`  median ${hosted.load.median.toFixed(1)} ms   runs: ${hosted.load.runs.map((v) => v.toFixed(1)).join(', ')} ms\n`);
 
     const cases = [
-      { label: 'Licheng 2019 (1 institution, 1 year)', url: baseUrl(), institutions: 1, years: 1 },
+      licheng,
       {
         label: `${LARGE_INSTITUTIONS} institutions, ${LARGE_YEARS} years (#scenario=)`,
         url: scenarioUrl(largeScenario()),
@@ -445,6 +529,24 @@ async function main() {
     const measured = [];
     for (const benchCase of cases) {
       measured.push({ ...benchCase, repaint: await repaintCase(browser, benchCase) });
+    }
+    hosted.repaint = measured[0].repaint;
+
+    if (withSingle) {
+      const single = {
+        size: sizes(['delever.html']),
+        load: loads[1],
+        repaint: await repaintCase(browser, {
+          ...licheng,
+          label: 'Licheng 2019, single file',
+          url: SINGLE_FILE_URL,
+          contextOptions: OFFLINE,
+        }),
+      };
+      printSideBySide(hosted, single);
+      measured.push({ label: 'Licheng 2019, single file (file://)', repaint: single.repaint });
+    } else {
+      console.log(`${SINGLE_FILE} is missing (cargo xtask dist writes it): the single file is not measured\n`);
     }
     printRepaintTable(measured);
 

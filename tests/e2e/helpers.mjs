@@ -70,9 +70,16 @@ export async function launch() {
  * In the page, an init script (injected by the browser, so not subject to the page's
  * CSP) counts `delever:ready` events and collects `securitypolicyviolation` events in
  * `window.__e2e`.
+ *
+ * `url` opens that address instead of `path` on the served page (e.g. a `file://` URL);
+ * `contextOptions` go to `browser.newContext` (e.g. `{ offline: true }`); `beforeNavigation`
+ * (async, given `{ context, page }`) runs before the page is opened (e.g. to route requests).
  */
-export async function openPage(browser, { path = '', waitForReady = true } = {}) {
-  const context = await browser.newContext();
+export async function openPage(
+  browser,
+  { path = '', url = null, contextOptions = {}, beforeNavigation = null, waitForReady = true } = {},
+) {
+  const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   const log = { console: [], pageErrors: [], requests: [], failedRequests: [] };
   page.on('console', (message) => {
@@ -112,7 +119,10 @@ export async function openPage(browser, { path = '', waitForReady = true } = {})
       true,
     );
   });
-  await page.goto(new URL(path, baseUrl()).href);
+  if (beforeNavigation) {
+    await beforeNavigation({ context, page });
+  }
+  await page.goto(url ?? new URL(path, baseUrl()).href);
   if (waitForReady) {
     await waitUntilReady(page);
   }

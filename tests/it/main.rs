@@ -1,4 +1,8 @@
-//! Integration tests of the whole repository (one binary): tidy checks of the house rules.
+//! Integration tests of the whole repository (one binary): tidy checks of the house rules, the page's state machine
+//! under random actions, hostile addresses and messages (`attack`), and the lever matrix.
 
 mod apply;
+mod attack;
+mod check;
+mod levers_matrix;
 mod tidy;

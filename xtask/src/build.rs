@@ -4,6 +4,9 @@
 //! `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`:
 //! `index.html` loads `boot.js`, which imports the wasm-bindgen glue `delever.js`,
 //! which fetches `delever_bg.wasm`.
+//!
+//! A release build ends with `dist/delever.html` (`dist.rs`): the same page in one file, for
+//! opening from disk. It is no part of the hosted site's load (nothing refers to it).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -63,8 +66,14 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
     copy_tree(&root.join("www"), &dist)?;
     // The spreadsheet module: its own wasm, fetched by the page only on first use.
     crate::sheets::build_sheets(root, options.release, &dist)?;
+    // The single file, from what is now in dist/ (a debug build's wasm is too large to carry).
+    let single_file = if options.release { Some(crate::dist::write_single_file(&dist)?) } else { None };
 
     print_sizes(&dist)?;
+    if let Some(bytes) = single_file {
+        let path = dist.join(crate::dist::SINGLE_FILE);
+        println!("{}: {}, the page in one file", path.display(), crate::dist::describe_size(&path, bytes));
+    }
     println!("build: {} ready in {:.1} s", dist.display(), started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -244,10 +253,12 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Prints each file of `dist/` with its size raw and gzipped (`gzip -9`), and the totals.
+/// Prints each file of `dist/` with its size raw and gzipped (`gzip -9`), and the totals;
+/// without the single file, which repeats them all.
 fn print_sizes(dist: &Path) -> Result<(), Error> {
     let mut files = Vec::new();
     list_files(dist, &mut files)?;
+    files.retain(|file| file != &dist.join(crate::dist::SINGLE_FILE));
     files.sort();
     let gzip_available = shell::find_program("gzip").is_some();
     println!("{:<32} {:>12} {:>12}", "file", "bytes", "gzip -9");
@@ -277,7 +288,8 @@ fn list_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
     Ok(())
 }
 
-fn gzip_size(file: &Path) -> Option<u64> {
+/// The size of `file` compressed by `gzip -9`, or `None` when gzip cannot run.
+pub fn gzip_size(file: &Path) -> Option<u64> {
     let output = Command::new("gzip").args(["-9", "-c"]).arg(file).stderr(Stdio::null()).output().ok()?;
     output.status.success().then_some(output.stdout.len() as u64)
 }

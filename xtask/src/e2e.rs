@@ -42,6 +42,14 @@ pub struct Outcome {
 pub fn run(root: &Path, options: &Options) -> Result<Outcome, Error> {
     let started = Instant::now();
     let environment = prepare(root, options, true)?;
+    // offline.test.mjs opens the single file from disk; a release build writes it.
+    let single_file = root.join(build::DIST).join(crate::dist::SINGLE_FILE);
+    if !single_file.is_file() {
+        return Err(Error::new(format!(
+            "{} is missing; run `cargo xtask dist` (or `cargo xtask e2e` without --no-build)",
+            single_file.display()
+        )));
+    }
     let mut test_files: Vec<PathBuf> = fs::read_dir(root.join(E2E_DIR))?
         .flatten()
         .map(|entry| entry.path())
@@ -67,7 +75,8 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, Error> {
     Ok(Outcome { passed, failed })
 }
 
-/// `cargo xtask bench --browser`: page weight and load time in headless Chromium (`tests/e2e/bench.mjs`).
+/// `cargo xtask bench --browser`: page weight, load time and input-to-repaint in headless Chromium
+/// (`tests/e2e/bench.mjs`), for the hosted `dist/` and, beside it, the single file from disk.
 pub fn bench(root: &Path, options: &Options) -> Result<(), Error> {
     let environment = prepare(root, options, false)?;
     shell::run(environment.node().arg(Path::new(E2E_DIR).join("bench.mjs")))

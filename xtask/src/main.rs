@@ -7,6 +7,7 @@
 mod args;
 mod bench;
 mod build;
+mod dist;
 mod e2e;
 mod serve;
 mod setup;
@@ -26,7 +27,12 @@ cargo xtask <command> [options]
 commands:
   setup                      install what building and testing need (idempotent)
   build [--dev]              build the web app into dist/: the wasm-release profile, then
-                             wasm-opt when installed (--dev: a fast unoptimised build)
+                             wasm-opt when installed, then dist/delever.html (--dev: a fast
+                             unoptimised build, without delever.html)
+  dist                       the release build, then where its two results go: dist/ (the
+                             site to host under the content security policy) and
+                             dist/delever.html (everything in one file, for opening from
+                             disk with no network: a USB stick, a meeting-room PC)
   serve [--dev] [--port N]   build, then serve dist/ on http://127.0.0.1:N/
                              (default port: $PORT, else 8080)
   test                       the full check CI runs: setup, fmt, clippy, tests,
@@ -35,7 +41,8 @@ commands:
                              (tests/e2e/, node --test; --no-build: use dist/ as it is)
   bench [ARGS...]            run the engine benchmark (delever-model's `bench` example)
   bench --browser [--no-build]
-                             page weight and load time in headless Chromium
+                             page weight, load time and input-to-repaint in headless
+                             Chromium, for dist/ over http and delever.html from disk
                              (tests/e2e/bench.mjs)
   help                       this text
 ";
@@ -70,6 +77,10 @@ fn run(arguments: Vec<String>) -> Result<(), Error> {
             let options = build::Options { release: !args.flag("--dev") };
             args.finish()?;
             build::run(&root, &options)
+        }
+        "dist" => {
+            args.finish()?;
+            dist::run(&root)
         }
         "serve" => {
             let options = serve::Options::from_args(&mut args)?;

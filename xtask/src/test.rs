@@ -38,10 +38,13 @@ const STEPS: [(&str, Action); 10] = [
         "the engine builds for wasm32",
         Action::Cargo(&["build", "-p", "delever-model", "--target", "wasm32-unknown-unknown"]),
     ),
-    ("the web app, release build", Action::Run(release_build)),
+    ("the web app, release build (dist/ and the single file dist/delever.html)", Action::Run(release_build)),
     ("component tests in headless Chromium (wasm-bindgen-test)", Action::Run(browser_component_tests)),
     ("end-to-end tests of the release page in headless Chromium", Action::Run(end_to_end)),
-    ("fuzzing the scenario parser and engine (30 s) and the spreadsheet import (20 s)", Action::Run(fuzz)),
+    (
+        "fuzzing the scenario parser and engine (30 s), the spreadsheet import (20 s), and the page's links and messages (15 s each)",
+        Action::Run(fuzz),
+    ),
 ];
 
 pub fn run(root: &Path) -> Result<(), Error> {
@@ -131,12 +134,13 @@ fn end_to_end(root: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Bounded cargo-fuzz runs over scenario files (seeded with the presets) and over imported
-/// spreadsheets.
+/// Bounded cargo-fuzz runs over scenario files (seeded with the presets), imported
+/// spreadsheets, and the page's `#scenario=` addresses and postMessage data (`fuzz/`).
 ///
 /// cargo-fuzz needs a nightly toolchain (for the sanitizer flags). Where the machine has
-/// one, this installs cargo-fuzz from crates.io if missing and fuzzes for 30 seconds;
-/// where it has none, it says so and moves on (the README tells how to run it by hand).
+/// one, this installs cargo-fuzz from crates.io if missing and fuzzes each target for a
+/// bounded time (80 s in all); where it has none, it says so and moves on (the README
+/// tells how to run it by hand).
 fn fuzz(root: &Path) -> Result<(), Error> {
     let nightly = || {
         let mut command = Command::new("cargo");
@@ -176,12 +180,63 @@ fn fuzz(root: &Path) -> Result<(), Error> {
         "--",
         "-max_total_time=20",
         "-max_len=262144",
-    ]))
+    ]))?;
+    // The page's inputs from outside (fuzz/): `#scenario=` addresses and postMessage data,
+    // seeded with each preset as a link and as a `delever:load` message.
+    let page_fuzz = root.join("fuzz");
+    let address_corpus = page_fuzz.join("corpus/address");
+    let message_corpus = page_fuzz.join("corpus/message");
+    std::fs::create_dir_all(&address_corpus)?;
+    std::fs::create_dir_all(&message_corpus)?;
+    for entry in std::fs::read_dir(root.join("www/presets"))?.flatten() {
+        let json = std::fs::read_to_string(entry.path())?;
+        let name = entry.file_name();
+        std::fs::write(address_corpus.join(&name), format!("#scenario={}", base64url(json.as_bytes())))?;
+        let message = format!("{{\"type\":\"delever:load\",\"scenario\":{}}}", json.trim());
+        std::fs::write(message_corpus.join(&name), message)?;
+    }
+    for target in ["address", "message"] {
+        shell::run(nightly().current_dir(root).args([
+            "fuzz",
+            "run",
+            target,
+            "--",
+            "-max_total_time=15",
+            "-max_len=65536",
+        ]))?;
+    }
+    Ok(())
+}
+
+/// Base64url without padding (RFC 4648 §5), as the page's `#scenario=` links write it
+/// (`src/codec.rs`; the xtask has no dependencies, so it is written again here).
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let group = byte(0) << 16 | byte(1) << 8 | byte(2);
+        for index in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((group >> (18 - 6 * index)) & 0x3f) as usize]));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::count_tests;
+
+    #[test]
+    fn base64url_is_the_pages() {
+        // RFC 4648 test vectors, unpadded.
+        for (plain, encoded) in
+            [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE")]
+        {
+            assert_eq!(super::base64url(plain.as_bytes()), encoded);
+        }
+        assert_eq!(super::base64url(&[0xfb, 0xff]), "-_8");
+    }
 
     #[test]
     fn counts_cargo_test_results() {

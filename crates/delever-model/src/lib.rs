@@ -14,6 +14,7 @@
 pub mod analysis;
 pub mod engine;
 pub mod error;
+pub mod invariants;
 pub mod metrics;
 pub mod num;
 pub mod output;
