@@ -189,13 +189,14 @@ fn on_message(text: &str, dispatch: &Callback<Action>) {
     }
 }
 
-/// The presentation's keys: PageDown/PageUp step through the saved scenarios, Escape leaves.
-/// Arrows are the focused slider's own. Returns the action, or `None` for a key it leaves alone.
-pub fn presentation_key(key: &str, typing: bool) -> Option<Action> {
+/// The presentation's keys: PageDown/PageUp step through the saved scenarios, Escape leaves
+/// (from a number field too: Escape means nothing there). Arrows are the focused lever's
+/// own. Returns the action, or `None` for a key it leaves alone.
+pub fn presentation_key(key: &str) -> Option<Action> {
     match key {
         "PageDown" => Some(Action::StepSaved(true)),
         "PageUp" => Some(Action::StepSaved(false)),
-        "Escape" if !typing => Some(Action::SetView(View::Full)),
+        "Escape" => Some(Action::SetView(View::Full)),
         _ => None,
     }
 }
@@ -231,11 +232,11 @@ pub fn app() -> Html {
                 if web::is_embedded() {
                     web::post_to_parent(&embed::ready_message());
                 }
-                web::on_keydown(move |key, typing| {
+                web::on_keydown(move |key| {
                     if *view.borrow() != View::Present {
                         return false;
                     }
-                    match presentation_key(key, typing) {
+                    match presentation_key(key) {
                         Some(action) => {
                             if action == Action::SetView(View::Full) {
                                 web::exit_fullscreen();
@@ -610,15 +611,14 @@ mod tests {
     #[test]
     fn presentation_keys() {
         let table = [
-            ("PageDown", false, Some(Action::StepSaved(true))),
-            ("PageUp", true, Some(Action::StepSaved(false))),
-            ("Escape", false, Some(Action::SetView(View::Full))),
-            ("Escape", true, None),
-            ("ArrowUp", false, None),
-            ("a", false, None),
+            ("PageDown", Some(Action::StepSaved(true))),
+            ("PageUp", Some(Action::StepSaved(false))),
+            ("Escape", Some(Action::SetView(View::Full))),
+            ("ArrowUp", None),
+            ("a", None),
         ];
-        for (key, typing, action) in table {
-            assert_eq!(presentation_key(key, typing), action, "{key}");
+        for (key, action) in table {
+            assert_eq!(presentation_key(key), action, "{key}");
         }
     }
 

@@ -205,19 +205,15 @@ pub fn on_message(handler: impl Fn(String) + 'static) {
 }
 
 /// Calls `handler` with the key (`KeyboardEvent.key`) of every key pressed anywhere on the
-/// page and whether focus is in a text field; when it returns true, the browser's own
-/// action for the key is prevented.
-pub fn on_keydown(handler: impl Fn(&str, bool) -> bool + 'static) {
+/// page (without Alt, Ctrl or Meta); when it returns true, the browser's own action for the
+/// key is prevented.
+pub fn on_keydown(handler: impl Fn(&str) -> bool + 'static) {
     let Some(window) = web_sys::window() else { return };
     let closure = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |event: web_sys::KeyboardEvent| {
         if event.alt_key() || event.ctrl_key() || event.meta_key() {
             return;
         }
-        let typing = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .is_some_and(|input| input.type_() == "text");
-        if handler(&event.key(), typing) {
+        if handler(&event.key()) {
             event.prevent_default();
         }
     });
