@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
   assertClean,
+  assertCompareLichengAB,
   cardKpis,
   cliJson,
   eventually,
@@ -216,29 +217,7 @@ describe('analysis panels', () => {
   test('saved scenarios compare side by side, each with the command line’s numbers', async () => {
     const opened = await openPage(browser);
     const { page } = opened;
-    await page.fill('input[data-field="ui.save_name"]', 'A');
-    await page.click('button[data-action="save"]');
-    await textField(page, 'defaults.loan_growth').fill('9');
-    await waitForAddress(page, (s) => String(s.defaults.loan_growth) === '0.09', 'loan growth 9%');
-    await page.fill('input[data-field="ui.save_name"]', 'B');
-    await page.click('button[data-action="save"]');
-    await page.click('button[data-panel="compare"]');
-    await page.check('input[data-field="analysis.compare"][value="A"]');
-    await page.check('input[data-field="analysis.compare"][value="B"]');
-    const expected = {
-      A: simulateWithCli(presetScenario(LICHENG)).region.year_ends[0],
-      B: (() => {
-        const s = presetScenario(LICHENG);
-        s.defaults.loan_growth = '0.09';
-        return simulateWithCli(s).region.year_ends[0];
-      })(),
-    };
-    for (const name of ['A', 'B']) {
-      for (const metric of ['loans', 'npl', 'npl_ratio']) {
-        const cell = page.locator(`.compare-table tr[data-metric="${metric}"] td[data-scenario="${name}"]`);
-        await eventually(async () => assert.equal(await cell.getAttribute('data-value'), expected[name][metric], `${name} ${metric}`));
-      }
-    }
+    await assertCompareLichengAB(page);
     await assertClean(opened);
     await opened.context.close();
   });

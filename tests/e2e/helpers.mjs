@@ -290,3 +290,42 @@ export async function waitForAddress(page, predicate, what = 'the edit') {
     return address;
   });
 }
+
+/**
+ * Clicks `selector` and returns the downloaded file's name, bytes and path (saved under `dir`,
+ * with a time prefix so that two downloads of one name do not collide).
+ */
+export async function download(page, selector, dir) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const path = join(dir, `${Date.now()}-${file.suggestedFilename()}`);
+  await file.saveAs(path);
+  return { name: file.suggestedFilename(), bytes: readFileSync(path), path };
+}
+
+/**
+ * Saves Licheng as A and with 9% loan growth as B, ticks both in the compare panel, and
+ * asserts that the panel shows the command line's year-ends of both.
+ */
+export async function assertCompareLichengAB(page) {
+  await page.fill('input[data-field="ui.save_name"]', 'A');
+  await page.click('button[data-action="save"]');
+  await textField(page, 'defaults.loan_growth').fill('9');
+  await waitForAddress(page, (s) => String(s.defaults.loan_growth) === '0.09', 'loan growth 9%');
+  await page.fill('input[data-field="ui.save_name"]', 'B');
+  await page.click('button[data-action="save"]');
+  await page.click('button[data-panel="compare"]');
+  await page.check('input[data-field="analysis.compare"][value="A"]');
+  await page.check('input[data-field="analysis.compare"][value="B"]');
+  const b = presetScenario('licheng-2019');
+  b.defaults.loan_growth = '0.09';
+  const expected = {
+    A: simulateWithCli(presetScenario('licheng-2019')).region.year_ends[0],
+    B: simulateWithCli(b).region.year_ends[0],
+  };
+  for (const name of ['A', 'B']) {
+    for (const metric of ['loans', 'npl', 'npl_ratio']) {
+      const cell = page.locator(`.compare-table tr[data-metric="${metric}"] td[data-scenario="${name}"]`);
+      await eventually(async () => assert.equal(await cell.getAttribute('data-value'), expected[name][metric], `${name} ${metric}`));
+    }
+  }
+}

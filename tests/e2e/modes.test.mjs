@@ -4,7 +4,7 @@
 // carries the same stamp.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertClean,
   cardKpis,
+  download,
   eventually,
   launch,
   openPage,
@@ -35,13 +36,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Clicks `selector` and returns the downloaded file's bytes and name. */
-async function download(page, selector) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  const path = join(dir, file.suggestedFilename());
-  await file.saveAs(path);
-  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
-}
 
 /** The region year-ends the example portal shows, as `{ year: npl }` from its rows. */
 async function portalRows(page) {
@@ -207,12 +201,12 @@ describe('print and the stamp', () => {
     const opened = await openPage(browser);
     const { page } = opened;
     const link = await page.evaluate(() => location.href.split('#')[0]);
-    const csv = await download(page, 'button[data-action="export-csv"]');
+    const csv = await download(page, 'button[data-action="export-csv"]', dir);
     const first = csv.bytes.toString('utf8').split('\r\n')[0];
     assert.match(first, /^\uFEFF?"?Delever 模型 \S+ · 期初数据截至 2018-12 末 · /);
     assert.ok(first.includes(`${link}#scenario=`), first);
 
-    const png = await download(page, 'button[data-action="png-npl_ratio"]');
+    const png = await download(page, 'button[data-action="png-npl_ratio"]', dir);
     assert.equal(png.bytes.subarray(1, 4).toString('latin1'), 'PNG');
     const chunk = png.bytes.indexOf(Buffer.from('iTXtComment\0\0\0\0\0', 'latin1'));
     assert.ok(chunk > 0, 'the PNG has the stamp chunk');

@@ -8,7 +8,7 @@
 // neither logged an error or threw.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,17 +16,15 @@ import { pathToFileURL } from 'node:url';
 
 import {
   ROOT,
+  assertCompareLichengAB,
   cardKpis,
   cliJson,
+  download,
   eventually,
   launch,
   openPage,
   origin,
   presetPath,
-  presetScenario,
-  simulateWithCli,
-  textField,
-  waitForAddress,
 } from './helpers.mjs';
 
 const LICHENG = 'licheng-2019';
@@ -122,45 +120,14 @@ async function assertEveryAnalysis(page) {
   }
 }
 
-/** Saves Licheng as A and with 9% loan growth as B; the compare panel shows the command line's year-ends of both. */
-async function assertCompare(page) {
-  await page.fill('input[data-field="ui.save_name"]', 'A');
-  await page.click('button[data-action="save"]');
-  await textField(page, 'defaults.loan_growth').fill('9');
-  await waitForAddress(page, (s) => String(s.defaults.loan_growth) === '0.09', 'loan growth 9%');
-  await page.fill('input[data-field="ui.save_name"]', 'B');
-  await page.click('button[data-action="save"]');
-  await page.click('button[data-panel="compare"]');
-  await page.check('input[data-field="analysis.compare"][value="A"]');
-  await page.check('input[data-field="analysis.compare"][value="B"]');
-  const b = presetScenario(LICHENG);
-  b.defaults.loan_growth = '0.09';
-  const expected = {
-    A: simulateWithCli(presetScenario(LICHENG)).region.year_ends[0],
-    B: simulateWithCli(b).region.year_ends[0],
-  };
-  for (const name of ['A', 'B']) {
-    for (const metric of ['loans', 'npl', 'npl_ratio']) {
-      const cell = page.locator(`.compare-table tr[data-metric="${metric}"] td[data-scenario="${name}"]`);
-      await eventually(async () => assert.equal(await cell.getAttribute('data-value'), expected[name][metric], `${name} ${metric}`));
-    }
-  }
-}
 
-/** Clicks `selector` and returns the downloaded file's name, bytes and path. */
-async function download(page, selector) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  const path = join(dir, `${Date.now()}-${file.suggestedFilename()}`);
-  await file.saveAs(path);
-  return { name: file.suggestedFilename(), bytes: readFileSync(path), path };
-}
 
 /** The spreadsheet module: both templates download, the xlsx one imports back, the workbook exports. */
 async function assertSpreadsheets(page) {
-  const xlsx = await download(page, 'button[data-action="template-xlsx"]');
+  const xlsx = await download(page, 'button[data-action="template-xlsx"]', dir);
   assert.match(xlsx.name, /\.xlsx$/);
   assert.equal(xlsx.bytes.subarray(0, 2).toString('latin1'), 'PK', 'an xlsx is a zip');
-  const csv = await download(page, 'button[data-action="template-csv"]');
+  const csv = await download(page, 'button[data-action="template-csv"]', dir);
   assert.match(csv.name, /\.csv$/);
   assert.ok(csv.bytes.length > 20, `the csv template has ${csv.bytes.length} bytes`);
   await page.setInputFiles('input[data-field="ui.import_sheet"]', xlsx.path);
@@ -172,7 +139,7 @@ async function assertSpreadsheets(page) {
     assert.equal(await page.locator('.sheet-issues').count(), 0, 'the template was refused');
   });
   assert.ok((await cardKpis(page)).loans, 'the imported scenario has results');
-  const workbook = await download(page, 'button[data-action="export-xlsx"]');
+  const workbook = await download(page, 'button[data-action="export-xlsx"]', dir);
   assert.match(workbook.name, /\.xlsx$/);
   assert.ok(workbook.bytes.length > 5000, `the workbook has only ${workbook.bytes.length} bytes`);
 }
@@ -186,7 +153,7 @@ function tour(opened) {
     await assertEveryAnalysis(opened().page);
   });
   test('saved scenarios compare', async () => {
-    await assertCompare(opened().page);
+    await assertCompareLichengAB(opened().page);
   });
   test('the spreadsheet module: templates, import, workbook export', async () => {
     await assertSpreadsheets(opened().page);

@@ -3,12 +3,12 @@
 // spreadsheet module is fetched only when first used, from the page's own origin.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { assertClean, cardKpis, eventually, launch, openPage } from './helpers.mjs';
+import { assertClean, cardKpis, download, eventually, launch, openPage } from './helpers.mjs';
 
 let browser;
 let dir;
@@ -21,13 +21,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Clicks `selector` and returns the downloaded file's bytes and suggested name. */
-async function download(page, selector) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  const path = join(dir, file.suggestedFilename());
-  await file.saveAs(path);
-  return { name: file.suggestedFilename(), bytes: readFileSync(path), path };
-}
 
 /** The institution ids the page's table shows. */
 async function institutionIds(page) {
@@ -39,7 +32,7 @@ describe('spreadsheets', () => {
     const opened = await openPage(browser);
     const { page, log } = opened;
     assert.ok(!log.requests.some((url) => url.includes('/sheets/')), 'the spreadsheet module was fetched at start');
-    const template = await download(page, 'button[data-action="template-xlsx"]');
+    const template = await download(page, 'button[data-action="template-xlsx"]', dir);
     assert.match(template.name, /\.xlsx$/);
     assert.equal(template.bytes.subarray(0, 2).toString('latin1'), 'PK', 'an xlsx is a zip');
     assert.ok(log.requests.some((url) => url.includes('/sheets/delever_sheets_bg.wasm')));
@@ -59,7 +52,7 @@ describe('spreadsheets', () => {
     const opened = await openPage(browser);
     const { page } = opened;
     const before = await institutionIds(page);
-    const template = await download(page, 'button[data-action="template-csv"]');
+    const template = await download(page, 'button[data-action="template-csv"]', dir);
     const text = template.bytes.toString('utf8').replace(/^\uFEFF/, '');
     const lines = text.split(/\r?\n/).filter((line) => line.length > 0);
     const header = lines[0].split(',');
@@ -97,7 +90,7 @@ describe('spreadsheets', () => {
   test('the workbook exports', async () => {
     const opened = await openPage(browser);
     const { page } = opened;
-    const workbook = await download(page, 'button[data-action="export-xlsx"]');
+    const workbook = await download(page, 'button[data-action="export-xlsx"]', dir);
     assert.match(workbook.name, /\.xlsx$/);
     assert.equal(workbook.bytes.subarray(0, 2).toString('latin1'), 'PK');
     assert.ok(workbook.bytes.length > 5000, `only ${workbook.bytes.length} bytes`);
