@@ -193,7 +193,8 @@ fn inline_code(html: &str) -> Vec<String> {
         if has_attribute(tag, "style") {
             problems.push(format!("a style attribute on <{name}>"));
         }
-        if let Some(handler) = attribute_names(tag).find(|attribute| attribute.starts_with("on")) {
+        if let Some(handler) = attribute_names(tag).into_iter().find(|attribute| attribute.starts_with("on"))
+        {
             problems.push(format!("an event handler `{handler}` on <{name}>"));
         }
         if tag.contains("javascript:") {
@@ -203,36 +204,15 @@ fn inline_code(html: &str) -> Vec<String> {
     problems
 }
 
-/// The attribute names of one tag (`<name a="x" b c=d>`), skipping quoted values.
-fn attribute_names(tag: &str) -> impl Iterator<Item = &str> {
+/// The attribute names of one tag (`<name a="x" b c=d>`), read as the single file reads them.
+fn attribute_names(tag: &str) -> Vec<String> {
     let body = tag.trim_start_matches('<').trim_end_matches('>');
-    let mut names = Vec::new();
-    let mut rest = body.trim_start_matches(|c: char| !c.is_ascii_whitespace());
-    loop {
-        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
-        let name_end =
-            rest.find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '/').unwrap_or(rest.len());
-        if name_end == 0 {
-            break;
-        }
-        names.push(&rest[..name_end]);
-        rest = rest[name_end..].trim_start();
-        if let Some(value) = rest.strip_prefix('=') {
-            let value = value.trim_start();
-            rest = match value.chars().next() {
-                Some(quote @ ('"' | '\'')) => match value[1..].find(quote) {
-                    Some(end) => &value[end + 2..],
-                    None => "",
-                },
-                _ => value.trim_start_matches(|c: char| !c.is_ascii_whitespace()),
-            };
-        }
-    }
-    names.into_iter()
+    let inside = body.trim_start_matches(|c: char| !c.is_ascii_whitespace());
+    crate::dist::parse_attributes(inside).into_iter().map(|(name, _)| name).collect()
 }
 
 fn has_attribute(tag: &str, wanted: &str) -> bool {
-    attribute_names(tag).any(|name| name == wanted)
+    attribute_names(tag).iter().any(|name| name == wanted)
 }
 
 /// Copies every file under `from` into `to`, keeping the layout; skips dotfiles.

@@ -800,7 +800,7 @@ fn find_end_tag(lower: &str, from: usize, name: &str) -> usize {
 }
 
 /// The attributes of one tag's inside (`a="x" b c=d`), names lowercased.
-fn parse_attributes(inside: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_attributes(inside: &str) -> Vec<(String, String)> {
     let mut attributes = Vec::new();
     let mut rest = inside;
     loop {
