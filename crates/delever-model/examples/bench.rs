@@ -64,6 +64,8 @@ fn main() {
     let mut licheng5 = licheng.clone();
     licheng5.years = 5;
     let big = presets::synthetic(50, 5).expect("synthetic scenario is valid");
+    let huge = presets::synthetic(500, 10).expect("synthetic scenario is valid");
+    let huge_text = huge.to_json().to_string();
 
     println!(
         "Native engine, release build (median and fastest of N runs; ns per institution-month at the median)"
@@ -81,6 +83,24 @@ fn main() {
     });
     bench.case("simulate: 50 institutions × 5 years", 51, institution_months(&big), || {
         std::hint::black_box(simulate(&big).expect("runs"));
+    });
+    bench.case("simulate: 500 institutions × 10 years", 5, institution_months(&huge), || {
+        std::hint::black_box(simulate(&huge).expect("runs"));
+    });
+    let huge_plan = Plan::compile(&huge);
+    let mut huge_run = Run::new(&huge_plan);
+    bench.case("  of which Run::execute (500 × 10)", 5, institution_months(&huge), || {
+        huge_run.execute(&huge_plan).expect("runs");
+        std::hint::black_box(&huge_run);
+    });
+    bench.case("  of which Projection::build (500 × 10)", 5, institution_months(&huge), || {
+        std::hint::black_box(Projection::build(&huge, &huge_plan, &huge_run).expect("builds"));
+    });
+    bench.case("parse_scenario: 500 × 10 (the page validates every change)", 5, institution_months(&huge), || {
+        std::hint::black_box(parse_scenario(&huge_text).expect("valid"));
+    });
+    bench.case("Scenario::to_json + to_string: 500 × 10", 5, institution_months(&huge), || {
+        std::hint::black_box(huge.to_json().to_string());
     });
     let plan = Plan::compile(&big);
     let mut run = Run::new(&plan);
