@@ -96,9 +96,14 @@ fn main() {
     bench.case("  of which Projection::build (500 × 10)", 5, institution_months(&huge), || {
         std::hint::black_box(Projection::build(&huge, &huge_plan, &huge_run).expect("builds"));
     });
-    bench.case("parse_scenario: 500 × 10 (the page validates every change)", 5, institution_months(&huge), || {
-        std::hint::black_box(parse_scenario(&huge_text).expect("valid"));
-    });
+    bench.case(
+        "parse_scenario: 500 × 10 (the page validates every change)",
+        5,
+        institution_months(&huge),
+        || {
+            std::hint::black_box(parse_scenario(&huge_text).expect("valid"));
+        },
+    );
     bench.case("Scenario::to_json + to_string: 500 × 10", 5, institution_months(&huge), || {
         std::hint::black_box(huge.to_json().to_string());
     });

@@ -22,6 +22,7 @@ pub mod presets;
 pub mod reference;
 pub mod rng;
 pub mod scenario;
+pub mod simulator;
 pub mod targets;
 pub mod validate;
 
@@ -32,6 +33,7 @@ pub use analysis::{
 pub use error::{Error, Issue, Lang, Problem, SimError};
 pub use output::Projection;
 pub use scenario::Scenario;
+pub use simulator::Simulator;
 pub use validate::{MAX_INPUT_BYTES, parse_scenario, parse_scenario_value};
 
 /// The model's version, stamped into exports so a printed number can be traced to its engine.

@@ -2,11 +2,13 @@
 //!
 //! Scenarios have 1–20 institutions, 1–10 years, rates at and between the ends of their
 //! ranges, events, per-year values, overrides and an AMC. The case count follows
-//! `PROPTEST_CASES` (the test command sets 10,000).
+//! `PROPTEST_CASES` (the test command sets 10,000). The same scenarios also hold the page's
+//! engine path ([`Simulator`], kept across lever moves) to `simulate`.
 
 use delever_model::engine::{MonthRecord, Plan, Run};
+use delever_model::output::Detail;
 use delever_model::scenario::{Basis, channel};
-use delever_model::{SimError, parse_scenario_value, simulate};
+use delever_model::{Projection, Scenario, SimError, Simulator, parse_scenario_value, simulate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -269,5 +271,59 @@ proptest! {
         let again = parse_scenario_value(&scenario.to_json()).map_err(|_| TestCaseError::fail("round trip"))?;
         prop_assert_eq!(&again, &scenario);
         prop_assert_eq!(simulate(&again).ok(), Some(projection));
+    }
+}
+
+/// `projection` with the zones' and institutions' months left out: what
+/// [`Detail::RegionMonthly`] must build.
+fn region_monthly_only(mut projection: Projection) -> Projection {
+    for (_, series) in projection.zones.iter_mut().chain(projection.institutions.iter_mut()) {
+        series.monthly.clear();
+    }
+    projection
+}
+
+/// The page's engine path (issue 10): one [`Simulator`] kept across a scenario, the same
+/// scenario with its drivers moved, and back, answers exactly what `simulate` answers.
+fn check_simulator(first: &Scenario, moved: &Scenario) -> Result<(), TestCaseError> {
+    let mut simulator = Simulator::new();
+    for scenario in [first, moved, first] {
+        let expected = simulate(scenario);
+        let full = simulator.simulate(scenario, Detail::Full);
+        prop_assert_eq!(&full, &expected);
+        let lean = simulator.simulate(scenario, Detail::RegionMonthly);
+        prop_assert_eq!(lean, expected.map(region_monthly_only));
+    }
+    Ok(())
+}
+
+#[test]
+fn the_simulator_answers_as_simulate_on_every_preset() {
+    for preset in delever_model::presets::all() {
+        let scenario = delever_model::parse_scenario(preset.json).expect("a valid preset");
+        let mut moved = scenario.clone();
+        moved.defaults.npl_formation_rate = delever_model::scenario::PerYear::Same(Decimal::new(2, 2));
+        check_simulator(&scenario, &moved).unwrap_or_else(|e| panic!("{}: {e}", preset.id));
+        // A new shape (another opening) compiles afresh and still answers the same.
+        let mut reshaped = scenario.clone();
+        reshaped.institutions[0].opening.npl += Decimal::ONE;
+        check_simulator(&scenario, &reshaped).unwrap_or_else(|e| panic!("{}: {e}", preset.id));
+    }
+}
+
+proptest! {
+    // Each case simulates six times: a thousand cases cover the shapes without a long CI step.
+    #![proptest_config(ProptestConfig {
+        cases: 1000,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn the_simulator_answers_as_simulate(doc in scenario_doc(), growth in 0i64..=30) {
+        let scenario = parse_scenario_value(&doc).map_err(|_| TestCaseError::fail("generator made an invalid scenario"))?;
+        let mut moved = scenario.clone();
+        moved.defaults.loan_growth = delever_model::scenario::PerYear::Same(Decimal::new(growth, 2));
+        check_simulator(&scenario, &moved)?;
     }
 }
