@@ -1,29 +1,23 @@
 //! `<App/>`: owns the page state (a [`UiState`] behind Yew's reducer), connects it to the browser, and lays out the page as a whole, embedded or presenting.
 //!
-//! All state changes go through [`UiState::apply`]; this file only dispatches actions,
-//! and after each change saves the draft, writes the address (`#scenario=`), and tells
-//! an embedding page the new result (`delever:result`, see `embed.rs`).
+//! All state changes go through [`UiState::apply`]; this file only dispatches actions (one
+//! `dispatch` callback for the page's life, so props compare equal), and after each change
+//! hands the state to `persist.rs` (draft, address, saved list, language, `delever:result`).
 
 use std::rc::Rc;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use yew::prelude::*;
 
 use crate::components::brief::describe_change;
-use crate::components::results::changed_fields;
 use crate::components::{
     AnalysisSection, Brief, ChartsPanel, EventsTable, InstitutionsTable, Levers, QuickLevers, Results,
     SpreadsheetTools, TargetsEditor,
 };
 use crate::embed::{self, Incoming, View};
 use crate::i18n::tr;
-use crate::state::{Action, LoadProblem, PageState, Saved, Source, UiState};
-use crate::{codec, export, web};
-
-/// Storage keys.
-const LANG_KEY: &str = "delever.lang";
-const DRAFT_KEY: &str = "delever.draft";
-const SAVED_KEY: &str = "delever.saved";
+use crate::state::{Action, LoadProblem, PageState, Source, UiState};
+use crate::{codec, export, persist, web};
 
 /// The Yew adapter around [`UiState`]: `reduce` is `apply`.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,9 +26,13 @@ pub struct Store(pub Rc<UiState>);
 impl Reducible for Store {
     type Action = Action;
 
+    /// Copies the state (pointers, mostly: the document, the saved list, the results and
+    /// the analyses' answers are shared `Rc`s) and applies the action to the copy.
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let started = crate::timing::now();
         let mut next = Rc::unwrap_or_clone(Rc::unwrap_or_clone(self).0);
         next.apply(action);
+        crate::timing::since("reducer", started);
         Rc::new(Store(Rc::new(next)))
     }
 }
@@ -48,28 +46,15 @@ fn initial_state() -> Store {
     let (mode, mode_problem) = embed::mode_from_query(&web::location_search());
     let lang = mode
         .lang
-        .or_else(|| web::storage_get(LANG_KEY).and_then(|l| delever_model::Lang::parse(&l)))
+        .or_else(|| web::storage_get(persist::LANG_KEY).and_then(|l| delever_model::Lang::parse(&l)))
         .unwrap_or_default();
     let mut state = UiState::new(lang);
     state.mode = mode;
-    if let Some(saved) =
-        web::storage_get(SAVED_KEY).and_then(|text| serde_json::from_str::<Value>(&text).ok())
-    {
-        let list = saved
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|i| {
-                        Some(Saved { name: i.get("name")?.as_str()?.to_string(), doc: i.get("doc")?.clone() })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        state.apply(Action::SetSavedList(list));
+    if let Some(text) = web::storage_get(persist::SAVED_KEY) {
+        state.apply(Action::SetSavedList(persist::saved_list(&text)));
     }
     let hash = web::location_hash();
-    let draft = web::storage_get(DRAFT_KEY).and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    let draft = web::storage_get(persist::DRAFT_KEY).and_then(|t| serde_json::from_str::<Value>(&t).ok());
     // A reload of this page (its address is one the draft was written under) comes back to
     // the draft, edits and baseline included; any other link is loaded as a new scenario.
     let draft_matches = |draft: &Value| {
@@ -79,7 +64,7 @@ fn initial_state() -> Store {
             .is_some_and(|links| links.iter().any(|l| l.as_str() == Some(&hash)))
     };
     match (codec::scenario_from_fragment(&hash), draft) {
-        (Some(_), Some(draft)) if draft_matches(&draft) => restore_draft(&mut state, &draft),
+        (Some(_), Some(draft)) if draft_matches(&draft) => persist::restore_draft(&mut state, &draft),
         (Some(Ok(text)), _) => state.apply(Action::LoadText { text, source: Source::Link }),
         (Some(Err(err)), _) => state.apply(Action::ReportLoadProblem(LoadProblem {
             zh: format!("地址中的情景无法读取：{}", err.message(delever_model::Lang::Zh)),
@@ -88,7 +73,7 @@ fn initial_state() -> Store {
                 err.message(delever_model::Lang::En)
             ),
         })),
-        (None, Some(draft)) => restore_draft(&mut state, &draft),
+        (None, Some(draft)) => persist::restore_draft(&mut state, &draft),
         (None, None) => {}
     }
     if let Some(problem) = mode_problem
@@ -97,76 +82,6 @@ fn initial_state() -> Store {
         state.apply(Action::ReportLoadProblem(problem));
     }
     Store(Rc::new(state))
-}
-
-/// Brings back a draft: its baseline as loaded, the last valid scenario (so the numbers on
-/// screen are the last good ones), then its document (valid or not) as an edit, and the
-/// text typed in each field exactly as it was (`8.50`, `9.` mid-typing, `abc`).
-fn restore_draft(state: &mut UiState, draft: &Value) {
-    if let Some(baseline) = draft.get("baseline").filter(|b| b.is_object()) {
-        state.apply(Action::LoadText { text: baseline.to_string(), source: Source::Restored });
-    }
-    if let Some(good) = draft.get("good").filter(|g| g.is_object()) {
-        state.apply(Action::EditDocument(good.clone()));
-    }
-    if let Some(doc) = draft.get("doc").filter(|d| d.is_object()) {
-        state.apply(Action::EditDocument(doc.clone()));
-    }
-    // Typing the text again stores the same value; a text the document no longer holds
-    // (an older draft) is left out rather than allowed to change the document.
-    for (path, text) in draft.get("texts").and_then(Value::as_object).into_iter().flatten() {
-        let Some(text) = text.as_str() else { continue };
-        let kind = crate::fields::FieldKind::of(path, &state.doc);
-        if crate::path::get(&state.doc, path) == Some(&crate::fields::to_json(kind, path, text)) {
-            state.apply(Action::SetField { path: path.clone(), text: text.to_string() });
-        }
-    }
-}
-
-/// The draft kept in storage, which [`restore_draft`] brings back: the document (valid or
-/// not), the text typed in each field, the baseline, the addresses a reload may come back
-/// under and, while the document is invalid, the last valid scenario (a reload shows its numbers).
-fn draft_of(state: &UiState, links: [&str; 2]) -> Value {
-    let good = state.current.as_ref().filter(|_| state.is_stale()).map(|c| c.scenario.to_json());
-    json!({
-        "doc": state.doc,
-        "good": good,
-        "texts": state.texts,
-        "baseline": state.baseline.as_ref().map(|b| b.scenario.to_json()),
-        "links": links,
-    })
-}
-
-/// After every change: keep the draft, the language and the saved list; put a valid
-/// scenario in the address; send the result to an embedding page. `last_fragment` is the
-/// address last asked of [`web::replace_hash_soon`].
-fn persist(state: &UiState, last_posted: &mut u64, last_fragment: &mut Option<String>) {
-    web::storage_set(LANG_KEY, if state.lang == delever_model::Lang::En { "en" } else { "zh" });
-    web::set_document_lang(if state.lang == delever_model::Lang::En { "en" } else { "zh-CN" });
-    // The address now, and the one it will hold once the debounced write lands: a reload
-    // under either comes back to this draft.
-    let address_now = web::location_hash();
-    let address_next = if !state.is_stale() && state.current.is_some() {
-        let fragment = codec::scenario_to_fragment(&state.doc.to_string());
-        web::replace_hash_soon(fragment.clone());
-        *last_fragment = Some(fragment.clone());
-        fragment
-    } else {
-        // An invalid edit right after a valid one: the valid one's address may not have
-        // landed yet, and will.
-        last_fragment.clone().unwrap_or_else(|| address_now.clone())
-    };
-    web::storage_set(DRAFT_KEY, &draft_of(state, [&address_now, &address_next]).to_string());
-    let saved: Vec<Value> = state.saved.iter().map(|s| json!({"name": s.name, "doc": s.doc})).collect();
-    web::storage_set(SAVED_KEY, &Value::Array(saved).to_string());
-    if let Some(current) = &state.current
-        && state.version != *last_posted
-    {
-        *last_posted = state.version;
-        if web::is_embedded() {
-            web::post_to_parent(&embed::result_message(&current.projection));
-        }
-    }
 }
 
 /// Handles a message from the embedding page (`embed.rs`): a scenario to load, answered
@@ -209,24 +124,54 @@ pub fn app() -> Html {
     let lang = state.lang;
     // The time of the last input, for the input-to-repaint benchmark.
     let pending = use_mut_ref(|| None::<f64>);
+    // One callback for the page's life: every component compares its props by it, so a new
+    // one on every render would re-render every component on every change.
     let dispatch = {
         let store = store.dispatcher();
         let pending = pending.clone();
-        Callback::from(move |action: Action| {
-            if cfg!(target_arch = "wasm32") {
-                *pending.borrow_mut() = Some(web::now_ms());
-            }
-            store.dispatch(action)
-        })
+        (*use_memo((), move |_| {
+            Callback::from(move |action: Action| {
+                if cfg!(target_arch = "wasm32") {
+                    *pending.borrow_mut() = Some(web::now_ms());
+                }
+                store.dispatch(action)
+            })
+        }))
+        .clone()
     };
+    // The print brief is built only to print (the print button, or the browser's own print
+    // command through `beforeprint`), and dropped after: on screen it is never shown.
+    let printing = use_state(|| Printing::No);
+    let print = {
+        let printing = printing.setter();
+        use_callback((), move |_: (), _| printing.set(Printing::Asked))
+    };
+    {
+        let asked = *printing == Printing::Asked;
+        let printing = printing.setter();
+        use_effect_with(asked, move |asked| {
+            if *asked && cfg!(target_arch = "wasm32") {
+                printing.set(Printing::Printing);
+                // The brief is in the document now (effects run after the render).
+                web::print();
+            }
+        });
+    }
+    let persister = use_mut_ref(persist::Persister::default);
     // The view as last rendered, for the key handler registered once.
     let view = use_mut_ref(|| View::Full);
     *view.borrow_mut() = state.mode.view;
     {
         let dispatch = dispatch.clone();
         let view = view.clone();
+        let persister = persister.clone();
+        let printing = printing.setter();
         use_effect_with((), move |_| {
             if cfg!(target_arch = "wasm32") {
+                let flush = persister.clone();
+                web::on_page_hide(move || flush.borrow_mut().flush());
+                let after = printing.clone();
+                web::on_print(move || printing.set(Printing::Printing), move || after.set(Printing::No));
                 let on_host = dispatch.clone();
                 web::on_message(move |text| on_message(&text, &on_host));
                 if web::is_embedded() {
@@ -251,17 +196,18 @@ pub fn app() -> Html {
         });
     }
     {
-        let last_posted = use_mut_ref(|| 0u64);
-        let last_fragment = use_mut_ref(|| None::<String>);
         let state = state.clone();
         let pending = pending.clone();
+        let persister = persister.clone();
         use_effect_with(state.edits, move |_| {
             if cfg!(target_arch = "wasm32") {
-                persist(&state, &mut last_posted.borrow_mut(), &mut last_fragment.borrow_mut());
                 // Children (the chart canvases) have drawn by the time the parent's effect runs.
                 if let Some(started) = pending.borrow_mut().take() {
                     web::record_timing(web::now_ms() - started);
+                    web::measure("update", started);
                 }
+                persister.borrow_mut().changed(state);
+                web::after_settling(persist::SETTLE_MS, move || persister.borrow_mut().flush());
             }
         });
     }
@@ -303,7 +249,7 @@ pub fn app() -> Html {
         },
         View::Full => html! {
             <div class="page" lang={lang_attr}>
-                <Toolbar state={page.clone()} dispatch={dispatch.clone()} />
+                <Toolbar state={page.clone()} dispatch={dispatch.clone()} print={print.clone()} />
                 { problem }
                 <main class="workspace">
                     <div class="left">
@@ -325,7 +271,9 @@ pub fn app() -> Html {
                     { format!("Delever · delever-model {} · ", delever_model::MODEL_VERSION) }
                     { tr(lang, "全部计算在本浏览器内完成，数据不离开本机。", "Everything is computed in this browser; no data leaves the machine.") }
                 </footer>
-                <PrintBrief state={page.clone()} />
+                if *printing != Printing::No {
+                    <PrintBrief state={page.clone()} />
+                }
             </div>
         },
     }
@@ -336,12 +284,21 @@ struct PageProps {
     state: PageState,
 }
 
+/// Whether the print brief is wanted: not at all, asked for by the print button (the
+/// browser's print starts once it is rendered), or printing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Printing {
+    No,
+    Asked,
+    Printing,
+}
+
 /// The brief, with the stamp computed once per result (the link encodes the whole scenario).
 #[function_component(PrintBrief)]
 fn print_brief(props: &PageProps) -> Html {
     let current = props.state.current.clone();
     let stamp = use_memo(props.state.version, move |_| {
-        current.as_ref().map(|c| Rc::new(export::stamp_of(&c.scenario)))
+        current.as_ref().map(|c| Rc::new(c.stamp(&export::page_address())))
     });
     match (*stamp).clone() {
         Some(stamp) => html! { <Brief state={props.state.clone()} {stamp} /> },
@@ -403,17 +360,16 @@ pub fn presentation_caption(state: &UiState) -> String {
     let lang = state.lang;
     let mut parts: Vec<String> = Vec::new();
     if let Source::Saved(name) = &state.source {
-        let edited = state.saved.iter().find(|s| &s.name == name).is_none_or(|s| s.doc != state.doc);
+        let edited = state.saved.iter().find(|s| &s.name == name).is_none_or(|s| s.doc != *state.doc);
         let mark = if edited { tr(lang, "（已修改）", " (edited)") } else { "" };
         parts.push(format!("{}：{name}{mark}", tr(lang, "方案", "Scenario")));
     }
-    if let (Some(baseline), Some(current)) = (&state.baseline, &state.current) {
-        let doc = current.scenario.to_json();
-        let changes = changed_fields(&baseline.scenario.to_json(), &doc);
+    if let (Some(_), Some(current)) = (&state.baseline, &state.current) {
+        let changes = &state.changes;
         if changes.is_empty() {
             parts.push(tr(lang, "基准情景", "the baseline").to_string());
         }
-        parts.extend(changes.iter().take(4).map(|change| describe_change(&doc, change, lang)));
+        parts.extend(changes.iter().take(4).map(|change| describe_change(current.json(), change, lang)));
         if changes.len() > 4 {
             parts.push(format!("{} {}", tr(lang, "另有调整", "more changes:"), changes.len() - 4));
         }
@@ -425,6 +381,8 @@ pub fn presentation_caption(state: &UiState) -> String {
 struct ToolbarProps {
     state: PageState,
     dispatch: Callback<Action>,
+    /// Print the brief.
+    print: Callback<()>,
 }
 
 /// Scenario picker, language, import and export, save.
@@ -475,7 +433,7 @@ fn toolbar(props: &ToolbarProps) -> Html {
         let doc = state.doc.clone();
         let name = name.clone();
         Callback::from(move |_| {
-            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            let text = serde_json::to_string_pretty(&*doc).unwrap_or_default();
             web::download(&format!("{name}.json"), "application/json", &text);
         })
     };
@@ -483,12 +441,15 @@ fn toolbar(props: &ToolbarProps) -> Html {
         let current = state.current.clone();
         let name = name.clone();
         Callback::from(move |_| {
-            if let Some(current) = &current {
-                let stamp = export::stamp_of(&current.scenario);
+            // The page keeps the region's months; the file has every entity's, run now.
+            if let Some(current) = &current
+                && let Ok(projection) = current.full_projection()
+            {
+                let stamp = current.stamp(&export::page_address());
                 web::download(
                     &format!("{name}-monthly.csv"),
                     "text/csv;charset=utf-8",
-                    &export::monthly_csv(&current.projection, lang, &stamp),
+                    &export::monthly_csv(&projection, lang, &stamp),
                 );
             }
         })
@@ -517,7 +478,10 @@ fn toolbar(props: &ToolbarProps) -> Html {
             dispatch.emit(Action::SetView(View::Present));
         })
     };
-    let print = Callback::from(|_| web::print());
+    let print = {
+        let print = props.print.clone();
+        Callback::from(move |_| print.emit(()))
+    };
     let illustrative = state.doc.get("institutions").and_then(Value::as_array).is_some_and(|list| {
         list.iter().any(|i| {
             i.pointer("/opening/illustrative").and_then(Value::as_array).is_some_and(|a| !a.is_empty())
@@ -576,10 +540,9 @@ fn toolbar(props: &ToolbarProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::{App, draft_of, presentation_caption, presentation_key, restore_draft};
+    use super::{App, presentation_caption, presentation_key};
     use crate::embed::View;
     use crate::state::{Action, UiState};
-    use delever_model::Lang;
 
     fn render() -> String {
         futures::executor::block_on(yew::LocalServerRenderer::<App>::new().hydratable(false).render())
@@ -629,40 +592,5 @@ mod tests {
         state.apply(Action::SetField { path: "defaults.disposal.amount".into(), text: "12".into() });
         state.apply(Action::SaveAs("提速处置".into()));
         assert_eq!(presentation_caption(&state), "方案：提速处置；全年处置计划（亿元）：10 → 12");
-    }
-
-    #[test]
-    fn a_draft_brings_back_the_last_good_numbers_and_every_text_as_typed() {
-        let mut state = UiState::new(Lang::Zh);
-        state.apply(Action::SetField { path: "defaults.deposit_growth".into(), text: "6".into() });
-        state.apply(Action::SetField { path: "defaults.npl_formation_rate".into(), text: "0.80".into() });
-        let good = state.current.clone().unwrap();
-        state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "abc".into() });
-        assert!(state.is_stale());
-        let draft = draft_of(&state, ["#scenario=a", "#scenario=b"]);
-
-        let mut restored = UiState::new(Lang::Zh);
-        restore_draft(&mut restored, &draft);
-        assert_eq!(restored.doc, state.doc);
-        for path in ["defaults.deposit_growth", "defaults.npl_formation_rate", "defaults.loan_growth"] {
-            assert_eq!(restored.field_text(path), state.field_text(path), "{path}");
-        }
-        assert_eq!(restored.field_text("defaults.npl_formation_rate"), "0.80");
-        assert_eq!(restored.messages_at("defaults.loan_growth"), state.messages_at("defaults.loan_growth"));
-        assert!(restored.is_stale());
-        // The numbers on screen are the last valid ones (both valid edits), not the baseline's.
-        let shown = restored.current.as_ref().unwrap();
-        assert!(shown.projection == good.projection, "the restored numbers are not the last good ones");
-        let baseline = &restored.baseline.as_ref().unwrap().projection;
-        assert!(*baseline == state.baseline.as_ref().unwrap().projection, "the baseline changed");
-        assert!(shown.projection != *baseline, "the last good numbers are the baseline's");
-
-        // A text the document no longer holds (an older draft) is not typed again.
-        let mut stale_text = draft.clone();
-        stale_text["texts"]["defaults.deposit_growth"] = "7".into();
-        let mut restored = UiState::new(Lang::Zh);
-        restore_draft(&mut restored, &stale_text);
-        assert_eq!(restored.field_text("defaults.deposit_growth"), "6");
-        assert_eq!(restored.doc, state.doc);
     }
 }

@@ -25,11 +25,17 @@ impl Stamp {
     /// The stamp of `scenario_json` (the canonical scenario file shown) opened at `page`
     /// (the page's address; its own fragment is replaced by the scenario's).
     pub fn new(scenario_json: &str, data_as_of: &str, page: &str) -> Stamp {
+        Stamp::with_fragment(&crate::codec::scenario_to_fragment(scenario_json), data_as_of, page)
+    }
+
+    /// The stamp of the scenario whose `#scenario=` fragment is `fragment` (already encoded,
+    /// see `Loaded::fragment`).
+    pub fn with_fragment(fragment: &str, data_as_of: &str, page: &str) -> Stamp {
         let base = page.split('#').next().unwrap_or(page);
         Stamp {
             version: delever_model::MODEL_VERSION.to_string(),
             data_as_of: data_as_of.to_string(),
-            link: format!("{base}#{}", crate::codec::scenario_to_fragment(scenario_json)),
+            link: format!("{base}#{fragment}"),
         }
     }
 
@@ -75,12 +81,15 @@ impl Stamp {
     }
 }
 
-/// The stamp of `scenario` as shown on this page (its address, in a browser; none natively).
+/// The page's own address, which stamps link to (in a browser; none natively).
+pub fn page_address() -> String {
+    if cfg!(target_arch = "wasm32") { crate::web::location_href() } else { String::new() }
+}
+
+/// The stamp of `scenario` as shown on this page, for a one-off export (a shown result has
+/// its own, derived once: `Loaded::stamp`).
 pub fn stamp_of(scenario: &delever_model::Scenario) -> Stamp {
-    let json = scenario.to_json();
-    let as_of = json.get("start").and_then(serde_json::Value::as_str).unwrap_or("");
-    let page = if cfg!(target_arch = "wasm32") { crate::web::location_href() } else { String::new() };
-    Stamp::new(&json.to_string(), as_of, &page)
+    Stamp::new(&scenario.to_json().to_string(), &scenario.start.to_string(), &page_address())
 }
 
 /// Quotes a CSV field when it needs it (RFC 4180).

@@ -7,14 +7,18 @@
 //! result stays on screen, marked stale. Nothing the user typed is thrown away: text that
 //! does not parse is stored in the document as typed.
 
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use delever_model::Lever;
 use delever_model::analysis::{with_share, with_write_off};
+use delever_model::output::Detail;
 use delever_model::scenario::{CHANNELS, channel};
 use delever_model::validate::decimal_of;
-use delever_model::{Issue, Lang, Problem, Projection, Scenario, SimError, parse_scenario_value, simulate};
+use delever_model::{
+    Issue, Lang, Problem, Projection, Scenario, SimError, Simulator, parse_scenario_value, simulate,
+};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
@@ -23,11 +27,102 @@ use crate::embed::{Mode, View};
 use crate::fields::{self, FieldKind};
 use crate::path;
 
-/// A valid scenario and its projection.
-#[derive(Debug, PartialEq)]
+/// A valid scenario, its projection, and what is derived from them: built once when the
+/// engine accepts a document, shared by `Rc`, never changed.
+///
+/// The projection is the page's: the region month by month and every entity's year-ends
+/// (`Detail::RegionMonthly`; an export that needs the institutions' months runs
+/// [`Loaded::full_projection`]). The canonical JSON, its text and the `#scenario=` fragment
+/// are computed the first time something reads them, and then kept: a lever move that
+/// nothing serialises costs no serialisation, and nothing serialises the same result twice.
 pub struct Loaded {
     pub scenario: Scenario,
     pub projection: Projection,
+    json: OnceCell<Value>,
+    text: OnceCell<String>,
+    fragment: OnceCell<String>,
+}
+
+impl Loaded {
+    pub fn new(scenario: Scenario, projection: Projection) -> Loaded {
+        Loaded {
+            scenario,
+            projection,
+            json: OnceCell::new(),
+            text: OnceCell::new(),
+            fragment: OnceCell::new(),
+        }
+    }
+
+    /// The scenario's canonical JSON (`Scenario::to_json`).
+    pub fn json(&self) -> &Value {
+        self.json.get_or_init(|| self.scenario.to_json())
+    }
+
+    /// [`Loaded::json`] as text: what exports, links and stamps carry.
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| self.json().to_string())
+    }
+
+    /// `scenario=` and the base64url of [`Loaded::text`]: the address that reopens it.
+    pub fn fragment(&self) -> &str {
+        self.fragment.get_or_init(|| crate::codec::scenario_to_fragment(self.text()))
+    }
+
+    /// The stamp of this scenario opened at `page` (the page's address).
+    pub fn stamp(&self, page: &str) -> crate::export::Stamp {
+        crate::export::Stamp::with_fragment(self.fragment(), self.scenario.start.to_string().as_str(), page)
+    }
+
+    /// Every series month by month, as `simulate` prints it (for exports).
+    pub fn full_projection(&self) -> Result<Projection, SimError> {
+        simulate(&self.scenario)
+    }
+}
+
+impl PartialEq for Loaded {
+    /// By what it is (the derived caches follow from it).
+    fn eq(&self, other: &Loaded) -> bool {
+        self.scenario == other.scenario && self.projection == other.projection
+    }
+}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaded").field("scenario", &self.scenario.name).finish_non_exhaustive()
+    }
+}
+
+/// One lever changed from the baseline: `(JSON path, before, after)` as stored text.
+pub type Change = (String, String, String);
+
+/// The engine's plan and run, kept across the page's changes (`Simulator`): not page state
+/// but a cache of work, shared by every copy of the state and equal to any other.
+#[derive(Clone, Default)]
+pub struct EngineCache(Rc<RefCell<Simulator>>);
+
+impl EngineCache {
+    /// Runs `scenario` the page's way: the region by month, every entity's year-ends.
+    pub fn simulate(&self, scenario: &Scenario) -> Result<Projection, SimError> {
+        match self.0.try_borrow_mut() {
+            Ok(mut simulator) => simulator.simulate(scenario, Detail::RegionMonthly),
+            // Never borrowed twice (the page is single-threaded and this does not re-enter),
+            // but if it were, a fresh simulator gives the same answer.
+            Err(_) => Simulator::new().simulate(scenario, Detail::RegionMonthly),
+        }
+    }
+}
+
+impl PartialEq for EngineCache {
+    fn eq(&self, _: &EngineCache) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for EngineCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EngineCache")
+    }
 }
 
 /// Where the scenario on screen came from.
@@ -58,8 +153,10 @@ pub struct Saved {
 pub struct UiState {
     pub lang: Lang,
     pub source: Source,
-    /// The scenario document as edited; may be invalid.
-    pub doc: Value,
+    /// The scenario document as edited; may be invalid. Shared (copy-on-write): copying the
+    /// state for Yew's reducer copies a pointer, and an edit copies the document only while
+    /// the previous state still holds it.
+    pub doc: Rc<Value>,
     /// Text as typed, by field path, for fields being edited. A `HashMap`: nothing reads it
     /// in order, and with no B-tree of our own left (see also `results.rs` and the engine's
     /// `validate.rs`) the wasm is about 4 KB gzipped smaller (measured).
@@ -76,7 +173,13 @@ pub struct UiState {
     pub baseline: Option<Rc<Loaded>>,
     /// Index of the year whose year-end is shown.
     pub year_index: usize,
-    pub saved: Vec<Saved>,
+    pub saved: Rc<Vec<Saved>>,
+    /// The levers `current` changes from `baseline`, derived once per pair.
+    pub changes: Rc<Vec<Change>>,
+    /// The pair `changes` was derived from.
+    changes_of: (Option<Rc<Loaded>>, Option<Rc<Loaded>>),
+    /// The engine's plan and run, reused while only drivers change.
+    pub engine: EngineCache,
     /// Bumped every time `current` changes.
     pub version: u64,
     /// Bumped by every action (the page saves the draft when it moves).
@@ -249,7 +352,7 @@ impl UiState {
         let mut state = UiState {
             lang,
             source: Source::Blank,
-            doc: Value::Null,
+            doc: Rc::new(Value::Null),
             texts: HashMap::new(),
             issues: Vec::new(),
             sim_error: None,
@@ -257,7 +360,10 @@ impl UiState {
             current: None,
             baseline: None,
             year_index: 0,
-            saved: Vec::new(),
+            saved: Rc::new(Vec::new()),
+            changes: Rc::new(Vec::new()),
+            changes_of: (None, None),
+            engine: EngineCache::default(),
             version: 0,
             edits: 0,
             revision: 0,
@@ -336,6 +442,36 @@ impl UiState {
 
     /// Applies one action. This is the only place the state changes.
     pub fn apply(&mut self, action: Action) {
+        self.act(action);
+        self.refresh_changes();
+    }
+
+    /// The document, to edit: copied first if a previous state still shares it.
+    fn doc_mut(&mut self) -> &mut Value {
+        Rc::make_mut(&mut self.doc)
+    }
+
+    /// Derives the levers changed from the baseline when the result or the baseline is new
+    /// (each one's canonical JSON is computed once, by [`Loaded::json`]).
+    fn refresh_changes(&mut self) {
+        let same = |a: &Option<Rc<Loaded>>, b: &Option<Rc<Loaded>>| match (a, b) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        if same(&self.changes_of.0, &self.current) && same(&self.changes_of.1, &self.baseline) {
+            return;
+        }
+        self.changes = Rc::new(match (&self.current, &self.baseline) {
+            (Some(current), Some(baseline)) => crate::timing::span("changes", || {
+                crate::components::results::changed_fields(baseline.json(), current.json())
+            }),
+            _ => Vec::new(),
+        });
+        self.changes_of = (self.current.clone(), self.baseline.clone());
+    }
+
+    fn act(&mut self, action: Action) {
         self.edits = self.edits.wrapping_add(1);
         if !matches!(action, Action::Analysis(_) | Action::AnalysisProgress { .. } | Action::AnalysisDone(_))
         {
@@ -362,7 +498,7 @@ impl UiState {
             Action::SetField { path, text } => {
                 let kind = FieldKind::of(&path, &self.doc);
                 let value = fields::to_json(kind, &path, &text);
-                if path::set(&mut self.doc, &path, value) {
+                if path::set(self.doc_mut(), &path, value) {
                     self.texts.insert(path, text);
                     self.recompute();
                 }
@@ -376,7 +512,7 @@ impl UiState {
                     _ => None,
                 };
                 if let Some(value) = next {
-                    path::set(&mut self.doc, &path, value);
+                    path::set(self.doc_mut(), &path, value);
                     self.forget_texts_under(&path);
                     self.recompute();
                 }
@@ -396,7 +532,7 @@ impl UiState {
                     }
                 };
                 let path = format!("{prefix}.disposal");
-                path::set(&mut self.doc, &path, value);
+                path::set(self.doc_mut(), &path, value);
                 self.forget_texts_under(&path);
                 self.recompute();
             }
@@ -422,12 +558,12 @@ impl UiState {
                     }
                     _ => json!("even"),
                 };
-                path::set(&mut self.doc, &path, value);
+                path::set(self.doc_mut(), &path, value);
                 self.forget_texts_under(&path);
                 self.recompute();
             }
             Action::SetChoice { path, value } => {
-                if path::set(&mut self.doc, &path, value) {
+                if path::set(self.doc_mut(), &path, value) {
                     self.texts.remove(&path);
                     self.recompute();
                 }
@@ -476,10 +612,10 @@ impl UiState {
                 if name.is_empty() {
                     return;
                 }
-                let doc = self.doc.clone();
-                match self.saved.iter_mut().find(|s| s.name == name) {
+                let doc = Value::clone(&self.doc);
+                match Rc::make_mut(&mut self.saved).iter_mut().find(|s| s.name == name) {
                     Some(existing) => existing.doc = doc,
-                    None => self.saved.push(Saved { name: name.clone(), doc }),
+                    None => Rc::make_mut(&mut self.saved).push(Saved { name: name.clone(), doc }),
                 }
                 self.source = Source::Saved(name);
                 self.recompare();
@@ -505,17 +641,17 @@ impl UiState {
                 }
             }
             Action::DeleteSaved(name) => {
-                self.saved.retain(|s| s.name != name);
+                Rc::make_mut(&mut self.saved).retain(|s| s.name != name);
                 self.analyses.compared.retain(|n| *n != name);
                 self.recompare();
             }
             Action::EditDocument(doc) => {
-                self.doc = doc;
+                self.doc = Rc::new(doc);
                 self.texts.clear();
                 self.recompute();
             }
             Action::SetSavedList(saved) => {
-                self.saved = saved;
+                self.saved = Rc::new(saved);
                 let known: Vec<String> = self.saved.iter().map(|s| s.name.clone()).collect();
                 self.analyses.compared.retain(|n| known.contains(n));
                 self.recompare();
@@ -541,7 +677,7 @@ impl UiState {
             }
             Action::ResetToBaseline => {
                 if let Some(baseline) = self.baseline.clone() {
-                    self.doc = baseline.scenario.to_json();
+                    self.doc = Rc::new(baseline.json().clone());
                     self.texts.clear();
                     self.recompute();
                 }
@@ -566,7 +702,7 @@ impl UiState {
     }
 
     fn load_doc(&mut self, doc: Value, source: Source) {
-        self.doc = doc;
+        self.doc = Rc::new(doc);
         self.source = source;
         self.texts.clear();
         self.load_problem = None;
@@ -580,17 +716,19 @@ impl UiState {
 
     /// Re-validates and, when valid, re-simulates the document.
     fn recompute(&mut self) {
-        match parse_scenario_value(&self.doc) {
+        let parsed = crate::timing::span("validate", || parse_scenario_value(&self.doc));
+        match parsed {
             Err(issues) => {
                 self.issues = issues;
                 self.sim_error = None;
             }
             Ok(scenario) => {
                 self.issues.clear();
-                match simulate(&scenario) {
+                let engine = &self.engine;
+                match crate::timing::span("engine", || engine.simulate(&scenario)) {
                     Ok(projection) => {
                         self.sim_error = None;
-                        self.current = Some(Rc::new(Loaded { scenario, projection }));
+                        self.current = Some(Rc::new(Loaded::new(scenario, projection)));
                         self.version = self.version.wrapping_add(1);
                         self.year_index = self.year_index.min(self.years().saturating_sub(1));
                     }
@@ -621,7 +759,7 @@ impl UiState {
                 map.insert((*name).to_string(), Value::String(share.normalize().to_string()));
             }
         }
-        path::set(&mut self.doc, path, Value::Object(map));
+        path::set(self.doc_mut(), path, Value::Object(map));
         self.forget_texts_under(path);
     }
 
@@ -649,7 +787,7 @@ impl UiState {
             Lever::DepositGrowth => "defaults.deposit_growth",
             Lever::NplFormationRate => "defaults.npl_formation_rate",
         };
-        if path::set(&mut self.doc, path, text) {
+        if path::set(self.doc_mut(), path, text) {
             self.forget_texts_under(path);
         }
     }
@@ -667,8 +805,8 @@ impl UiState {
                         zh: "情景无效".into(),
                         en: "the scenario is not valid".into(),
                     })),
-                    Ok(scenario) => match simulate(&scenario) {
-                        Ok(projection) => Ok(Rc::new(Loaded { scenario, projection })),
+                    Ok(scenario) => match Simulator::new().simulate(&scenario, Detail::RegionMonthly) {
+                        Ok(projection) => Ok(Rc::new(Loaded::new(scenario, projection))),
                         Err(err) => Err(LoadProblem { zh: err.message(Lang::Zh), en: err.message(Lang::En) }),
                     },
                 };
@@ -689,7 +827,7 @@ impl UiState {
             // The mix is already broken, or the text is not a share: store it as typed and let
             // the engine say what is wrong.
             _ => {
-                path::set(&mut self.doc, &channel_path, value);
+                path::set(self.doc_mut(), &channel_path, value);
             }
         }
         self.texts.insert(channel_path, text.to_string());
@@ -706,16 +844,16 @@ impl UiState {
 
     fn push(&mut self, list: &str, item: Value) {
         if !self.doc.get(list).is_some_and(Value::is_array) {
-            path::set(&mut self.doc, list, Value::Array(Vec::new()));
+            path::set(self.doc_mut(), list, Value::Array(Vec::new()));
         }
-        if let Some(items) = self.doc.get_mut(list).and_then(Value::as_array_mut) {
+        if let Some(items) = self.doc_mut().get_mut(list).and_then(Value::as_array_mut) {
             items.push(item);
         }
         self.recompute();
     }
 
     fn remove(&mut self, list: &str, index: usize) {
-        if let Some(items) = self.doc.get_mut(list).and_then(Value::as_array_mut)
+        if let Some(items) = self.doc_mut().get_mut(list).and_then(Value::as_array_mut)
             && index < items.len()
         {
             items.remove(index);

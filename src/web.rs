@@ -464,3 +464,78 @@ pub fn later(ms: i32, task: impl FnOnce() + 'static) {
     let closure = Closure::once_into_js(task);
     let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), ms);
 }
+
+thread_local! {
+    /// The pending timer of [`after_settling`].
+    static SETTLE_TIMER: std::cell::Cell<Option<i32>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `task` once changes pause for `ms` milliseconds: each call cancels the task of the
+/// call before it, so a slider dragged for a second runs it once, after the drag.
+pub fn after_settling(ms: i32, task: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    if let Some(previous) = SETTLE_TIMER.with(|t| t.take()) {
+        window.clear_timeout_with_handle(previous);
+    }
+    let closure = Closure::once_into_js(move || {
+        SETTLE_TIMER.with(|t| t.set(None));
+        task();
+    });
+    if let Ok(id) = window.set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), ms)
+    {
+        SETTLE_TIMER.with(|t| t.set(Some(id)));
+    }
+}
+
+/// Calls `handler` when the page is being left or hidden (`pagehide`, and `visibilitychange`
+/// to hidden: a mobile browser or a closed laptop may never send `pagehide`), so what waits
+/// for changes to settle is written before the page can go away.
+pub fn on_page_hide(handler: impl Fn() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let handler = std::rc::Rc::new(handler);
+    let on_hide = {
+        let handler = handler.clone();
+        Closure::<dyn Fn()>::new(move || handler())
+    };
+    let _ = window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+    on_hide.forget();
+    let Some(document) = window.document() else { return };
+    let watched = document.clone();
+    let on_visibility = Closure::<dyn Fn()>::new(move || {
+        // Read by name: the typed getter needs one more web-sys feature for one string.
+        let state = js_sys::Reflect::get(&watched, &JsValue::from_str("visibilityState")).ok();
+        if state.and_then(|s| s.as_string()).as_deref() == Some("hidden") {
+            handler();
+        }
+    });
+    let _ =
+        document.add_event_listener_with_callback("visibilitychange", on_visibility.as_ref().unchecked_ref());
+    on_visibility.forget();
+}
+
+/// Calls `before` on the browser's `beforeprint` and `after` on its `afterprint` (the print
+/// button, or the browser's own print command).
+pub fn on_print(before: impl Fn() + 'static, after: impl Fn() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    for (event, handler) in
+        [("beforeprint", Closure::<dyn Fn()>::new(before)), ("afterprint", Closure::<dyn Fn()>::new(after))]
+    {
+        let _ = window.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+        handler.forget();
+    }
+}
+
+/// Records `performance.measure(name, {start, end: now})`, so a profile and the browser
+/// benchmark see each stage of an update (`reducer`, `engine`, `render`, `persist`…).
+pub fn measure(name: &str, start_ms: f64) {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else { return };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("start"), &JsValue::from_f64(start_ms));
+    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("end"), &JsValue::from_f64(performance.now()));
+    let measure = js_sys::Reflect::get(&performance, &JsValue::from_str("measure"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(measure) = measure {
+        let _ = measure.call2(&performance, &JsValue::from_str(name), &options);
+    }
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::components::channels::CHANNEL_NAMES;
-use crate::components::results::{changed_fields, margin_text, op_symbol, shown, status};
+use crate::components::results::{margin_text, op_symbol, shown, status};
 use crate::export::Stamp;
 use crate::fields::{self, FieldKind};
 use crate::i18n::{metric_name, tr};
@@ -140,11 +140,8 @@ pub fn brief(props: &BriefProps) -> Html {
     let lang = state.lang;
     let Some(current) = state.current.as_ref() else { return html! {} };
     let projection = &current.projection;
-    let doc = current.scenario.to_json();
-    let changes = match &state.baseline {
-        Some(baseline) => changed_fields(&baseline.scenario.to_json(), &doc),
-        None => Vec::new(),
-    };
+    let doc = current.json();
+    let changes = &state.changes;
     let stale = state.is_stale().then(|| html! {
         <p class="brief-stale">{ tr(lang, "注意：当前修改无效，以下为最近一次有效情景。", "Note: the current edit is invalid; this is the last valid scenario.") }</p>
     });

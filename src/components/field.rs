@@ -10,7 +10,9 @@ use yew::prelude::*;
 use crate::fields::FieldKind;
 use crate::state::{Action, PageState};
 
-#[derive(Properties, PartialEq)]
+/// Compared by what the field shows (its text, messages, kind and language), not by the
+/// whole page state: a lever move re-renders the one field it changes.
+#[derive(Properties)]
 pub struct FieldProps {
     pub state: PageState,
     pub dispatch: Callback<Action>,
@@ -27,6 +29,28 @@ pub struct FieldProps {
     /// A short explanation under the field.
     #[prop_or_default]
     pub hint: Option<AttrValue>,
+}
+
+impl PartialEq for FieldProps {
+    fn eq(&self, other: &FieldProps) -> bool {
+        let path = self.path.as_str();
+        self.path == other.path
+            && self.label == other.label
+            && self.compact == other.compact
+            && self.slider == other.slider
+            && self.hint == other.hint
+            && self.dispatch == other.dispatch
+            && (self.state == other.state || shows_the_same(&self.state, &other.state, path))
+    }
+}
+
+/// Whether the field at `path` looks the same in both states.
+fn shows_the_same(a: &PageState, b: &PageState, path: &str) -> bool {
+    a.lang == b.lang
+        && a.texts.get(path) == b.texts.get(path)
+        && crate::path::get(&a.doc, path) == crate::path::get(&b.doc, path)
+        && FieldKind::of(path, &a.doc) == FieldKind::of(path, &b.doc)
+        && a.issues_at(path).eq(b.issues_at(path))
 }
 
 /// A DOM-safe id for a path (`institutions[0].opening.npl` → `f-institutions-0--opening-npl`).

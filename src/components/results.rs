@@ -2,8 +2,6 @@
 //!
 //! Every number carries `data-kpi` and `data-value` (the exact decimal), MODEL.md section 8.
 
-use std::rc::Rc;
-
 use delever_model::num::fmt_decimal;
 use delever_model::output::YearEnd;
 use delever_model::scenario::Scope;
@@ -141,18 +139,8 @@ pub fn changed_fields(before: &Value, after: &Value) -> Vec<(String, String, Str
 pub fn results(props: &ResultsProps) -> Html {
     let state = &props.state;
     let lang = state.lang;
-    // Walking both documents is work: once per result, not once per render. (Hooks come
-    // before any early return, so every render calls them in the same order.)
-    let changes = {
-        let baseline = state.baseline.clone();
-        let current = state.current.clone();
-        use_memo((state.version, baseline.as_ref().map(Rc::as_ptr)), move |_| match (&baseline, &current) {
-            (Some(baseline), Some(current)) => {
-                changed_fields(&baseline.scenario.to_json(), &current.scenario.to_json())
-            }
-            _ => Vec::new(),
-        })
-    };
+    // Derived once per result and baseline, in `UiState::apply`.
+    let changes = state.changes.clone();
     let Some(current) = state.current.as_ref() else {
         return html! {
             <section class="results" aria-labelledby="results-title">

@@ -82,10 +82,11 @@ pub fn spreadsheet_tools(props: &SheetsProps) -> Html {
     let code = lang_code(lang);
     let on_import = {
         let dispatch = props.dispatch.clone();
-        let doc = state.doc.to_string();
+        // Serialised when a file is chosen, not on every render.
+        let doc = state.doc.clone();
         Callback::from(move |event: Event| {
             let dispatch = dispatch.clone();
-            let doc = doc.clone();
+            let doc = doc.to_string();
             web::read_chosen_bytes(&event, MAX_BYTES, move |name, bytes| {
                 match bytes {
                 Err(web::ReadError::TooLarge(size)) => dispatch.emit(Action::ReportLoadProblem(LoadProblem {
@@ -145,9 +146,9 @@ pub fn spreadsheet_tools(props: &SheetsProps) -> Html {
         let current = state.current.clone();
         Callback::from(move |_| {
             let Some(current) = &current else { return };
-            let scenario = current.scenario.to_json().to_string();
+            let scenario = current.text().to_string();
             let name = current.scenario.name.clone();
-            let stamp = crate::export::stamp_of(&current.scenario).to_json();
+            let stamp = current.stamp(&crate::export::page_address()).to_json();
             let fail = fail(dispatch.clone(), "导出工作簿 / workbook export");
             let args = vec![JsValue::from_str(&scenario), JsValue::from_str(&stamp), JsValue::from_str(code)];
             web::call_sheets("exportWorkbook", args, move |answer| match answer {

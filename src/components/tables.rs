@@ -22,10 +22,91 @@ use crate::i18n::{Lang, metric_name, tr};
 use crate::state::{Action, PageState, UiState};
 
 /// Props shared by the three tables: the page state and the one way to change it.
-#[derive(Properties, PartialEq)]
+///
+/// Compared by what a table shows: the document without its `defaults` (the levers), and
+/// the typed texts and issues outside `defaults`, in the same language. A lever move leaves
+/// all three tables as they are (a 500-row table is the most costly thing to re-render).
+#[derive(Properties)]
 pub struct TableProps {
     pub state: PageState,
     pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for TableProps {
+    fn eq(&self, other: &TableProps) -> bool {
+        self.dispatch == other.dispatch
+            && (self.state == other.state || tables_show_the_same(&self.state, &other.state))
+    }
+}
+
+/// Whether a path belongs to what the tables show (everything but the levers).
+fn in_tables(path: &str) -> bool {
+    !(path == "defaults" || path.starts_with("defaults.") || path.starts_with("defaults["))
+}
+
+/// Whether the editor tables look the same in both states.
+pub fn tables_show_the_same(a: &UiState, b: &UiState) -> bool {
+    let same_docs = std::rc::Rc::ptr_eq(&a.doc, &b.doc)
+        || match (a.doc.as_object(), b.doc.as_object()) {
+            (Some(x), Some(y)) => {
+                x.len() == y.len()
+                    && x.iter().all(|(key, value)| key == "defaults" || y.get(key) == Some(value))
+            }
+            _ => a.doc == b.doc,
+        };
+    a.lang == b.lang
+        && same_docs
+        && a.issues.iter().filter(|i| in_tables(&i.path)).eq(b.issues.iter().filter(|i| in_tables(&i.path)))
+        && table_texts(a) == table_texts(b)
+}
+
+/// The texts typed into the tables' fields, in path order.
+fn table_texts(state: &UiState) -> Vec<(&String, &String)> {
+    let mut texts: Vec<_> = state.texts.iter().filter(|(path, _)| in_tables(path)).collect();
+    texts.sort();
+    texts
+}
+
+/// Rows a table renders at once: a 500-institution file is edited a page at a time.
+pub const PAGE_ROWS: usize = 50;
+
+/// The rows of page `page` of `count` (clamped to the last page) and that page.
+fn page_rows(count: usize, page: usize) -> (std::ops::Range<usize>, usize) {
+    let pages = count.div_ceil(PAGE_ROWS).max(1);
+    let page = page.min(pages.saturating_sub(1));
+    let start = page.saturating_mul(PAGE_ROWS);
+    (start..start.saturating_add(PAGE_ROWS).min(count), page)
+}
+
+/// Previous / next page buttons and where the rows are, for a table of more than one page.
+fn pager(lang: Lang, table: &str, count: usize, page: usize, set: &UseStateHandle<usize>) -> Html {
+    if count <= PAGE_ROWS {
+        return Html::default();
+    }
+    let (rows, page) = page_rows(count, page);
+    let pages = count.div_ceil(PAGE_ROWS);
+    let go = |to: usize| {
+        let set = set.clone();
+        Callback::from(move |_: MouseEvent| set.set(to))
+    };
+    let position = match lang {
+        Lang::Zh => format!(
+            "第 {} 页，共 {pages} 页（第 {}–{} 行，共 {count} 行）",
+            page + 1,
+            rows.start + 1,
+            rows.end
+        ),
+        Lang::En => format!("Page {} of {pages} (rows {}–{} of {count})", page + 1, rows.start + 1, rows.end),
+    };
+    html! {
+        <nav class="pager" aria-label={tr(lang, "翻页", "Pages")} data-pager={table.to_string()}>
+            <button type="button" data-action={format!("{table}-previous-page")} disabled={page == 0}
+                onclick={go(page.saturating_sub(1))}>{ tr(lang, "上一页", "Previous") }</button>
+            <span class="pager-position" aria-live="polite">{ position }</span>
+            <button type="button" data-action={format!("{table}-next-page")} disabled={page + 1 >= pages}
+                onclick={go(page + 1)}>{ tr(lang, "下一页", "Next") }</button>
+        </nav>
+    }
 }
 
 /// The engine's limit on the number of institutions (MODEL.md section 2).
@@ -84,12 +165,17 @@ pub fn institutions_table(props: &TableProps) -> Html {
     let unit = unit_of(state);
     let items = list(state, "institutions");
     let count = items.len();
+    let page = use_state(|| 0usize);
+    let (range, at) = page_rows(count, *page);
     let mut shown = Vec::new();
     let rows: Vec<Html> = items
         .iter()
         .enumerate()
+        .skip(range.start)
+        .take(range.len())
         .map(|(i, item)| institution_row(state, dispatch, i, item, count, &unit, &mut shown))
         .collect();
+    let pages = pager(lang, "institutions", count, at, &page);
     let any_illustrative = items.iter().any(|item| !illustrative_fields(item).is_empty());
     let problems = unshown_problems(state, "institutions", &shown, |path| path.contains(".drivers"));
     let opening_heads = OPENING_COLUMNS.iter().map(|(_, zh, en)| {
@@ -101,7 +187,12 @@ pub fn institutions_table(props: &TableProps) -> Html {
     });
     let on_add = {
         let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.emit(Action::AddInstitution))
+        let page = page.clone();
+        // The new row is the last: show its page.
+        Callback::from(move |_: MouseEvent| {
+            page.set(count / PAGE_ROWS);
+            dispatch.emit(Action::AddInstitution)
+        })
     };
     let full = count >= MAX_INSTITUTIONS;
     let count_note = match lang {
@@ -143,6 +234,7 @@ pub fn institutions_table(props: &TableProps) -> Html {
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>
+            { pages }
             { problems }
             <div class="table-actions">
                 <button type="button" class="row-add" data-action="add-institution" onclick={on_add}
@@ -163,16 +255,26 @@ pub fn events_table(props: &TableProps) -> Html {
     let unit = unit_of(state);
     let items = list(state, "events");
     let institutions = institution_choices(state);
+    let count = items.len();
+    let page = use_state(|| 0usize);
+    let (range, at) = page_rows(count, *page);
     let mut shown = Vec::new();
     let rows: Vec<Html> = items
         .iter()
         .enumerate()
+        .skip(range.start)
+        .take(range.len())
         .map(|(i, item)| event_row(state, dispatch, i, item, &institutions, &mut shown))
         .collect();
+    let pages = pager(lang, "events", count, at, &page);
     let problems = unshown_problems(state, "events", &shown, |_| false);
     let on_add = {
         let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.emit(Action::AddEvent))
+        let page = page.clone();
+        Callback::from(move |_: MouseEvent| {
+            page.set(count / PAGE_ROWS);
+            dispatch.emit(Action::AddEvent)
+        })
     };
     html! {
         <section class="card edit-card" aria-labelledby="events-title" data-table="events">
@@ -205,6 +307,7 @@ pub fn events_table(props: &TableProps) -> Html {
                     </table>
                 </div>
             }
+            { pages }
             { problems }
             <div class="table-actions">
                 <button type="button" class="row-add" data-action="add-event" onclick={on_add}>
@@ -224,16 +327,26 @@ pub fn targets_editor(props: &TableProps) -> Html {
     let unit = unit_of(state);
     let items = list(state, "targets");
     let institutions = institution_choices(state);
+    let count = items.len();
+    let page = use_state(|| 0usize);
+    let (range, at) = page_rows(count, *page);
     let mut shown = Vec::new();
     let rows: Vec<Html> = items
         .iter()
         .enumerate()
+        .skip(range.start)
+        .take(range.len())
         .map(|(i, item)| target_row(state, dispatch, i, item, &institutions, &mut shown))
         .collect();
+    let pages = pager(lang, "targets", count, at, &page);
     let problems = unshown_problems(state, "targets", &shown, |_| false);
     let on_add = {
         let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.emit(Action::AddTarget))
+        let page = page.clone();
+        Callback::from(move |_: MouseEvent| {
+            page.set(count / PAGE_ROWS);
+            dispatch.emit(Action::AddTarget)
+        })
     };
     let value_note = match lang {
         Lang::Zh => format!("比率类指标的目标值按百分比填写（1.01 即 1.01%），金额类按{unit}填写。"),
@@ -265,6 +378,7 @@ pub fn targets_editor(props: &TableProps) -> Html {
                     </table>
                 </div>
             }
+            { pages }
             { problems }
             <div class="table-actions">
                 <button type="button" class="row-add" data-action="add-target" onclick={on_add}>
@@ -1092,7 +1206,7 @@ mod tests {
     }
 
     #[test]
-    fn fifty_institutions_stay_one_table() {
+    fn sixty_institutions_are_one_table_edited_a_page_at_a_time() {
         let mut state = licheng();
         for _ in 0..59 {
             state.apply(Action::AddInstitution);
@@ -1100,7 +1214,35 @@ mod tests {
         assert!(!state.is_stale(), "{:?}", state.issues);
         let html = render(&state, Table::Institutions);
         assert_eq!(html.matches("<table").count(), 1);
-        check_contains(&html, &["data-field=\"institutions[59].opening.npl\"", "共 60 家", "<thead>"]);
+        check_contains(
+            &html,
+            &[
+                "data-field=\"institutions[49].opening.npl\"",
+                "共 60 家",
+                "<thead>",
+                "第 1 页，共 2 页（第 1–50 行，共 60 行）",
+                "data-action=\"institutions-next-page\"",
+            ],
+        );
+        assert!(!html.contains("institutions[50]"), "the second page is rendered too");
+        // A problem on a row of another page is still said, under the table.
+        state.apply(Action::SetField { path: "institutions[55].opening.npl".into(), text: "-1".into() });
+        let html = render(&state, Table::Institutions);
+        assert!(html.contains("data-problems-for=\"institutions\""), "{html}");
+    }
+
+    #[test]
+    fn pages_are_clamped() {
+        let table = [
+            (0, 0, 0..0, 0),
+            (10, 3, 0..10, 0),
+            (50, 1, 0..50, 0),
+            (51, 1, 50..51, 1),
+            (500, 99, 450..500, 9),
+        ];
+        for (count, page, rows, at) in table {
+            assert_eq!(super::page_rows(count, page), (rows, at), "{count} rows, page {page}");
+        }
     }
 
     #[test]

@@ -5,4 +5,5 @@ mod apply;
 mod attack;
 mod check;
 mod levers_matrix;
+mod renders;
 mod tidy;

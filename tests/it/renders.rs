@@ -1,0 +1,116 @@
+//! What a change re-renders (issue 10): Yew re-renders a child exactly when its new props
+//! differ from its old ones, so these tables hold each component's props to "changed only
+//! when what it shows changed" across real actions of the page's state machine.
+
+use std::rc::Rc;
+
+use delever::components::field::FieldProps;
+use delever::components::tables::TableProps;
+use delever::state::{Action, PageState, UiState};
+use delever_model::Lang;
+use yew::{AttrValue, Callback};
+
+/// The state after `actions`, from Licheng (or from the preset the first action loads).
+fn after(actions: &[Action]) -> UiState {
+    let mut state = UiState::new(Lang::Zh);
+    for action in actions {
+        state.apply(action.clone());
+    }
+    state
+}
+
+fn field(state: &UiState, path: &str, dispatch: &Callback<Action>) -> FieldProps {
+    FieldProps {
+        state: PageState(Rc::new(state.clone())),
+        dispatch: dispatch.clone(),
+        path: AttrValue::from(path.to_string()),
+        label: AttrValue::from("label"),
+        compact: false,
+        slider: Some((0.0, 50.0, 0.1)),
+        hint: None,
+    }
+}
+
+fn tables(state: &UiState, dispatch: &Callback<Action>) -> TableProps {
+    TableProps { state: PageState(Rc::new(state.clone())), dispatch: dispatch.clone() }
+}
+
+fn set(path: &str, text: &str) -> Action {
+    Action::SetField { path: path.into(), text: text.into() }
+}
+
+#[test]
+fn a_lever_move_re_renders_its_field_and_no_table() {
+    let dispatch = Callback::from(|_: Action| ());
+    let yangjiang = Action::LoadPreset("yangjiang-2016-2018".into());
+    // (case, actions before, the action, fields that must re-render, fields that must not,
+    // whether the tables must re-render)
+    let table: [(&str, Vec<Action>, Action, &[&str], &[&str], bool); 6] = [
+        (
+            "a slider move",
+            vec![],
+            set("defaults.loan_growth", "12"),
+            &["defaults.loan_growth"],
+            &["defaults.deposit_growth", "defaults.disposal.amount", "institutions[0].opening.npl"],
+            false,
+        ),
+        (
+            "a slider move in a 12-bank file",
+            vec![yangjiang.clone()],
+            set("defaults.npl_formation_rate", "3"),
+            &["defaults.npl_formation_rate"],
+            &["defaults.loan_growth", "institutions[3].opening.loans"],
+            false,
+        ),
+        (
+            "an invalid lever",
+            vec![],
+            set("defaults.loan_growth", "abc"),
+            &["defaults.loan_growth"],
+            &["defaults.deposit_growth", "institutions[0].opening.npl"],
+            false,
+        ),
+        (
+            "an opening balance",
+            vec![],
+            set("institutions[0].opening.npl", "2"),
+            &["institutions[0].opening.npl"],
+            &["defaults.loan_growth", "institutions[0].opening.loans"],
+            true,
+        ),
+        ("a new target", vec![], Action::AddTarget, &[], &["defaults.loan_growth"], true),
+        ("the language", vec![], Action::SetLang(Lang::En), &["defaults.loan_growth"], &[], true),
+    ];
+    for (case, before, action, changed, unchanged, tables_change) in table {
+        let old = after(&before);
+        let mut new = old.clone();
+        new.apply(action);
+        for path in changed {
+            assert!(
+                field(&old, path, &dispatch) != field(&new, path, &dispatch),
+                "{case}: {path} must re-render"
+            );
+        }
+        for path in unchanged {
+            assert!(
+                field(&old, path, &dispatch) == field(&new, path, &dispatch),
+                "{case}: {path} re-renders"
+            );
+        }
+        assert_eq!(
+            tables(&old, &dispatch) != tables(&new, &dispatch),
+            tables_change,
+            "{case}: the editor tables {}",
+            if tables_change { "must re-render" } else { "re-render" }
+        );
+    }
+}
+
+#[test]
+fn a_new_dispatch_callback_re_renders_everything() {
+    // The page keeps one callback for its life (`app.rs`); this is why.
+    let state = after(&[]);
+    let (one, other) = (Callback::from(|_: Action| ()), Callback::from(|_: Action| ()));
+    assert!(tables(&state, &one) != tables(&state, &other));
+    assert!(field(&state, "defaults.loan_growth", &one) != field(&state, "defaults.loan_growth", &other));
+}
