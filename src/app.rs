@@ -141,17 +141,17 @@ pub fn app() -> Html {
     };
     // The print brief is built only to print (the print button, or the browser's own print
     // command through `beforeprint`), and dropped after: on screen it is never shown.
-    let printing = use_state(|| Printing::No);
+    let printing = use_state(|| PrintState::Off);
     let print = {
         let printing = printing.setter();
-        use_callback((), move |_: (), _| printing.set(Printing::Asked))
+        use_callback((), move |_: (), _| printing.set(PrintState::Asked))
     };
     {
-        let asked = *printing == Printing::Asked;
+        let asked = *printing == PrintState::Asked;
         let printing = printing.setter();
         use_effect_with(asked, move |asked| {
             if *asked && cfg!(target_arch = "wasm32") {
-                printing.set(Printing::Printing);
+                printing.set(PrintState::On);
                 // The brief is in the document now (effects run after the render).
                 web::print();
             }
@@ -171,7 +171,7 @@ pub fn app() -> Html {
                 let flush = persister.clone();
                 web::on_page_hide(move || flush.borrow_mut().flush());
                 let after = printing.clone();
-                web::on_print(move || printing.set(Printing::Printing), move || after.set(Printing::No));
+                web::on_print(move || printing.set(PrintState::On), move || after.set(PrintState::Off));
                 let on_host = dispatch.clone();
                 web::on_message(move |text| on_message(&text, &on_host));
                 if web::is_embedded() {
@@ -271,7 +271,7 @@ pub fn app() -> Html {
                     { format!("Delever · delever-model {} · ", delever_model::MODEL_VERSION) }
                     { tr(lang, "全部计算在本浏览器内完成，数据不离开本机。", "Everything is computed in this browser; no data leaves the machine.") }
                 </footer>
-                if *printing != Printing::No {
+                if *printing != PrintState::Off {
                     <PrintBrief state={page.clone()} />
                 }
             </div>
@@ -287,10 +287,10 @@ struct PageProps {
 /// Whether the print brief is wanted: not at all, asked for by the print button (the
 /// browser's print starts once it is rendered), or printing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Printing {
-    No,
+enum PrintState {
+    Off,
     Asked,
-    Printing,
+    On,
 }
 
 /// The brief, with the stamp computed once per result (the link encodes the whole scenario).

@@ -156,7 +156,7 @@ pub fn brief(props: &BriefProps) -> Html {
                 <section class="brief-block">
                     <h2>{ tr(lang, "主要假设（全辖默认）", "Assumptions (region defaults)") }</h2>
                     <table class="brief-assumptions">
-                        { for assumptions(&doc, lang).into_iter().map(|(label, value)| html! {
+                        { for assumptions(doc, lang).into_iter().map(|(label, value)| html! {
                             <tr><th scope="row">{ label }</th><td>{ value }</td></tr>
                         }) }
                     </table>
@@ -168,7 +168,7 @@ pub fn brief(props: &BriefProps) -> Html {
                     } else {
                         <ul class="brief-changes">
                             { for changes.iter().take(12).map(|change| html! {
-                                <li data-brief-change={change.0.clone()}>{ describe_change(&doc, change, lang) }</li>
+                                <li data-brief-change={change.0.clone()}>{ describe_change(doc, change, lang) }</li>
                             }) }
                             if changes.len() > 12 {
                                 <li>{ format!("{} {}", tr(lang, "……另有", "… and"), changes.len() - 12) }</li>

@@ -39,13 +39,15 @@ fn set(path: &str, text: &str) -> Action {
     Action::SetField { path: path.into(), text: text.into() }
 }
 
+/// (case, actions before, the action, fields that must re-render, fields that must not,
+/// whether the tables must re-render)
+type Case = (&'static str, Vec<Action>, Action, &'static [&'static str], &'static [&'static str], bool);
+
 #[test]
 fn a_lever_move_re_renders_its_field_and_no_table() {
     let dispatch = Callback::from(|_: Action| ());
     let yangjiang = Action::LoadPreset("yangjiang-2016-2018".into());
-    // (case, actions before, the action, fields that must re-render, fields that must not,
-    // whether the tables must re-render)
-    let table: [(&str, Vec<Action>, Action, &[&str], &[&str], bool); 6] = [
+    let table: [Case; 6] = [
         (
             "a slider move",
             vec![],
