@@ -162,7 +162,7 @@ describe('print and the stamp', () => {
       const { page } = opened;
       if (preset !== 'licheng-2019') {
         await page.selectOption('select[data-field="ui.scenario"]', `preset:${preset}`);
-        await page.waitForFunction((name) => document.querySelector('.brief-name')?.textContent === name, presetScenario(preset).name);
+        await page.waitForFunction((name) => document.querySelector('.scenario-name')?.textContent === name, presetScenario(preset).name);
       }
       // One year's lever in a five-year plan, the only one in a one-year plan.
       const path = preset === 'licheng-2019' ? 'defaults.loan_growth' : 'defaults.loan_growth[0]';

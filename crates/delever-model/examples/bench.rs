@@ -107,6 +107,24 @@ fn main() {
     bench.case("Scenario::to_json + to_string: 500 × 10", 5, institution_months(&huge), || {
         std::hint::black_box(huge.to_json().to_string());
     });
+    // The page's path: one Simulator across lever moves, the members' months not built.
+    for (label, scenario) in [("50 × 5", &big), ("500 × 10", &huge)] {
+        let mut simulator = delever_model::Simulator::new();
+        let mut moved = scenario.clone();
+        let mut step = 0i64;
+        bench.case(
+            &format!("page path: Simulator, region months only ({label})"),
+            if scenario.institutions.len() > 100 { 5 } else { 51 },
+            institution_months(scenario),
+            || {
+                step = (step + 1) % 10;
+                moved.defaults.loan_growth = delever_model::scenario::PerYear::Same(rust_decimal::Decimal::new(5 + step, 2));
+                std::hint::black_box(
+                    simulator.simulate(&moved, delever_model::output::Detail::RegionMonthly).expect("runs"),
+                );
+            },
+        );
+    }
     let plan = Plan::compile(&big);
     let mut run = Run::new(&plan);
     bench.case("  of which Plan::compile (50 × 5)", 201, institution_months(&big), || {
