@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ROOT, assertClean, launch, openPage } from './helpers.mjs';
+import { ROOT, assertClean, eventually, launch, openPage, textField } from './helpers.mjs';
 
 /** The viewports of the issue: a common office laptop and a common 16:10 screen. */
 const VIEWPORTS = [
@@ -130,4 +130,23 @@ describe('the levers panel scrolls on its own', () => {
     await assertClean(opened);
     await opened.context.close();
   });
+});
+
+describe('the changed levers beside the numbers', () => {
+  for (const [lang, words] of [
+    ['zh', ['贷款增速：8.5% → 29%', '机构「全辖银行业机构」期初不良贷款（亿元）：3 → 3.5']],
+    ['en', ['Loan growth: 8.5% → 29%', 'Institution “全辖银行业机构” opening NPL (亿元): 3 → 3.5']],
+  ]) {
+    test(`are told in words and display units, never as JSON paths (${lang})`, async () => {
+      const opened = await openPage(browser, { path: `?lang=${lang}`, contextOptions: { viewport: VIEWPORTS[0] } });
+      const { page } = opened;
+      await textField(page, 'defaults.loan_growth').fill('29');
+      // The levers' field (the institutions table below has the same one).
+      await page.locator('.levers input.value[data-field="institutions[0].opening.npl"]').fill('3.5');
+      const items = page.locator('.changes-card li[data-changed]');
+      await eventually(async () => assert.deepEqual(await items.allTextContents(), words));
+      await assertClean(opened);
+      await opened.context.close();
+    });
+  }
 });
