@@ -183,10 +183,11 @@ impl Context<'_> {
 }
 
 /// Upper-cases the first letter (English labels start lower-case so they can follow a name).
+/// ASCII only: the English labels are, and Unicode case tables cost the page's wasm size.
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
+        Some(first) => format!("{}{}", first.to_ascii_uppercase(), chars.as_str()),
         None => String::new(),
     }
 }
@@ -197,7 +198,7 @@ fn driver_label(context: &Context, rest: &[Part]) -> Option<String> {
     let tr = |zh, en| context.tr(zh, en).to_string();
     let channel = |name: &str| {
         let (zh, en) = CHANNELS.iter().position(|c| *c == name).and_then(|i| CHANNEL_NAMES.get(i))?;
-        Some(if context.en() { en.to_lowercase() } else { zh.to_string() })
+        Some(if context.en() { en.to_ascii_lowercase() } else { zh.to_string() })
     };
     let amount = |zh, en| format!("{}{}", context.tr(zh, en), context.unit());
     let label = match rest {
