@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use yew::prelude::*;
 
+use crate::components::brief::describe_change;
 use crate::format::{self, Kind};
 use crate::i18n::{metric_name, tr};
 use crate::state::{Action, PageState};
@@ -212,10 +213,12 @@ pub fn results(props: &ResultsProps) -> Html {
     let change_list = if changes.is_empty() {
         html! { <p class="hint">{ tr(lang, "与基准（载入时的情景）相同。", "Same as the baseline (the scenario as loaded).") }</p> }
     } else {
+        // The labels name institutions, events and targets from the document shown.
+        let doc = current.scenario.to_json();
         html! {
             <ul class="changes">
-                { for changes.iter().take(40).map(|(path, before, after)| html! {
-                    <li data-changed={path.clone()}><code>{ path }</code>{ format!("：{before} → {after}") }</li>
+                { for changes.iter().take(40).map(|change| html! {
+                    <li data-changed={change.0.clone()}>{ describe_change(&doc, change, lang) }</li>
                 }) }
             </ul>
         }
