@@ -214,11 +214,11 @@ pub fn results(props: &ResultsProps) -> Html {
         html! { <p class="hint">{ tr(lang, "与基准（载入时的情景）相同。", "Same as the baseline (the scenario as loaded).") }</p> }
     } else {
         // The labels name institutions, events and targets from the document shown.
-        let doc = current.scenario.to_json();
+        let doc = current.json();
         html! {
             <ul class="changes">
                 { for changes.iter().take(40).map(|change| html! {
-                    <li data-changed={change.0.clone()}>{ describe_change(&doc, change, lang) }</li>
+                    <li data-changed={change.0.clone()}>{ describe_change(doc, change, lang) }</li>
                 }) }
             </ul>
         }

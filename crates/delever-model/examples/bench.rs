@@ -118,7 +118,8 @@ fn main() {
             institution_months(scenario),
             || {
                 step = (step + 1) % 10;
-                moved.defaults.loan_growth = delever_model::scenario::PerYear::Same(rust_decimal::Decimal::new(5 + step, 2));
+                moved.defaults.loan_growth =
+                    delever_model::scenario::PerYear::Same(rust_decimal::Decimal::new(5 + step, 2));
                 std::hint::black_box(
                     simulator.simulate(&moved, delever_model::output::Detail::RegionMonthly).expect("runs"),
                 );
