@@ -90,15 +90,18 @@ enum Part<'a> {
     Index(usize),
 }
 
-/// The opening balances, as the institutions table names them.
-const OPENING_NAMES: [(&str, &str, &str); 6] = [
-    ("deposits", "期初存款", "opening deposits"),
-    ("loans", "期初贷款", "opening loans"),
-    ("npl", "期初不良贷款", "opening NPL"),
-    ("provisions", "贷款损失准备", "provisions"),
-    ("tier1_capital", "一级资本", "tier-1 capital"),
-    ("leverage_exposure", "杠杆率暴露", "leverage exposure"),
-];
+/// An opening balance's name as the institutions table's column says it (`tables.rs`), in
+/// lower case in English, for the middle of a sentence ("Institution “X” opening NPL").
+fn opening_name(field: &str, lang: delever_model::Lang) -> Option<String> {
+    let (_, zh, en) = crate::components::tables::OPENING_COLUMNS.iter().find(|(key, ..)| *key == field)?;
+    Some(match lang {
+        delever_model::Lang::Zh => (*zh).to_string(),
+        delever_model::Lang::En => {
+            let mut chars = en.chars();
+            chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+        }
+    })
+}
 
 /// The words the scenario context gives a label: the scenario's unit, the first projected
 /// year, and the document the institutions, events and targets are named from.
@@ -297,8 +300,8 @@ pub fn lever_label(doc: &Value, path: &str, lang: delever_model::Lang) -> Option
                     joined(institution, tr("示意数据项", "illustrative openings"))
                 }
                 [Part::Key("opening"), Part::Key(field)] => {
-                    let (_, zh, en) = OPENING_NAMES.iter().find(|(key, ..)| key == field)?;
-                    joined(institution, format!("{}{}", context.tr(zh, en), context.unit()))
+                    let name = opening_name(field, context.lang)?;
+                    joined(institution, format!("{name}{}", context.unit()))
                 }
                 [Part::Key("drivers"), rest @ ..] => joined(institution, driver_label(&context, rest)?),
                 _ => return None,
@@ -416,12 +419,7 @@ fn object_words(context: &Context, path: &str, map: &serde_json::Map<String, Val
                 .filter(|(_, v)| !v.is_null())
                 .map(|(name, v)| {
                     let label = lever_label(context.doc, &format!("defaults.{key}.{name}"), context.lang)
-                        .or_else(|| {
-                            OPENING_NAMES
-                                .iter()
-                                .find(|(k, ..)| k == name)
-                                .map(|(_, zh, en)| capitalised(context.tr(zh, en)))
-                        })
+                        .or_else(|| opening_name(name, context.lang).map(|n| capitalised(&n)))
                         .unwrap_or_else(|| name.clone());
                     format!("{label} {}", scalar_words(context, &field(name), v))
                 })
@@ -458,10 +456,7 @@ fn scalar_words(context: &Context, path: &str, value: &Value) -> String {
             None => context.institution_name(scope),
         },
         ("institution", id) if path.starts_with("events") && !id.is_empty() => context.institution_name(id),
-        ("illustrative", field) => OPENING_NAMES
-            .iter()
-            .find(|(k, ..)| *k == field)
-            .map_or(field.to_string(), |(_, zh, en)| context.tr(zh, en).to_string()),
+        ("illustrative", field) => opening_name(field, context.lang).unwrap_or_else(|| field.to_string()),
         ("value", "national_average") => word("全国平均", "national average"),
         _ => {
             let kind = FieldKind::of(path, context.doc);

@@ -147,7 +147,7 @@ pub fn national_average_choice(path: &str, checked: bool, year: Option<i64>) -> 
 }
 
 /// One opening balance column: key under `opening`, header in Chinese and English.
-const OPENING_COLUMNS: [(&str, &str, &str); 6] = [
+pub(crate) const OPENING_COLUMNS: [(&str, &str, &str); 6] = [
     ("deposits", "期初存款", "Opening deposits"),
     ("loans", "期初贷款", "Opening loans"),
     ("npl", "期初不良贷款", "Opening NPL"),
