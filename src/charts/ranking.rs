@@ -21,11 +21,19 @@ enum Row<'a> {
     More(usize),
 }
 
+/// The most institutions the ranking shows at each end of its list: beyond twice this
+/// (plus the one row a gap marker would take), the middle is one "…N more…" line and a
+/// caption says how many are shown of how many. Twenty bars are what a reader compares;
+/// a 500-institution ranking drawn whole would be 500 labels a few pixels apart (and 500
+/// label draws on every move), and the table under the charts lists them all.
+pub const RANKING_ENDS: usize = 10;
+
 /// Draws the ranking: one bar per zone (bluish green), then one per institution (blue),
 /// most reduction first within each group, under group headings when there is room (a
 /// rule between the groups when not), each value written at its bar's end and the
-/// baseline as a grey outline over the bar. When the institutions do not fit, the top
-/// and the bottom of their list are kept and the middle is summarised in one line.
+/// baseline as a grey outline over the bar. When the institutions do not fit, or are more
+/// than 2 × [`RANKING_ENDS`], the top and the bottom of their list are kept, the middle is
+/// summarised in one gap line, and a caption under the legend says how many are shown.
 pub fn draw_ranking<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ChartData,
@@ -43,13 +51,29 @@ pub fn draw_ranking<DB: DrawingBackend>(
     if data.has_baseline {
         legend.push(LegendItem::new(Swatch::Outlined(palette::BASELINE), labels.baseline));
     }
-    let top = pen.header(&data.title(Chart::Ranking), &legend)? + style.label_size * 0.4;
+    let header_bottom = pen.header(&data.title(Chart::Ranking), &legend)?;
     // The value axis at the bottom: tick labels, then the axis name.
     let bottom = pen.height - style.padding - axis_height(style) - style.label_size * 1.4;
 
     let min_row = style.label_size * 1.4;
-    let capacity = (((bottom - top) / min_row).floor().max(0.0)) as usize;
+    let fitting = |top: f64| (((bottom - top) / min_row).floor().max(0.0)) as usize;
+    let mut top = header_bottom + style.label_size * 0.4;
+    let mut capacity = fitting(top);
+    // A list cut short gets a caption line first, which takes a row's height.
+    let caption_at = header_bottom + style.label_size * 0.2;
+    let cut = institutions.len() > 2 * RANKING_ENDS + 1 || zones.len() + institutions.len() > capacity;
+    if cut {
+        top += min_row;
+        capacity = fitting(top);
+    }
     let rows = layout(zones, institutions, capacity, labels.zones, labels.institutions);
+    let shown_institutions = rows.iter().filter(|row| matches!(row, Row::Bar(_, false))).count();
+    if shown_institutions < institutions.len() {
+        let caption = labels.shown_of(data.lang, shown_institutions, institutions.len());
+        let caption = ellipsize(&caption, pen.width - 2.0 * style.padding, style.label_size);
+        let at = (style.padding, caption_at);
+        pen.text(&caption, at, style.label_size, palette::MUTED, Anchor::LeftTop, false)?;
+    }
     // Rows share the height; bars keep a readable thickness however few they are.
     let row_height = if rows.is_empty() { min_row } else { (bottom - top) / rows.len() as f64 };
 
@@ -118,7 +142,7 @@ pub fn draw_ranking<DB: DrawingBackend>(
                 )?;
             }
             Row::More(count) => {
-                let text = format!("⋯ {}", labels.more(data.lang, *count));
+                let text = labels.more(data.lang, *count);
                 pen.text(&text, (left, middle), style.label_size, palette::MUTED, Anchor::LeftMiddle, false)?;
             }
             Row::Bar(rank, _) if !rank.value.is_finite() => {}
@@ -159,8 +183,9 @@ pub fn draw_ranking<DB: DrawingBackend>(
 }
 
 /// The rows that fit in `capacity` lines: every zone, then the institutions, the middle
-/// of a long institution list replaced by one "more" line. Group headings are added
-/// only when everything fits with them (the legend names the groups anyway).
+/// of a long institution list (too long for the room, or longer than 2 ×
+/// [`RANKING_ENDS`] + 1) replaced by one "more" line. Group headings are added only when
+/// everything fits with them (the legend names the groups anyway).
 fn layout<'a>(
     zones: &'a [Rank],
     institutions: &'a [Rank],
@@ -180,10 +205,11 @@ fn layout<'a>(
         rows.push(Row::Heading(institutions_heading));
     }
     let room = capacity.saturating_sub(rows.len());
-    if institutions.len() <= room {
+    // One more than the two ends: the gap line would take that row anyway.
+    if institutions.len() <= room && institutions.len() <= 2 * RANKING_ENDS + 1 {
         rows.extend(institutions.iter().map(|rank| Row::Bar(rank, false)));
     } else if room > 0 {
-        let shown = room - 1;
+        let shown = (room - 1).min(2 * RANKING_ENDS);
         let head = shown.div_ceil(2);
         let tail = shown - head;
         rows.extend(institutions.iter().take(head).map(|rank| Row::Bar(rank, false)));
