@@ -165,14 +165,20 @@ impl Labels {
         }
     }
 
+    /// The same for zones.
+    pub fn more_zones(&self, lang: Lang, count: usize) -> String {
+        match lang {
+            Lang::Zh => format!("…另有 {count} 个街道/园区未列出…"),
+            Lang::En => format!("…{count} more zones not shown…"),
+        }
+    }
+
     /// The ranking's caption when it leaves institutions out: how many it shows of how
     /// many, and where the rest are.
     pub fn shown_of(&self, lang: Lang, shown: usize, total: usize) -> String {
         match lang {
-            Lang::Zh => format!("显示 {total} 家机构中按变动排序的首尾共 {shown} 家（全部见下方表格）"),
-            Lang::En => format!(
-                "Showing {shown} of {total} institutions, first and last by change (all in the table below)"
-            ),
+            Lang::Zh => format!("显示 {total} 家机构中的 {shown} 家 · 全部见下方表格"),
+            Lang::En => format!("Showing {shown} of {total} institutions · all in the table below"),
         }
     }
 
