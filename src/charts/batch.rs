@@ -2,24 +2,30 @@
 //!
 //! `plotters-canvas`, which drew the charts before, begins a path and strokes it for every
 //! line segment, dash and rectangle outline, and sets the fill style, stroke style, line
-//! width, font and text alignment before every one of them and every label. Measured in
-//! Chromium on a slider move, that drawing was much of the move's time. This backend keeps
-//! one pending path instead: consecutive strokes of the same colour and width (polylines,
-//! lines, rectangle outlines, circle outlines) go into it and are stroked once, consecutive
-//! fills of the same colour (rectangles, pixels, circles) are filled once, and the path is
-//! flushed before anything else is drawn (another style, a polygon, a text) and at
-//! [`DrawingBackend::present`], so the paint order is the order of the calls. The styles
-//! last set on the context are remembered, and set again only when they differ.
+//! width, font and text alignment before every one of them and every label. This backend
+//! keeps one pending path instead: consecutive strokes of the same colour and width
+//! (polylines, lines, rectangle outlines, circle outlines) go into it and are stroked once,
+//! consecutive fills of the same colour (rectangles, pixels, circles) are filled once, and
+//! the path is flushed before anything else is drawn (another style, a polygon, a text) and
+//! at [`DrawingBackend::present`], so the paint order is the order of the calls. The styles
+//! last set on the context are remembered, and set again only when they differ. Measured
+//! (`src/charts/tests_batch.rs`, the five charts of Yangjiang and the three analysis
+//! charts): 366 strokes and fills instead of 1124, 496 style assignments instead of 2844;
+//! in headless Chromium, a Licheng chart's drawing (its `chart:<id>` measure, median of
+//! 100 slider moves) went from 0.8–1.3 ms to 0.5–0.9 ms.
 //!
-//! The picture is the same as `plotters-canvas`'s: the same canvas calls in effect (the
-//! same colours written the same way, the same half-pixel shift of horizontal and vertical
+//! The picture is `plotters-canvas`'s: the same canvas calls in effect (the same colours
+//! written the same way, the same half-pixel shift of horizontal and vertical
 //! [`DrawingBackend::draw_line`]s, `start`/`end`/`center` alignment, rotation about the
 //! anchor). Two rules keep it so. Only opaque strokes and fills are batched: one stroke of
 //! two overlapping subpaths paints their overlap once, two strokes twice, which only shows
 //! through a translucent colour. And polygons are never batched: a fill of several
 //! subpaths uses the non-zero winding rule, so two overlapping polygons wound in opposite
 //! directions would leave a hole; rectangles (`rect`) and circles (`arc`, clockwise) are
-//! always wound the same way, so their union is filled whole.
+//! always wound the same way, so their union is filled whole. Compared pixel by pixel in
+//! Chromium (Licheng, 750 × 300): the waterfall and the ranking are identical; on the line
+//! charts at most 0.25% of the pixels differ, by at most 22 of 255, where the edges of
+//! dashes are anti-aliased within one path instead of one path each.
 //!
 //! The context is a trait ([`Context2d`]) so that the batching is tested natively with a
 //! recording context (`src/charts/tests.rs`); `components::canvas` implements it for the
