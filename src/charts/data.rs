@@ -315,6 +315,91 @@ impl ChartData {
         self
     }
 
+    /// Whether `chart` draws the same picture of `self` as of `other`: every field it
+    /// reads (its title's year and language included) is equal.
+    ///
+    /// The charts panel keeps a chart's old data when this holds, so a change that leaves
+    /// a chart as it was (a new year for the monthly charts, a lever that moves no bar of
+    /// the ranking) does not redraw it; comparing is far cheaper than drawing (at most
+    /// a few hundred numbers and names). The fields are listed exhaustively below, so a
+    /// new field does not compile until it is placed with the charts that draw it.
+    pub fn draws_same(&self, other: &ChartData, chart: Chart) -> bool {
+        let ChartData {
+            lang,
+            // Derived from `lang`.
+            labels: _,
+            unit,
+            months,
+            has_baseline,
+            npl_ratio,
+            baseline_npl_ratio,
+            npl_ratio_targets,
+            national_average,
+            deposits,
+            loans,
+            baseline_deposits,
+            baseline_loans,
+            deposit_targets,
+            loan_targets,
+            year,
+            waterfall,
+            baseline_closing_npl,
+            npl_targets,
+            disposal_months,
+            disposal_by_channel,
+            baseline_disposal,
+            first_half_end,
+            zone_ranking,
+            institution_ranking,
+            others,
+        } = self;
+        let unit_same = *unit == other.unit;
+        *lang == other.lang
+            && match chart {
+                Chart::NplRatio => {
+                    *months == other.months
+                        && *npl_ratio == other.npl_ratio
+                        && *baseline_npl_ratio == other.baseline_npl_ratio
+                        && *npl_ratio_targets == other.npl_ratio_targets
+                        && *national_average == other.national_average
+                        && *others == other.others
+                }
+                Chart::Balances => {
+                    unit_same
+                        && *months == other.months
+                        && *deposits == other.deposits
+                        && *loans == other.loans
+                        && *baseline_deposits == other.baseline_deposits
+                        && *baseline_loans == other.baseline_loans
+                        && *deposit_targets == other.deposit_targets
+                        && *loan_targets == other.loan_targets
+                        && *others == other.others
+                }
+                Chart::Waterfall => {
+                    unit_same
+                        && *year == other.year
+                        && *waterfall == other.waterfall
+                        && *baseline_closing_npl == other.baseline_closing_npl
+                        && *npl_targets == other.npl_targets
+                }
+                Chart::Disposal => {
+                    unit_same
+                        && *year == other.year
+                        && *disposal_months == other.disposal_months
+                        && *disposal_by_channel == other.disposal_by_channel
+                        && *baseline_disposal == other.baseline_disposal
+                        && *first_half_end == other.first_half_end
+                }
+                Chart::Ranking => {
+                    unit_same
+                        && *has_baseline == other.has_baseline
+                        && *year == other.year
+                        && *zone_ranking == other.zone_ranking
+                        && *institution_ranking == other.institution_ranking
+                }
+            }
+    }
+
     /// The title `chart` is drawn with: its name, with the selected year where the chart is about one year.
     pub fn title(&self, chart: Chart) -> String {
         let labels = self.labels;

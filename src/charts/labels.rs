@@ -157,11 +157,28 @@ impl Labels {
         self.channels.get(index).copied().unwrap_or("")
     }
 
-    /// "N more" for rows left out of a long list.
+    /// The gap marker for rows left out of the middle of a long list: "…N more…".
     pub fn more(&self, lang: Lang, count: usize) -> String {
         match lang {
-            Lang::Zh => format!("另有 {count} 家机构未列出"),
-            Lang::En => format!("{count} more institutions not shown"),
+            Lang::Zh => format!("…另有 {count} 家机构未列出…"),
+            Lang::En => format!("…{count} more institutions not shown…"),
+        }
+    }
+
+    /// The same for zones.
+    pub fn more_zones(&self, lang: Lang, count: usize) -> String {
+        match lang {
+            Lang::Zh => format!("…另有 {count} 个街道/园区未列出…"),
+            Lang::En => format!("…{count} more zones not shown…"),
+        }
+    }
+
+    /// The ranking's caption when it leaves institutions out: how many it shows of how
+    /// many, and where the rest are.
+    pub fn shown_of(&self, lang: Lang, shown: usize, total: usize) -> String {
+        match lang {
+            Lang::Zh => format!("显示 {total} 家机构中的 {shown} 家 · 全部见下方表格"),
+            Lang::En => format!("Showing {shown} of {total} institutions · all in the table below"),
         }
     }
 

@@ -9,6 +9,7 @@
 //! as "no data" or left out.
 
 pub mod analysis_data;
+pub mod batch;
 pub mod data;
 pub mod labels;
 pub mod style;
@@ -29,6 +30,8 @@ mod waterfall;
 mod tests;
 #[cfg(test)]
 mod tests_analyses;
+#[cfg(test)]
+mod tests_batch;
 
 use std::rc::Rc;
 

@@ -17,15 +17,23 @@ enum Row<'a> {
     Heading(&'a str),
     /// A bar: a zone (`true`) or an institution.
     Bar(&'a Rank, bool),
-    /// Institutions left out of a list too long for the height.
-    More(usize),
+    /// Zones (`true`) or institutions left out of the middle of a list too long to show whole.
+    More(usize, bool),
 }
+
+/// The most institutions the ranking shows at each end of its list: beyond twice this
+/// (plus the one row a gap marker would take), the middle is one "…N more…" line and a
+/// caption says how many are shown of how many. Twenty bars are what a reader compares;
+/// a 500-institution ranking drawn whole would be 500 labels a few pixels apart (and 500
+/// label draws on every move), and the table under the charts lists them all.
+pub const RANKING_ENDS: usize = 10;
 
 /// Draws the ranking: one bar per zone (bluish green), then one per institution (blue),
 /// most reduction first within each group, under group headings when there is room (a
 /// rule between the groups when not), each value written at its bar's end and the
-/// baseline as a grey outline over the bar. When the institutions do not fit, the top
-/// and the bottom of their list are kept and the middle is summarised in one line.
+/// baseline as a grey outline over the bar. When the institutions do not fit, or are more
+/// than 2 × [`RANKING_ENDS`], the top and the bottom of their list are kept, the middle is
+/// summarised in one gap line, and a caption under the legend says how many are shown.
 pub fn draw_ranking<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ChartData,
@@ -43,13 +51,44 @@ pub fn draw_ranking<DB: DrawingBackend>(
     if data.has_baseline {
         legend.push(LegendItem::new(Swatch::Outlined(palette::BASELINE), labels.baseline));
     }
-    let top = pen.header(&data.title(Chart::Ranking), &legend)? + style.label_size * 0.4;
+    let title = data.title(Chart::Ranking);
+    let header_bottom = pen.header(&title, &legend)?;
     // The value axis at the bottom: tick labels, then the axis name.
     let bottom = pen.height - style.padding - axis_height(style) - style.label_size * 1.4;
 
     let min_row = style.label_size * 1.4;
-    let capacity = (((bottom - top) / min_row).floor().max(0.0)) as usize;
+    let fitting = |top: f64| (((bottom - top) / min_row).floor().max(0.0)) as usize;
+    let mut top = header_bottom + style.label_size * 0.4;
+    let mut capacity = fitting(top);
+    // A list cut short gets a caption: at the right of the title when it fits there (a
+    // row taken from the bars would cost the 300-pixel-high chart one of its nine rows),
+    // else on a line of its own under the legend.
+    let cut = institutions.len() > 2 * RANKING_ENDS + 1 || zones.len() + institutions.len() > capacity;
+    let caption_width =
+        |shown: usize| text_width(&labels.shown_of(data.lang, shown, institutions.len()), style.label_size);
+    let beside_title = text_width(&title, style.title_size)
+        + style.label_size * 2.0
+        + caption_width(institutions.len().min(2 * RANKING_ENDS))
+        <= pen.width - 2.0 * style.padding;
+    let caption_line = header_bottom + style.label_size * 0.2;
+    if cut && !beside_title {
+        top += min_row;
+        capacity = fitting(top);
+    }
     let rows = layout(zones, institutions, capacity, labels.zones, labels.institutions);
+    let shown_institutions = rows.iter().filter(|row| matches!(row, Row::Bar(_, false))).count();
+    if shown_institutions < institutions.len() {
+        let caption = labels.shown_of(data.lang, shown_institutions, institutions.len());
+        let (at, anchor) = if beside_title {
+            // On the title's line, sharing its middle.
+            let middle = style.padding + style.title_size * 0.5;
+            ((pen.width - style.padding, middle), Anchor::RightMiddle)
+        } else {
+            ((style.padding, caption_line), Anchor::LeftTop)
+        };
+        let caption = ellipsize(&caption, pen.width - 2.0 * style.padding, style.label_size);
+        pen.text(&caption, at, style.label_size, palette::MUTED, anchor, false)?;
+    }
     // Rows share the height; bars keep a readable thickness however few they are.
     let row_height = if rows.is_empty() { min_row } else { (bottom - top) / rows.len() as f64 };
 
@@ -100,7 +139,7 @@ pub fn draw_ranking<DB: DrawingBackend>(
     for (index, row) in rows.iter().enumerate() {
         let middle = top + row_height * (index as f64 + 0.5);
         // Without headings, a rule marks where the institutions begin.
-        let is_zone = matches!(row, Row::Bar(_, true));
+        let is_zone = matches!(row, Row::Bar(_, true) | Row::More(_, true));
         if previous_zone && !is_zone && !matches!(row, Row::Heading(_)) {
             let y = top + row_height * index as f64;
             pen.line(&[(style.padding, y), (frame.right, y)], palette::AXIS, style.thin_line_width)?;
@@ -117,8 +156,9 @@ pub fn draw_ranking<DB: DrawingBackend>(
                     true,
                 )?;
             }
-            Row::More(count) => {
-                let text = format!("⋯ {}", labels.more(data.lang, *count));
+            Row::More(count, zone) => {
+                let text =
+                    if *zone { labels.more_zones(data.lang, *count) } else { labels.more(data.lang, *count) };
                 pen.text(&text, (left, middle), style.label_size, palette::MUTED, Anchor::LeftMiddle, false)?;
             }
             Row::Bar(rank, _) if !rank.value.is_finite() => {}
@@ -158,9 +198,12 @@ pub fn draw_ranking<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The rows that fit in `capacity` lines: every zone, then the institutions, the middle
-/// of a long institution list replaced by one "more" line. Group headings are added
-/// only when everything fits with them (the legend names the groups anyway).
+/// The rows that fit in `capacity` lines: the zones, then the institutions, the middle
+/// of a list too long for its room replaced by one "more" line, and of an institution
+/// list longer than 2 × [`RANKING_ENDS`] + 1 whatever the room. The institutions keep
+/// at least three rows (their first, the gap, their last) when the zones would take them
+/// all. Group headings are added only when everything fits with them (the legend names
+/// the groups anyway).
 fn layout<'a>(
     zones: &'a [Rank],
     institutions: &'a [Rank],
@@ -170,25 +213,90 @@ fn layout<'a>(
 ) -> Vec<Row<'a>> {
     let mut rows = Vec::new();
     let headings = if zones.is_empty() { 0 } else { 1 + usize::from(!institutions.is_empty()) };
-    let with_headings = zones.len() + institutions.len() + headings <= capacity;
-    let zone_rows = zones.len().min(capacity.saturating_sub(usize::from(!institutions.is_empty())));
+    let whole = institutions.len() <= 2 * RANKING_ENDS + 1;
+    let with_headings = whole && zones.len() + institutions.len() + headings <= capacity;
+    let free = if with_headings { capacity - headings } else { capacity };
+    let institution_floor = institutions.len().min(3);
+    let zone_room = zones.len().min(free.saturating_sub(institution_floor));
     if with_headings && !zones.is_empty() {
         rows.push(Row::Heading(zones_heading));
     }
-    rows.extend(zones.iter().take(zone_rows).map(|rank| Row::Bar(rank, true)));
+    ends(&mut rows, zones, zone_room, usize::MAX, true);
     if with_headings && !zones.is_empty() && !institutions.is_empty() {
         rows.push(Row::Heading(institutions_heading));
     }
-    let room = capacity.saturating_sub(rows.len());
-    if institutions.len() <= room {
-        rows.extend(institutions.iter().map(|rank| Row::Bar(rank, false)));
+    let institution_room = free.saturating_sub(zone_room);
+    ends(&mut rows, institutions, institution_room, 2 * RANKING_ENDS, false);
+    rows
+}
+
+/// Adds the bars of `ranks` in `room` rows: all of them when they fit and are no more
+/// than `most` + 1 (a gap line would take that row anyway), else the first and the last
+/// (at most `most` in all) around one "more" line.
+fn ends<'a>(rows: &mut Vec<Row<'a>>, ranks: &'a [Rank], room: usize, most: usize, zone: bool) {
+    if ranks.len() <= room && ranks.len() <= most.saturating_add(1) {
+        rows.extend(ranks.iter().map(|rank| Row::Bar(rank, zone)));
     } else if room > 0 {
-        let shown = room - 1;
+        let shown = (room - 1).min(most);
         let head = shown.div_ceil(2);
         let tail = shown - head;
-        rows.extend(institutions.iter().take(head).map(|rank| Row::Bar(rank, false)));
-        rows.push(Row::More(institutions.len() - head - tail));
-        rows.extend(institutions.iter().skip(institutions.len() - tail).map(|rank| Row::Bar(rank, false)));
+        rows.extend(ranks.iter().take(head).map(|rank| Row::Bar(rank, zone)));
+        rows.push(Row::More(ranks.len() - head - tail, zone));
+        rows.extend(ranks.iter().skip(ranks.len() - tail).map(|rank| Row::Bar(rank, zone)));
     }
-    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranks(count: usize) -> Vec<Rank> {
+        (0..count)
+            .map(|i| Rank { id: i.to_string(), label: i.to_string(), value: i as f64, baseline: None })
+            .collect()
+    }
+
+    /// The layout as text: `H` a heading, `z`/`i` a zone's or an institution's bar,
+    /// `Z3`/`I3` a gap of three.
+    #[track_caller]
+    fn check(zones: usize, institutions: usize, capacity: usize, expected: &str) {
+        let (zones, institutions) = (ranks(zones), ranks(institutions));
+        let rows = layout(&zones, &institutions, capacity, "zones", "institutions");
+        let text: Vec<String> = rows
+            .iter()
+            .map(|row| match row {
+                Row::Heading(_) => "H".to_string(),
+                Row::Bar(_, true) => "z".to_string(),
+                Row::Bar(_, false) => "i".to_string(),
+                Row::More(count, true) => format!("Z{count}"),
+                Row::More(count, false) => format!("I{count}"),
+            })
+            .collect();
+        assert_eq!(
+            text.join(" "),
+            expected,
+            "{} zones, {} institutions, {capacity} rows",
+            zones.len(),
+            institutions.len()
+        );
+    }
+
+    #[test]
+    fn long_lists_keep_their_ends_around_a_gap() {
+        check(0, 1, 10, "i");
+        check(2, 3, 10, "H z z H i i i");
+        // Without room for headings, the legend names the groups.
+        check(2, 3, 5, "z z i i i");
+        // 21 institutions show whole (the gap would take the 21st row); 22 do not.
+        check(0, 21, 40, &["i"; 21].join(" "));
+        check(0, 22, 40, &format!("{} I2 {}", ["i"; 10].join(" "), ["i"; 10].join(" ")));
+        check(0, 500, 100, &format!("{} I480 {}", ["i"; 10].join(" "), ["i"; 10].join(" ")));
+        check(0, 500, 6, "i i i I495 i i");
+        // Eight zones in nine rows: the institutions keep their first, the gap and their last.
+        check(8, 500, 9, "z z z Z3 z z i I498 i");
+        check(8, 500, 12, "z z z z z z z z i i I497 i");
+        check(8, 2, 9, "z z z Z2 z z z i i");
+        check(8, 500, 0, "");
+        check(8, 500, 1, "I500");
+    }
 }

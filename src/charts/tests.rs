@@ -7,6 +7,7 @@
 use delever_model::{Lang, Projection, Scenario, parse_scenario, presets, simulate};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 
+use super::ranking::RANKING_ENDS;
 use super::style::{palette, role};
 use super::{Chart, ChartData, StepKind, Style, draw};
 
@@ -228,17 +229,60 @@ fn a_fifty_institution_five_year_scenario_stays_readable() {
     let ranking = svg_of(&all, Chart::Ranking);
     assert_eq!(count(ranking, "rect", "fill", role::ZONE), 8 + 1);
     let shown = count(ranking, "rect", "fill", role::CURRENT) - 1;
-    let more: usize = ranking
-        .split(" more institutions not shown")
-        .next()
-        .and_then(|head| head.rsplit(' ').next())
-        .and_then(|n| n.parse().ok())
-        .expect("a 'more' line");
+    let more = gap_count(ranking).expect("a 'more' line");
     assert!(shown >= 4, "{shown}");
     assert_eq!(shown + more, 50);
-    // In presentation size, everything fits.
-    let large = render("synthetic-tall", Chart::Ranking, &data, &Style::normal(), (800, 2000));
-    assert_eq!(count(&large, "rect", "fill", role::CURRENT), 50 + 1);
+    assert!(ranking.contains(&format!("Showing {shown} of 50 institutions")), "the caption");
+    // However tall, no more than the first and last RANKING_ENDS.
+    let tall = render("synthetic-tall", Chart::Ranking, &data, &Style::normal(), (800, 2000));
+    assert_eq!(count(&tall, "rect", "fill", role::CURRENT), 2 * RANKING_ENDS + 1);
+    assert_eq!(gap_count(&tall), Some(50 - 2 * RANKING_ENDS));
+}
+
+/// The `N` of the ranking's "…N more institutions not shown…" line, if it has one.
+fn gap_count(svg: &str) -> Option<usize> {
+    let head = svg.split(" more institutions not shown…").next().filter(|head| head.len() < svg.len())?;
+    head.rsplit('…').next()?.parse().ok()
+}
+
+/// How many texts an SVG draws.
+fn text_count(svg: &str) -> usize {
+    svg.matches("<text").count()
+}
+
+#[test]
+fn a_500_institution_ranking_shows_its_ends_a_gap_and_a_caption() {
+    // Issue 10, item 4: 500 bars would be 500 unreadable labels.
+    let scenario = presets::synthetic(500, 1).expect("synthetic scenario");
+    let projection = simulate(&scenario).expect("simulates");
+    let data = ChartData::build(&scenario, &projection, Some(&projection), 0, Lang::En);
+    assert_eq!(data.institution_ranking.len(), 500);
+    let first = &data.institution_ranking[0].label;
+    let last = &data.institution_ranking[499].label;
+    let middle = &data.institution_ranking[250].label;
+    let zones = data.zone_ranking.len();
+    // (size, institution bars expected): what fits in 450 pixels; both ends in tall ones.
+    let cases =
+        [((800, 450), None), ((800, 1400), Some(2 * RANKING_ENDS)), ((1600, 4000), Some(2 * RANKING_ENDS))];
+    for (size, bars) in cases {
+        let svg = render("synthetic-500", Chart::Ranking, &data, &Style::normal(), size);
+        let shown = count(&svg, "rect", "fill", role::CURRENT) - 1;
+        if let Some(bars) = bars {
+            assert_eq!(shown, bars, "{size:?}");
+            assert!(svg.contains(first.as_str()) && svg.contains(last.as_str()), "{size:?}: both ends");
+        }
+        assert!((2..=2 * RANKING_ENDS).contains(&shown), "{size:?}: {shown}");
+        assert!(!svg.contains(&format!(">{middle}<")), "{size:?}: the middle is left out");
+        assert_eq!(gap_count(&svg), Some(500 - shown), "{size:?}: the gap marker");
+        assert!(svg.contains(&format!("Showing {shown} of 500 institutions")), "{size:?}: the caption");
+        // Title, legend, caption, axis, gap, zones and bars with their values: bounded, whatever the count.
+        let texts = text_count(&svg);
+        assert!(texts <= 20 + 2 * (zones + 2 * RANKING_ENDS), "{size:?}: {texts} texts");
+    }
+    let zh = ChartData::build(&scenario, &projection, None, 0, Lang::Zh);
+    let svg = render("synthetic-500-zh", Chart::Ranking, &zh, &Style::normal(), (800, 1400));
+    assert!(svg.contains("…另有 480 家机构未列出…"), "the gap in Chinese");
+    assert!(svg.contains("显示 500 家机构中的 20 家"), "the caption in Chinese");
 }
 
 /// A scenario with no loans and no NPL: nothing to divide by, nothing to dispose of.

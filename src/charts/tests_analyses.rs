@@ -717,3 +717,15 @@ fn a_rate_plan_names_its_disposal_lever_in_percent() {
     let svg = render("rate-plan", &Figure::Tornado(Rc::new(data)), &Style::normal(), (800, 450));
     assert_contains(&svg, &["处置率", "40%", "60%"], "rate plan");
 }
+
+/// One of each analysis chart of Licheng (for the backend's tests, `tests_batch.rs`).
+pub(super) fn figures() -> Vec<Figure> {
+    let scenario = licheng();
+    let sensitivity = delever_model::sensitivity(&scenario, None, None).expect("sensitivity");
+    let (_, projection, monte_carlo) = licheng_monte_carlo(50);
+    vec![
+        Figure::Tornado(Rc::new(TornadoData::build(&sensitivity, &scenario, Lang::En))),
+        Figure::Map(Rc::new(licheng_map(6, Lang::En))),
+        Figure::Fan(Rc::new(FanData::build(&monte_carlo, "npl_ratio", &scenario, &projection, Lang::En))),
+    ]
+}

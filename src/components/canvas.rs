@@ -5,7 +5,14 @@
 //! changed, and again when its box changes size (a `ResizeObserver`), at the box's size ×
 //! `devicePixelRatio` so lines stay crisp; any other render (new callbacks, a new
 //! class) draws nothing. A failed drawing is logged to the console; nothing panics.
-//! After each drawing the canvas's `data-rendered` attribute counts up, for tests.
+//! After each drawing the canvas's `data-rendered` attribute counts up, for tests; a
+//! canvas given a `drawn_for` token writes it in `data-drawn-for` once its picture is that
+//! of the token's data, drawn or (its figure unchanged) kept, so a test can wait for every
+//! chart of a change without expecting unchanged ones to redraw. Each drawing is timed as a
+//! `performance.measure` named `chart:<id>` (DevTools' Performance panel, the benchmark).
+//!
+//! The drawing goes through [`charts::batch::Batched`], plotters' backend with batched
+//! strokes and fills over the `CanvasRenderingContext2d` implemented here.
 //!
 //! On the feasibility map, pointer moves and clicks are hit-tested with
 //! [`charts::map_cell_at`] against exactly the size and style of the last drawing, so the
@@ -23,12 +30,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{HtmlCanvasElement, ResizeObserver};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ResizeObserver};
 use yew::prelude::*;
 
+use crate::charts::batch::{Batched, Context2d};
 use crate::charts::{self, Chart, ChartData, Figure, Style};
 
 /// `<ChartCanvas/>`: one projection chart; the same as a [`FigureCanvas`] of `Figure::Chart`.
@@ -42,6 +49,9 @@ pub struct Props {
     pub style: Style,
     #[prop_or_default]
     pub class: Classes,
+    /// Written to `data-drawn-for` once the picture is of this data: see [`FigureProps::drawn_for`].
+    #[prop_or_default]
+    pub drawn_for: Option<u64>,
 }
 
 impl PartialEq for Props {
@@ -50,13 +60,16 @@ impl PartialEq for Props {
             && Rc::ptr_eq(&self.data, &other.data)
             && self.style == other.style
             && self.class == other.class
+            && self.drawn_for == other.drawn_for
     }
 }
 
 #[function_component(ChartCanvas)]
 pub fn chart_canvas(props: &Props) -> Html {
     let figure = Figure::Chart(props.chart, props.data.clone());
-    html! { <FigureCanvas {figure} style={props.style.clone()} class={props.class.clone()} /> }
+    html! {
+        <FigureCanvas {figure} style={props.style.clone()} class={props.class.clone()} drawn_for={props.drawn_for} />
+    }
 }
 
 /// `<FigureCanvas/>`: any [`Figure`], with the feasibility map's cells under the pointer.
@@ -86,6 +99,11 @@ pub struct FigureProps {
     /// accessible name (e.g. "Arrow keys choose a cell; Enter applies it.").
     #[prop_or_default]
     pub keyboard_hint: Option<AttrValue>,
+    /// A token of the data the figure shows (the charts panel's build of its data),
+    /// written to the canvas's `data-drawn-for` after the figure is drawn, or at once when
+    /// the figure did not change: the token says the picture is current, redrawn or not.
+    #[prop_or_default]
+    pub drawn_for: Option<u64>,
 }
 
 /// What to draw: kept so that a resize can redraw the latest props.
@@ -191,6 +209,17 @@ pub fn figure_canvas(props: &FigureProps) -> Html {
             painter.borrow_mut().job = Some(Job { figure: figure.clone(), style: style.clone() });
             if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
                 repaint(&canvas, &painter, false);
+            }
+        });
+    }
+
+    {
+        // After the drawing effect above (effects run in order), so the token follows the picture.
+        let canvas_ref = canvas_ref.clone();
+        use_effect_with(props.drawn_for, move |token| {
+            if let (Some(token), Some(canvas)) = (token, canvas_ref.cast::<HtmlCanvasElement>()) {
+                // Failing to set a test attribute is not worth reporting.
+                let _ = canvas.set_attribute("data-drawn-for", &token.to_string());
             }
         });
     }
@@ -392,7 +421,8 @@ fn repaint(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>, only_if_r
         let painter = painter.borrow();
         painter.cursor.filter(|_| painter.keyboard)
     };
-    match paint(canvas, &job, width, height, ratio, cursor) {
+    let id = job.figure.id();
+    match measured(id, || paint(canvas, &job, width, height, ratio, cursor)) {
         Ok(drawn) => {
             let count = {
                 let mut painter = painter.borrow_mut();
@@ -404,7 +434,7 @@ fn repaint(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>, only_if_r
             let _ = canvas.set_attribute("data-rendered", &count.to_string());
         }
         Err(message) => {
-            let text = format!("delever: chart \"{}\" not redrawn: {message}", job.figure.id());
+            let text = format!("delever: chart \"{id}\" not redrawn: {message}");
             web_sys::console::error_1(&text.into());
         }
     }
@@ -444,8 +474,13 @@ fn paint(
     if canvas.height() != height {
         canvas.set_height(height);
     }
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2d context")?;
-    let area = backend.into_drawing_area();
+    let context: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|context| context.dyn_into().ok())
+        .ok_or("no 2d context")?;
+    let area = Batched::new(Context(context), width, height).into_drawing_area();
     let style = job.style.scaled(ratio);
     charts::draw_figure(&job.figure, &area, &style).map_err(|e| e.to_string())?;
     if let (Figure::Map(data), Some(cell)) = (&job.figure, cursor) {
@@ -453,6 +488,97 @@ fn paint(
     }
     area.present().map_err(|e| e.to_string())?;
     Ok(Drawn { figure: job.figure.clone(), style, width, height, ratio })
+}
+
+/// Runs `draw` between two `performance` marks and measures it as `chart:<chart_id>`.
+///
+/// The marks are cleared at once (only the measures are read); the measures stay in the
+/// page's performance timeline, one per drawing, for DevTools and the benchmark. Timing
+/// is best effort: without `performance` (or outside a browser) `draw` just runs.
+fn measured<T>(chart_id: &str, draw: impl FnOnce() -> T) -> T {
+    let performance =
+        if cfg!(target_arch = "wasm32") { web_sys::window().and_then(|w| w.performance()) } else { None };
+    let Some(performance) = performance else { return draw() };
+    let name = format!("chart:{chart_id}");
+    let (start, end) = (format!("{name}:start"), format!("{name}:end"));
+    let _ = performance.mark(&start);
+    let drawn = draw();
+    let _ = performance.mark(&end);
+    let _ = performance.measure_with_start_mark_and_end_mark(&name, &start, &end);
+    performance.clear_marks_with_mark_name(&start);
+    performance.clear_marks_with_mark_name(&end);
+    drawn
+}
+
+/// The browser's 2D context as the batching backend's [`Context2d`].
+struct Context(CanvasRenderingContext2d);
+
+/// A JavaScript exception as the backend's error message.
+fn message(error: JsValue) -> String {
+    error.as_string().unwrap_or_else(|| format!("{error:?}"))
+}
+
+impl Context2d for Context {
+    fn set_fill_style(&self, colour: &str) {
+        self.0.set_fill_style_str(colour);
+    }
+    fn set_stroke_style(&self, colour: &str) {
+        self.0.set_stroke_style_str(colour);
+    }
+    fn set_line_width(&self, width: f64) {
+        self.0.set_line_width(width);
+    }
+    fn set_font(&self, font: &str) {
+        self.0.set_font(font);
+    }
+    fn set_text_align(&self, align: &str) {
+        self.0.set_text_align(align);
+    }
+    fn set_text_baseline(&self, baseline: &str) {
+        self.0.set_text_baseline(baseline);
+    }
+    fn begin_path(&self) {
+        self.0.begin_path();
+    }
+    fn move_to(&self, x: f64, y: f64) {
+        self.0.move_to(x, y);
+    }
+    fn line_to(&self, x: f64, y: f64) {
+        self.0.line_to(x, y);
+    }
+    fn rect(&self, x: f64, y: f64, width: f64, height: f64) {
+        self.0.rect(x, y, width, height);
+    }
+    fn circle(&self, x: f64, y: f64, radius: f64) -> Result<(), String> {
+        self.0.arc(x, y, radius, 0.0, std::f64::consts::TAU).map_err(message)
+    }
+    fn close_path(&self) {
+        self.0.close_path();
+    }
+    fn fill(&self) {
+        self.0.fill();
+    }
+    fn stroke(&self) {
+        self.0.stroke();
+    }
+    fn fill_text(&self, text: &str, x: f64, y: f64) -> Result<(), String> {
+        self.0.fill_text(text, x, y).map_err(message)
+    }
+    fn save(&self) {
+        self.0.save();
+    }
+    fn restore(&self) {
+        self.0.restore();
+    }
+    fn translate(&self, x: f64, y: f64) -> Result<(), String> {
+        self.0.translate(x, y).map_err(message)
+    }
+    fn rotate(&self, radians: f64) -> Result<(), String> {
+        self.0.rotate(radians).map_err(message)
+    }
+    fn measure_text(&self, text: &str) -> Result<f64, String> {
+        self.0.measure_text(text).map(|metrics| metrics.width()).map_err(message)
+    }
 }
 
 /// The picture on the page's canvas of chart `chart_id` as PNG bytes, for "save as PNG",

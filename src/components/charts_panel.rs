@@ -1,4 +1,9 @@
-//! The charts section: every chart of `crate::charts`, redrawn on every change, each with a "save as PNG" button, and the numbers they draw as tables.
+//! The charts section: every chart of `crate::charts`, redrawn when what it draws changed, each with a "save as PNG" button, and the numbers they draw as tables.
+//!
+//! The data is built once per result, year and language; each chart then gets its own
+//! `Rc` of it, kept from the last build when [`ChartData::draws_same`] says the chart
+//! would look the same, so its canvas (which compares data by pointer) is not redrawn.
+//! Every canvas is told which build it shows (`data-drawn-for`), drawn or kept.
 //!
 //! A canvas is a picture: its accessible name says what it shows, and the tables under
 //! the charts (in a `<details>`, closed at first) give a screen reader, or anyone who wants
@@ -65,6 +70,17 @@ pub fn charts_panel(props: &ChartsPanelProps) -> Html {
     };
     let Some(data) = (*data).clone() else { return html! {} };
     let Some(current) = state.current.clone() else { return html! {} };
+    let kept = use_mut_ref(|| None::<PerChart>);
+    let (per_chart, build) = {
+        let mut kept = kept.borrow_mut();
+        let next = match kept.take() {
+            Some(last) if Rc::ptr_eq(&last.source, &data) => last,
+            last => PerChart::next(last, data.clone()),
+        };
+        let shown = (next.charts.clone(), next.build);
+        *kept = Some(next);
+        shown
+    };
     let style = if props.large { Style::large() } else { Style::normal() };
     let charts: &[Chart] = if props.main_only { &MAIN_CHARTS } else { &Chart::ALL };
     // The numbers as tables under the full set of charts (an embedded or presented page
@@ -76,12 +92,13 @@ pub fn charts_panel(props: &ChartsPanelProps) -> Html {
         <section class="charts" aria-label={tr(lang, "图表", "Charts")}>
             { for charts.iter().map(|chart| {
                 let id = chart.id();
+                let data = per_chart.iter().find(|(c, _)| c == chart).map_or_else(|| data.clone(), |(_, d)| d.clone());
                 let file = format!("{}-{id}.png", current.scenario.name);
                 let current = current.clone();
                 let save = Callback::from(move |_| crate::components::canvas::save_png(&file, id, &current.scenario, lang));
                 html! {
                     <figure class="chart-card" data-chart-card={id}>
-                        <ChartCanvas chart={*chart} data={data.clone()} style={style.clone()} />
+                        <ChartCanvas chart={*chart} {data} style={style.clone()} drawn_for={build} />
                         <figcaption class="chart-actions">
                             <button type="button" data-action={format!("png-{id}")} onclick={save}>
                                 { tr(lang, "保存图片", "Save PNG") }
@@ -92,6 +109,35 @@ pub fn charts_panel(props: &ChartsPanelProps) -> Html {
             }) }
             { for tables }
         </section>
+    }
+}
+
+/// Each chart's data, as last handed to its canvas.
+struct PerChart {
+    /// The build these were taken from.
+    source: Rc<ChartData>,
+    /// Counts the builds: the canvases' `data-drawn-for`.
+    build: u64,
+    charts: Vec<(Chart, Rc<ChartData>)>,
+}
+
+impl PerChart {
+    /// Every chart's data for the new build `source`: the last one's where the chart
+    /// draws the same from it (the same `Rc`, so the canvas does not redraw), else `source`.
+    fn next(last: Option<PerChart>, source: Rc<ChartData>) -> PerChart {
+        let build = last.as_ref().map_or(0, |last| last.build.wrapping_add(1));
+        let charts = Chart::ALL
+            .into_iter()
+            .map(|chart| {
+                let kept = last
+                    .as_ref()
+                    .and_then(|last| last.charts.iter().find(|(c, _)| *c == chart))
+                    .map(|(_, data)| data)
+                    .filter(|data| data.draws_same(&source, chart));
+                (chart, kept.map_or_else(|| source.clone(), Rc::clone))
+            })
+            .collect();
+        PerChart { source, build, charts }
     }
 }
 

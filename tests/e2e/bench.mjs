@@ -180,8 +180,11 @@ async function coldLoad(browser, url = baseUrl(), contextOptions = {}) {
  * Input → repaint over SLIDER_MOVES moves of the page's range inputs (`input[type=range][data-field]`).
  *
  * Each move sets a slider to a different value, dispatches `input` (what a drag does), then
- * waits for animation frames until every `canvas[data-chart]` has a changed `data-rendered`
- * attribute, and one frame more (the frame that paints it): two frames when the app updates
+ * waits for animation frames until every `canvas[data-chart]` shows the move: a projection
+ * chart has a changed `data-drawn-for` (the page writes it once the canvas's picture is of
+ * the new data, redrawn or, where the chart would look the same, kept without a redraw),
+ * any other canvas a changed `data-rendered`; and one frame more (the frame that paints
+ * it): two frames when the app updates
  * at once. More when it does not: Yew's scheduler yields to the browser once a render has
  * taken 16 ms, so on a large scenario the charts (drawn in effects, after the DOM update)
  * can be drawn a frame or more after the numbers. Such moves are counted as `late`; a chart
@@ -214,7 +217,13 @@ export async function measureSliderRepaint(page, moveCount = SLIDER_MOVES) {
       const slider = current[move % current.length];
       const min = Number(slider.min || 0);
       const max = Number(slider.max || 100);
-      const before = new Map(charts().map((canvas) => [canvas, canvas.getAttribute('data-rendered')]));
+      // A projection chart left unchanged by a move is not redrawn (its data-rendered stays):
+      // wait for its data-drawn-for instead, which follows every move.
+      const shows = (canvas) =>
+        canvas.hasAttribute('data-drawn-for')
+          ? `for ${canvas.getAttribute('data-drawn-for')}`
+          : `rendered ${canvas.getAttribute('data-rendered')}`;
+      const before = new Map(charts().map((canvas) => [canvas, shows(canvas)]));
       // Walk between 20% and 80% of the range so every move is a real change; the browser
       // snaps the value to the slider's step.
       const old = slider.value;
@@ -229,7 +238,7 @@ export async function measureSliderRepaint(page, moveCount = SLIDER_MOVES) {
       slider.dispatchEvent(new Event('input', { bubbles: true }));
       const unpainted = () =>
         [...before.entries()]
-          .filter(([canvas, rendered]) => canvas.isConnected && canvas.getAttribute('data-rendered') === rendered)
+          .filter(([canvas, shown]) => canvas.isConnected && shows(canvas) === shown)
           .map(([canvas]) => canvas.getAttribute('data-chart'));
       // Frame by frame: a chart drawn before a frame's callback is painted in that frame, so
       // once none is left unpainted, the next callback comes after the paint.
