@@ -525,10 +525,28 @@ pub fn on_print(before: impl Fn() + 'static, after: impl Fn() + 'static) {
     }
 }
 
+/// How many measures the page keeps in the performance timeline before clearing them.
+const MAX_MEASURES: u32 = 5_000;
+
+thread_local! {
+    /// Measures recorded since the timeline was last cleared.
+    static MEASURES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 /// Records `performance.measure(name, {start, end: now})`, so a profile and the browser
 /// benchmark see each stage of an update (`reducer`, `engine`, `render`, `persist`…).
 pub fn measure(name: &str, start_ms: f64) {
     let Some(performance) = web_sys::window().and_then(|w| w.performance()) else { return };
+    // The timeline keeps every measure: a day of lever moves would pile up hundreds of
+    // thousands. Past MAX_MEASURES they are cleared (the benchmark reads ~1,500 per case).
+    let count = MEASURES.with(|c| {
+        c.set(c.get().saturating_add(1));
+        c.get()
+    });
+    if count > MAX_MEASURES {
+        performance.clear_measures();
+        MEASURES.with(|c| c.set(1));
+    }
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &JsValue::from_str("start"), &JsValue::from_f64(start_ms));
     let _ = js_sys::Reflect::set(&options, &JsValue::from_str("end"), &JsValue::from_f64(performance.now()));

@@ -490,24 +490,9 @@ fn paint(
     Ok(Drawn { figure: job.figure.clone(), style, width, height, ratio })
 }
 
-/// Runs `draw` between two `performance` marks and measures it as `chart:<chart_id>`.
-///
-/// The marks are cleared at once (only the measures are read); the measures stay in the
-/// page's performance timeline, one per drawing, for DevTools and the benchmark. Timing
-/// is best effort: without `performance` (or outside a browser) `draw` just runs.
+/// Runs `draw` and measures it as `chart:<chart_id>` (`crate::timing`).
 fn measured<T>(chart_id: &str, draw: impl FnOnce() -> T) -> T {
-    let performance =
-        if cfg!(target_arch = "wasm32") { web_sys::window().and_then(|w| w.performance()) } else { None };
-    let Some(performance) = performance else { return draw() };
-    let name = format!("chart:{chart_id}");
-    let (start, end) = (format!("{name}:start"), format!("{name}:end"));
-    let _ = performance.mark(&start);
-    let drawn = draw();
-    let _ = performance.mark(&end);
-    let _ = performance.measure_with_start_mark_and_end_mark(&name, &start, &end);
-    performance.clear_marks_with_mark_name(&start);
-    performance.clear_marks_with_mark_name(&end);
-    drawn
+    crate::timing::span(&format!("chart:{chart_id}"), draw)
 }
 
 /// The browser's 2D context as the batching backend's [`Context2d`].
