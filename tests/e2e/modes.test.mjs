@@ -197,6 +197,19 @@ describe('print and the stamp', () => {
     });
   }
 
+  test('the browser’s own print builds the brief, and it is dropped after', async () => {
+    const opened = await openPage(browser);
+    const { page } = opened;
+    // On screen the brief is never shown, so it is not built until someone prints.
+    assert.equal(await page.locator('.brief').count(), 0, 'the brief is built before printing');
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await page.locator('.brief').waitFor({ state: 'attached' });
+    assert.ok((await page.locator('.brief').textContent()).includes('Delever 模型'), 'the brief lacks its stamp');
+    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    await page.locator('.brief').waitFor({ state: 'detached' });
+    await opened.context.close();
+  });
+
   test('the CSV, the PNG and the workbook carry the stamp', async () => {
     const opened = await openPage(browser);
     const { page } = opened;
