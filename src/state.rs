@@ -78,6 +78,23 @@ impl Loaded {
     pub fn full_projection(&self) -> Result<Projection, SimError> {
         simulate(&self.scenario)
     }
+
+    /// Holds the shown result to the engine, for tests and fuzzing: `simulate` answers this
+    /// very projection (plus the members' months), and that answer keeps every identity of
+    /// MODEL.md section 3 (`delever_model::invariants::check_projection`).
+    pub fn check(&self) -> Result<(), String> {
+        let full = self.full_projection().map_err(|e| format!("the shown scenario does not run: {e}"))?;
+        delever_model::invariants::check_projection(&self.scenario, &full)?;
+        let mut lean = full;
+        for (_, series) in lean.zones.iter_mut().chain(lean.institutions.iter_mut()) {
+            series.monthly.clear();
+        }
+        if lean == self.projection {
+            Ok(())
+        } else {
+            Err("the page's result differs from simulate's".to_string())
+        }
+    }
 }
 
 impl PartialEq for Loaded {

@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     let mut state = UiState::new(Lang::En);
     state.apply(Action::LoadText { text, source: Source::Link });
     let current = state.current.as_ref().expect("the last good result stays");
-    if let Err(violation) = delever_model::invariants::check_projection(&current.scenario, &current.projection) {
+    if let Err(violation) = current.check() {
         panic!("an engine identity fails: {violation}");
     }
 });

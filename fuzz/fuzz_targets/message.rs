@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let mut state = UiState::new(Lang::En);
     state.apply(action);
     let current = state.current.as_ref().expect("the last good result stays");
-    if let Err(violation) = delever_model::invariants::check_projection(&current.scenario, &current.projection) {
+    if let Err(violation) = current.check() {
         panic!("an engine identity fails: {violation}");
     }
 });
