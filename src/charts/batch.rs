@@ -86,6 +86,21 @@ enum Paint {
     Fill(Colour),
 }
 
+impl Paint {
+    /// How `style` paints a shape, filled or outlined; `None` when it is fully transparent.
+    fn of<S: BackendStyle>(style: &S, fill: bool) -> Option<Paint> {
+        let colour = style.color();
+        if colour.alpha == 0.0 {
+            return None;
+        }
+        Some(if fill {
+            Paint::Fill(Colour::of(colour))
+        } else {
+            Paint::Stroke(Colour::of(colour), style.stroke_width())
+        })
+    }
+}
+
 /// A colour as plotters gives it; compared by value (plotters' `BackendColor` is not `PartialEq`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Colour {
@@ -310,15 +325,7 @@ impl<C: Context2d> DrawingBackend for Batched<C> {
         style: &S,
         fill: bool,
     ) -> Drawn {
-        let colour = style.color();
-        if colour.alpha == 0.0 {
-            return Ok(());
-        }
-        let paint = if fill {
-            Paint::Fill(Colour::of(colour))
-        } else {
-            Paint::Stroke(Colour::of(colour), style.stroke_width())
-        };
+        let Some(paint) = Paint::of(style, fill) else { return Ok(()) };
         self.open(paint);
         let (x, y, width, height) = normalised(upper_left, bottom_right);
         self.context.rect(x, y, width, height);
@@ -375,15 +382,7 @@ impl<C: Context2d> DrawingBackend for Batched<C> {
         style: &S,
         fill: bool,
     ) -> Drawn {
-        let colour = style.color();
-        if colour.alpha == 0.0 {
-            return Ok(());
-        }
-        let paint = if fill {
-            Paint::Fill(Colour::of(colour))
-        } else {
-            Paint::Stroke(Colour::of(colour), style.stroke_width())
-        };
+        let Some(paint) = Paint::of(style, fill) else { return Ok(()) };
         self.open(paint);
         let (x, y, r) = (f64::from(centre.0), f64::from(centre.1), f64::from(radius));
         // A subpath of its own: without the move, the arc would be joined to the last point.

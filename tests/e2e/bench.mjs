@@ -276,6 +276,18 @@ function kib(bytes) {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
+/** Has `page` record the duration of every main-thread task over 50 ms in `window.__longTasks`. */
+function watchLongTasks(page) {
+  return page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        window.__longTasks.push(entry.duration);
+      }
+    }).observe({ type: 'longtask', buffered: false });
+  });
+}
+
 /**
  * Opens `url` in a fresh context, checks the page shows the case's scenario (its years in
  * the year picker, its institutions in the table, valid, nothing refused), then measures
@@ -285,14 +297,7 @@ async function repaintCase(browser, { label, url, institutions, years, moves = S
   const context = await browser.newContext(contextOptions);
   try {
     const page = await context.newPage();
-    await page.addInitScript(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) {
-          window.__longTasks.push(entry.duration);
-        }
-      }).observe({ type: 'longtask', buffered: false });
-    });
+    await watchLongTasks(page);
     const errors = [];
     page.on('pageerror', (error) => errors.push(String(error)));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -429,14 +434,7 @@ export async function analysisCase(browser, { label, url }) {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(String(error)));
-    await page.addInitScript(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) {
-          window.__longTasks.push(entry.duration);
-        }
-      }).observe({ type: 'longtask', buffered: false });
-    });
+    await watchLongTasks(page);
     await page.goto(url);
     await page.waitForSelector('[data-kpi]', { state: 'attached', timeout: READY_TIMEOUT_MS });
     const results = {};

@@ -850,6 +850,15 @@ impl Projection {
         Ok(projection)
     }
 
+    /// This projection as [`Detail::RegionMonthly`] builds it: the zones' and institutions'
+    /// months left out.
+    pub fn without_member_months(mut self) -> Projection {
+        for (_, series) in self.zones.iter_mut().chain(self.institutions.iter_mut()) {
+            series.monthly.clear();
+        }
+        self
+    }
+
     /// The series of a scope: `region` or an institution id.
     pub fn scope(&self, scope: &crate::scenario::Scope) -> Option<&Series> {
         match scope {

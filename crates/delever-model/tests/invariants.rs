@@ -274,15 +274,6 @@ proptest! {
     }
 }
 
-/// `projection` with the zones' and institutions' months left out: what
-/// [`Detail::RegionMonthly`] must build.
-fn region_monthly_only(mut projection: Projection) -> Projection {
-    for (_, series) in projection.zones.iter_mut().chain(projection.institutions.iter_mut()) {
-        series.monthly.clear();
-    }
-    projection
-}
-
 /// The page's engine path (issue 10): one [`Simulator`] kept across a scenario, the same
 /// scenario with its drivers moved, and back, answers exactly what `simulate` answers.
 fn check_simulator(first: &Scenario, moved: &Scenario) -> Result<(), TestCaseError> {
@@ -292,7 +283,7 @@ fn check_simulator(first: &Scenario, moved: &Scenario) -> Result<(), TestCaseErr
         let full = simulator.simulate(scenario, Detail::Full);
         prop_assert_eq!(&full, &expected);
         let lean = simulator.simulate(scenario, Detail::RegionMonthly);
-        prop_assert_eq!(lean, expected.map(region_monthly_only));
+        prop_assert_eq!(lean, expected.map(Projection::without_member_months));
     }
     Ok(())
 }
