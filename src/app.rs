@@ -50,6 +50,7 @@ fn initial_state() -> Store {
         .unwrap_or_default();
     let mut state = UiState::new(lang);
     state.mode = mode;
+    state.off_thread = web::can_project_off_thread();
     if let Some(text) = web::storage_get(persist::SAVED_KEY) {
         state.apply(Action::SetSavedList(persist::saved_list(&text)));
     }
@@ -208,6 +209,24 @@ pub fn app() -> Html {
                 }
                 persister.borrow_mut().changed(state);
                 web::after_settling(persist::SETTLE_MS, move || persister.borrow_mut().flush());
+            }
+        });
+    }
+    {
+        // A large scenario waiting for the engine's worker is handed to it once per request;
+        // the answer comes back as an action, and `UiState::apply` drops it if it is stale.
+        let dispatch = dispatch.clone();
+        let request = state.pending.clone();
+        use_effect_with(state.pending.as_ref().map(|p| p.id), move |_| {
+            if let Some(pending) = request.filter(|_| cfg!(target_arch = "wasm32")) {
+                let id = pending.id;
+                let text = crate::timing::span("to-worker", || pending.text());
+                web::project_off_thread(&text, move |answer| {
+                    // `None`: a newer request took this one's place before the worker began it.
+                    if let Some(bytes) = answer {
+                        dispatch.emit(Action::Projected { id, bytes });
+                    }
+                });
             }
         });
     }

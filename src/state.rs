@@ -109,6 +109,37 @@ impl std::fmt::Debug for Loaded {
 /// One lever changed from the baseline: `(JSON path, before, after)` as stored text.
 pub type Change = (String, String, String);
 
+/// From this many institution-months on, a scenario is projected in the engine's Web Worker
+/// when the page has one (`crates/delever-worker`), so the page stays responsive while it
+/// runs. Chosen by `cargo xtask bench --browser` (README, "Benchmarks"): at 50 institutions
+/// × 5 years (3,000) a move is quicker on the main thread than a round trip to the worker;
+/// at 100 × 5 the engine alone takes longer than a frame.
+pub const OFF_THREAD_FROM: usize = 6_000;
+
+/// Whether `scenario` is large enough to be projected off the main thread.
+pub fn is_large(scenario: &Scenario) -> bool {
+    let years = usize::try_from(scenario.years).unwrap_or(usize::MAX);
+    scenario.institutions.len().saturating_mul(years).saturating_mul(12) >= OFF_THREAD_FROM
+}
+
+/// A valid scenario handed to the engine's worker, waiting for its projection. Meanwhile the
+/// previous result stays on screen, marked as updating.
+#[derive(Debug, PartialEq)]
+pub struct Pending {
+    /// Which request this is: an answer for any other is stale and dropped.
+    pub id: u64,
+    pub scenario: Scenario,
+    /// Whether the answer becomes the baseline too (a load, not an edit).
+    pub baseline: bool,
+}
+
+impl Pending {
+    /// The scenario's canonical JSON, as the worker reads it.
+    pub fn text(&self) -> String {
+        self.scenario.to_json().to_string()
+    }
+}
+
 /// The engine's plan and run, kept across the page's changes (`Simulator`): not page state
 /// but a cache of work, shared by every copy of the state and equal to any other.
 #[derive(Clone, Default)]
@@ -193,6 +224,13 @@ pub struct UiState {
     changes_of: (Option<Rc<Loaded>>, Option<Rc<Loaded>>),
     /// The engine's plan and run, reused while only drivers change.
     pub engine: EngineCache,
+    /// Whether large scenarios go to the engine's Web Worker (the page sets it when the
+    /// browser can run one; native tests set it to test the worker's path).
+    pub off_thread: bool,
+    /// The large scenario the worker is projecting (`off_thread`), if any.
+    pub pending: Option<Rc<Pending>>,
+    /// The last request id handed out.
+    requests: u64,
     /// Bumped every time `current` changes.
     pub version: u64,
     /// Bumped by every action (the page saves the draft when it moves).
@@ -343,6 +381,12 @@ pub enum Action {
     },
     /// A running analysis finished (or could not start).
     AnalysisDone(Outcome),
+    /// The engine's worker answered request `id` with `wire` bytes (empty: it has no
+    /// projection, so the page runs the scenario itself and words why).
+    Projected {
+        id: u64,
+        bytes: Vec<u8>,
+    },
     /// Set levers of the region defaults to values (one value for every year), as an edit:
     /// a goal-seek boundary or a feasibility-map cell applied.
     ApplyLevers(Vec<(Lever, Decimal)>),
@@ -377,6 +421,9 @@ impl UiState {
             changes: Rc::new(Vec::new()),
             changes_of: (None, None),
             engine: EngineCache::default(),
+            off_thread: false,
+            pending: None,
+            requests: 0,
             version: 0,
             edits: 0,
             revision: 0,
@@ -421,6 +468,12 @@ impl UiState {
     /// Whether what is on screen does not reflect the document (it is invalid or cannot run).
     pub fn is_stale(&self) -> bool {
         !self.issues.is_empty() || self.sim_error.is_some()
+    }
+
+    /// Whether the engine's worker is projecting the document: what is on screen is the
+    /// previous result until it answers.
+    pub fn is_updating(&self) -> bool {
+        self.pending.is_some()
     }
 
     /// The issues at exactly `path`.
@@ -508,6 +561,7 @@ impl UiState {
                 self.load_doc(blank(start_year), Source::Blank);
             }
             Action::LoadText { text, source } => self.load_text(&text, source),
+            Action::Projected { id, bytes } => self.projected(id, &bytes),
             Action::SetField { path, text } => {
                 let kind = FieldKind::of(&path, &self.doc);
                 let value = fields::to_json(kind, &path, &text);
@@ -721,7 +775,12 @@ impl UiState {
         self.load_problem = None;
         self.sheet_issues.clear();
         self.recompute();
-        if self.issues.is_empty() && self.sim_error.is_none() {
+        if let Some(pending) = &mut self.pending {
+            // The baseline is set when the worker answers.
+            if let Some(pending) = Rc::get_mut(pending) {
+                pending.baseline = true;
+            }
+        } else if self.issues.is_empty() && self.sim_error.is_none() {
             self.baseline = self.current.clone();
             self.year_index = 0;
         }
@@ -737,18 +796,65 @@ impl UiState {
             }
             Ok(scenario) => {
                 self.issues.clear();
-                let engine = &self.engine;
-                match crate::timing::span("engine", || engine.simulate(&scenario)) {
-                    Ok(projection) => {
-                        self.sim_error = None;
-                        self.current = Some(Rc::new(Loaded::new(scenario, projection)));
-                        self.version = self.version.wrapping_add(1);
-                        self.year_index = self.year_index.min(self.years().saturating_sub(1));
-                    }
-                    Err(err) => self.sim_error = Some(err),
+                if self.off_thread && is_large(&scenario) {
+                    // The worker runs it; until it answers, the last result stays, updating.
+                    self.sim_error = None;
+                    self.requests = self.requests.wrapping_add(1);
+                    self.pending = Some(Rc::new(Pending { id: self.requests, scenario, baseline: false }));
+                    return;
                 }
+                self.pending = None;
+                let engine = &self.engine;
+                let result = crate::timing::span("engine", || engine.simulate(&scenario));
+                self.show(scenario, result, false);
             }
         }
+        // An invalid document leaves nothing for the worker to answer.
+        if !self.issues.is_empty() {
+            self.pending = None;
+        }
+    }
+
+    /// Shows a run's result: a new `current` (and `baseline` for a load), or why it cannot run.
+    fn show(&mut self, scenario: Scenario, result: Result<Projection, SimError>, baseline: bool) {
+        match result {
+            Ok(projection) => {
+                self.sim_error = None;
+                self.current = Some(Rc::new(Loaded::new(scenario, projection)));
+                self.version = self.version.wrapping_add(1);
+                self.year_index = self.year_index.min(self.years().saturating_sub(1));
+                if baseline {
+                    self.baseline = self.current.clone();
+                    self.year_index = 0;
+                }
+            }
+            Err(err) => self.sim_error = Some(err),
+        }
+    }
+
+    /// The worker's answer to request `id`: shown if it answers the pending request, dropped if
+    /// a newer one superseded it. Bytes that are not a projection (the worker found it cannot
+    /// run, or failed) make the page run the scenario itself, so the result, or the words of
+    /// why there is none, are exactly the page's own.
+    fn projected(&mut self, id: u64, bytes: &[u8]) {
+        if self.pending.as_ref().is_none_or(|p| p.id != id) {
+            return;
+        }
+        let Some(pending) = self.pending.take() else { return };
+        let Pending { scenario, baseline, .. } = Rc::try_unwrap(pending).unwrap_or_else(|shared| Pending {
+            id: shared.id,
+            scenario: shared.scenario.clone(),
+            baseline: shared.baseline,
+        });
+        let decoded = crate::timing::span("decode", || delever_model::wire::decode(bytes, &scenario));
+        let result = match decoded {
+            Ok(projection) => Ok(projection),
+            Err(_) => {
+                let engine = &self.engine;
+                crate::timing::span("engine", || engine.simulate(&scenario))
+            }
+        };
+        self.show(scenario, result, baseline);
     }
 
     /// The channel shares at `path` when they are all valid and sum to 1.

@@ -557,3 +557,37 @@ pub fn measure(name: &str, start_ms: f64) {
         let _ = measure.call2(&performance, &JsValue::from_str(name), &options);
     }
 }
+
+/// Whether the page can project off its main thread (`window.__deleverProject`, defined by
+/// `www/boot.js` where the browser has module workers).
+pub fn can_project_off_thread() -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__deleverProject")).ok())
+        .is_some_and(|f| f.is_function())
+}
+
+/// Hands the scenario's canonical JSON to the engine's Web Worker (`window.__deleverProject`,
+/// `www/boot.js`), then calls `done` with its `wire` bytes: `Some(bytes)` (empty when the
+/// worker has no projection for it), or `None` when a newer request superseded this one
+/// before the worker started it, or when the worker is not available.
+pub fn project_off_thread(scenario_json: &str, done: impl FnOnce(Option<Vec<u8>>) + 'static) {
+    let function = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__deleverProject")).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(function) = function else { return done(Some(Vec::new())) };
+    let promise = match function.call1(&JsValue::NULL, &JsValue::from_str(scenario_json)) {
+        Ok(p) => js_sys::Promise::from(p),
+        Err(_) => return done(Some(Vec::new())),
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(value) if value.is_null() => done(None),
+            Ok(value) => match value.dyn_into::<js_sys::Uint8Array>() {
+                Ok(bytes) => done(Some(bytes.to_vec())),
+                Err(_) => done(Some(Vec::new())),
+            },
+            // The worker failed (it could not start, or threw): the page runs it itself.
+            Err(_) => done(Some(Vec::new())),
+        }
+    });
+}

@@ -184,6 +184,14 @@ pub fn results(props: &ResultsProps) -> Html {
             </p>
         }
     });
+    // A large scenario runs in the engine's worker: the last result stays, said to be updating.
+    let updating = state.is_updating().then(|| {
+        html! {
+            <p class="updating-banner" role="status" data-updating="true">
+                { tr(lang, "正在计算新结果（大型情景在后台计算）；以下为上一次结果。", "Computing the new result (a large scenario runs in the background); these are the previous results.") }
+            </p>
+        }
+    });
     let cards = CARDS
         .iter()
         .filter(|m| **m != "leverage_ratio" || year_end.leverage_ratio.is_some())
@@ -224,13 +232,15 @@ pub fn results(props: &ResultsProps) -> Html {
         }
     };
     html! {
-        <section class={classes!("results", state.is_stale().then_some("stale"))} aria-labelledby="results-title"
-            data-stale={state.is_stale().to_string()}>
+        <section class={classes!("results", state.is_stale().then_some("stale"), state.is_updating().then_some("updating"))}
+            aria-labelledby="results-title" data-stale={state.is_stale().to_string()}
+            data-updating={state.is_updating().to_string()} aria-busy={state.is_updating().to_string()}>
             <div class="results-head">
                 <h2 id="results-title">{ format!("{} {}", year, tr(lang, "年末结果", "year-end")) }</h2>
                 { year_select }
             </div>
             { stale }
+            { updating }
             <div class="cards">{ for cards }</div>
             <section class="card targets" aria-labelledby="targets-title">
                 <h3 id="targets-title">{ format!("{}（{}/{}）", tr(lang, "目标检查", "Target checks"), met, targets.len()) }</h3>

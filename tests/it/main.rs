@@ -5,5 +5,6 @@ mod apply;
 mod attack;
 mod check;
 mod levers_matrix;
+mod off_thread;
 mod renders;
 mod tidy;

@@ -23,6 +23,12 @@ pub struct Options {
     pub release: bool,
 }
 
+/// The engine's Web Worker module (`crates/delever-worker`), its glue's name, and where it goes
+/// in `dist/` (`www/worker.js` imports `./worker/delever_worker.js`).
+const WORKER_PACKAGE: &str = "delever-worker";
+const WORKER_OUT_NAME: &str = "delever_worker";
+const WORKER_DIR: &str = "worker";
+
 /// The output directory, relative to the workspace root.
 pub const DIST: &str = "dist";
 
@@ -66,6 +72,8 @@ pub fn run(root: &Path, options: &Options) -> Result<(), Error> {
     copy_tree(&root.join("www"), &dist)?;
     // The spreadsheet module: its own wasm, fetched by the page only on first use.
     crate::sheets::build_sheets(root, options.release, &dist)?;
+    // The engine's worker module: fetched by `worker.js` when a large scenario first runs.
+    compile_module(root, options.release, WORKER_PACKAGE, WORKER_OUT_NAME, &dist.join(WORKER_DIR))?;
     // The single file, from what is now in dist/ (a debug build's wasm is too large to carry).
     let single_file = if options.release { Some(crate::dist::write_single_file(&dist)?) } else { None };
 

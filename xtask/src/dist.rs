@@ -300,17 +300,32 @@ fn wasm_of_glue(glue: &str) -> Option<String> {
     glue.strip_suffix(".js").map(|stem| format!("{stem}_bg.wasm"))
 }
 
-/// The text of the page's one inline module: the glue `boot` imports, then `boot` rewritten
-/// to take everything it would fetch from the blocks (pushed onto `blocks`).
-fn module_script(read: Reader<'_>, boot_file: &str, blocks: &mut Vec<Block>) -> Result<String, DistError> {
-    let boot = read_text(read, boot_file)?;
-    let imports = static_imports(&boot)?;
-    let [import] = imports.as_slice() else {
+/// A script that imports one wasm-bindgen glue statically, and nothing else: the glue's
+/// text, the script's text without its import, and what the import asked for.
+struct GlueImport {
+    import: StaticImport,
+    glue_file: String,
+    wasm_file: String,
+    glue: String,
+    /// The glue's bindings the script asked for, by exported name (`default: __wbg_init`),
+    /// to gather in one object, so that the script's own names, declared in a block of
+    /// their own, can never clash with the glue's.
+    bindings: Vec<String>,
+    /// The script without its import statement.
+    rest: String,
+}
+
+/// Reads `file`, which must import a wasm-bindgen glue of `dist/`, and nothing else, statically.
+fn glue_import(read: Reader<'_>, file: &str) -> Result<GlueImport, DistError> {
+    let script = read_text(read, file)?;
+    let mut imports = static_imports(&script)?;
+    if imports.len() != 1 {
         return Err(DistError::Import {
-            statement: format!("the imports of {boot_file}"),
-            reason: "it must import the app's wasm-bindgen glue, and nothing else, statically",
+            statement: format!("the imports of {file}"),
+            reason: "it must import a wasm-bindgen glue, and nothing else, statically",
         });
-    };
+    }
+    let import = imports.remove(0);
     let glue_file = local_path(&import.specifier).ok_or_else(|| DistError::Import {
         statement: import.statement.clone(),
         reason: "not a file of dist/",
@@ -326,8 +341,6 @@ fn module_script(read: Reader<'_>, boot_file: &str, blocks: &mut Vec<Block>) -> 
             .map(|(_, local)| local.clone())
             .ok_or_else(|| DistError::MissingExport { name: name.to_string(), glue: glue_file.clone() })
     };
-    // The glue's bindings boot.js asked for, by exported name (one object, so that boot.js's
-    // own names, declared in a block of their own, can never clash with the glue's).
     let mut bindings = Vec::new();
     if import.default.is_some() {
         bindings.push(format!("default: {}", local_of("default")?));
@@ -335,11 +348,65 @@ fn module_script(read: Reader<'_>, boot_file: &str, blocks: &mut Vec<Block>) -> 
     for (exported, _) in &import.named {
         bindings.push(format!("{}: {}", js_property(exported), local_of(exported)?));
     }
-    blocks.push(Block { file: wasm_file.clone(), content: BlockContent::Bytes(base64(&read(&wasm_file)?)) });
+    let mut rest = String::with_capacity(script.len());
+    rest.push_str(&script[..import.range.start]);
+    rest.push_str(&script[import.range.end..]);
+    Ok(GlueImport { import, glue_file, wasm_file, glue, bindings, rest })
+}
 
-    let mut rest = String::with_capacity(boot.len());
-    rest.push_str(&boot[..import.range.start]);
-    rest.push_str(&boot[import.range.end..]);
+/// `const { a, b: c } = <object>;` for the named imports of `import` (empty if there are none).
+fn named_bindings(import: &StaticImport, object: &str) -> String {
+    if import.named.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> =
+        import
+            .named
+            .iter()
+            .map(|(exported, local)| {
+                if exported == local { local.clone() } else { format!("{}: {local}", js_property(exported)) }
+            })
+            .collect();
+    format!("    const {{ {} }} = {object};\n", names.join(", "))
+}
+
+/// The worker `boot.js` starts (`www/worker.js`), inside `dist/`.
+const WORKER: &str = "worker.js";
+
+/// The engine worker's script for a `blob:` URL: its glue, then the worker rewritten to take
+/// the glue's bindings instead of importing them. Its wasm goes into a block of its own,
+/// which the page sends the worker as its first message (a worker from a `blob:` URL
+/// cannot fetch it). Returns the script's and the wasm's block ids.
+fn worker_blocks(read: Reader<'_>, blocks: &mut Vec<Block>) -> Result<(String, String), DistError> {
+    let GlueImport { import, glue_file, wasm_file, glue, bindings, rest } = glue_import(read, WORKER)?;
+    let mut script = format!("// {glue_file}: the wasm-bindgen glue, as built.\n{glue}");
+    if !script.ends_with('\n') {
+        script.push('\n');
+    }
+    script.push_str(&format!(
+        "\n// {WORKER}, its import replaced by the glue's bindings (xtask/src/dist.rs).\n{{\n"
+    ));
+    script.push_str(&format!("  const __deleverDistGlue = Object.freeze({{ {} }});\n", bindings.join(", ")));
+    if let Some(default) = &import.default {
+        script.push_str(&format!("    const {default} = __deleverDistGlue.default;\n"));
+    }
+    script.push_str(&named_bindings(&import, "__deleverDistGlue"));
+    script.push_str(&rest);
+    if !rest.ends_with('\n') {
+        script.push('\n');
+    }
+    script.push_str("}\n");
+    blocks
+        .push(Block { file: WORKER.to_string(), content: BlockContent::Text(script_text(&script, WORKER)?) });
+    blocks.push(Block { file: wasm_file.clone(), content: BlockContent::Bytes(base64(&read(&wasm_file)?)) });
+    Ok((Block::id(WORKER), Block::id(&wasm_file)))
+}
+
+/// The text of the page's one inline module: the glue `boot` imports, then `boot` rewritten
+/// to take everything it would fetch from the blocks (pushed onto `blocks`).
+fn module_script(read: Reader<'_>, boot_file: &str, blocks: &mut Vec<Block>) -> Result<String, DistError> {
+    let GlueImport { import, glue_file, wasm_file, glue, bindings, rest } = glue_import(read, boot_file)?;
+    blocks.push(Block { file: wasm_file.clone(), content: BlockContent::Bytes(base64(&read(&wasm_file)?)) });
     let (rest, specifiers) = rewrite_dynamic_imports(&rest)?;
     let mut modules = Vec::new();
     for specifier in &specifiers {
@@ -379,17 +446,15 @@ fn module_script(read: Reader<'_>, boot_file: &str, blocks: &mut Vec<Block>) -> 
     script.push_str(&format!("  const __deleverDistGlue = Object.freeze({{ {} }});\n", bindings.join(", ")));
     script.push_str(&format!("  const __deleverDistModules = new Map([{}]);\n", modules.join(", ")));
     script.push_str(LOADER);
-    script.push_str("  {\n");
-    if !import.named.is_empty() {
-        let names: Vec<String> = import
-            .named
-            .iter()
-            .map(|(exported, local)| {
-                if exported == local { local.clone() } else { format!("{}: {local}", js_property(exported)) }
-            })
-            .collect();
-        script.push_str(&format!("    const {{ {} }} = __deleverDistGlue;\n", names.join(", ")));
+    // boot.js starts the engine's worker through `__deleverDistWorker` when the file defines it.
+    if rest.contains("__deleverDistWorker") {
+        let (worker, wasm) = worker_blocks(read, blocks)?;
+        script.push_str(
+            &WORKER_LOADER.replace("WORKER_ID", &js_string(&worker)).replace("WASM_ID", &js_string(&wasm)),
+        );
     }
+    script.push_str("  {\n");
+    script.push_str(&named_bindings(&import, "__deleverDistGlue"));
     if let Some(default) = &import.default {
         script.push_str(&format!(
             "    const {default} = (options) => __deleverDistGlue.default(options ?? {{ module_or_path: __deleverDistBytes({}) }});\n",
@@ -433,6 +498,17 @@ const LOADER: &str = r#"  const __deleverDistBytes = (id) => {
         throw error;
       },
     );
+  };
+"#;
+
+/// The single file's `__deleverDistWorker`: the engine's worker from its block, sent its wasm
+/// first. The `blob:` URL is kept: a module worker may fetch it after the constructor returns.
+const WORKER_LOADER: &str = r#"  const __deleverDistWorker = () => {
+    const text = document.getElementById(WORKER_ID).textContent;
+    const worker = new Worker(URL.createObjectURL(new Blob([text], { type: 'text/javascript' })), { type: 'module' });
+    const wasm = __deleverDistBytes(WASM_ID);
+    worker.postMessage({ wasm }, [wasm.buffer]);
+    return worker;
   };
 "#;
 

@@ -21,11 +21,13 @@ const STEPS: [(&str, Action); 10] = [
     ("formatting", Action::Cargo(&["fmt", "--all", "--", "--check"])),
     ("clippy, native", Action::Cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])),
     (
-        "clippy, the web app on wasm32",
+        "clippy, the web app and the engine worker on wasm32",
         Action::Cargo(&[
             "clippy",
             "-p",
             "delever",
+            "-p",
+            "delever-worker",
             "--target",
             "wasm32-unknown-unknown",
             "--",

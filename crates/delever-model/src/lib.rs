@@ -25,6 +25,7 @@ pub mod scenario;
 pub mod simulator;
 pub mod targets;
 pub mod validate;
+pub mod wire;
 
 pub use analysis::{
     Analysis, Feasibility, GoalSeek, Job, Lever, MonteCarlo, MonteCarloOptions, Sensitivity, feasibility,

@@ -1,0 +1,439 @@
+//! A projection as bytes and back, exactly: how a Web Worker hands the page a projection it ran off the main thread.
+//!
+//! Every decimal travels as its 16 bytes (`Decimal::serialize`), so a decoded projection is
+//! bit for bit the one encoded (scale included), and decoding costs a copy, not a parse.
+//! Targets are not carried: [`decode`] evaluates them again from the decoded series with the
+//! scenario (`targets::evaluate`, the very function `Projection::build_with` calls), so they
+//! are the same. Warnings are carried whole. Bytes that are not an encoding of this version
+//! are refused with a [`WireError`], never a panic: the page then runs the scenario itself.
+
+use rust_decimal::Decimal;
+
+use crate::output::{MonthMetrics, Projection, Series, YearEnd};
+use crate::scenario::Scenario;
+use crate::targets::{self, Warning};
+
+/// The first bytes of every encoding: the format and its version.
+const MAGIC: &[u8; 8] = b"DLVWIRE1";
+
+/// The warning codes `targets::warnings` writes (a decoded code must be one of them; a test
+/// below reads them off `targets.rs`).
+const WARNING_CODES: [&str; 8] = [
+    "allowance_below_floor",
+    "capital_negative",
+    "coverage_below_floor",
+    "disposal_shortfall",
+    "formation_capped",
+    "leverage_below_minimum",
+    "national_average_2018",
+    "target_never_binds",
+];
+
+/// Why bytes could not be decoded into a projection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WireError {
+    /// Not this format or not this version.
+    Magic,
+    /// The bytes end inside a value.
+    Truncated,
+    /// A tag, text or count that no encoding writes.
+    Invalid(&'static str),
+    /// Bytes left over after the projection.
+    Trailing,
+}
+
+impl std::fmt::Display for WireError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WireError::Magic => write!(f, "not a Delever projection of this version"),
+            WireError::Truncated => write!(f, "the projection's bytes end early"),
+            WireError::Invalid(what) => write!(f, "invalid {what} in the projection's bytes"),
+            WireError::Trailing => write!(f, "bytes after the projection"),
+        }
+    }
+}
+
+/// The projection's bytes (targets left out: [`decode`] evaluates them again).
+pub fn encode(projection: &Projection) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(estimate(projection)));
+    w.0.extend_from_slice(MAGIC);
+    w.text(&projection.scenario);
+    w.count(projection.months.len());
+    for month in &projection.months {
+        w.text(month);
+    }
+    w.series(&projection.region);
+    for members in [&projection.zones, &projection.institutions] {
+        w.count(members.len());
+        for (name, series) in members {
+            w.text(name);
+            w.series(series);
+        }
+    }
+    w.count(projection.warnings.len());
+    for warning in &projection.warnings {
+        w.warning(warning);
+    }
+    w.0
+}
+
+/// The projection `bytes` encode, with its targets evaluated for `scenario` (the scenario
+/// the projection was run for).
+pub fn decode(bytes: &[u8], scenario: &Scenario) -> Result<Projection, WireError> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(MAGIC.len())? != MAGIC {
+        return Err(WireError::Magic);
+    }
+    let name = r.text()?;
+    let months = r.list(|r| r.text())?;
+    let region = r.series()?;
+    let zones = r.list(|r| Ok((r.text()?, r.series()?)))?;
+    let institutions = r.list(|r| Ok((r.text()?, r.series()?)))?;
+    let warnings = r.list(Reader::warning)?;
+    if r.at != bytes.len() {
+        return Err(WireError::Trailing);
+    }
+    let mut projection =
+        Projection { scenario: name, months, region, zones, institutions, targets: Vec::new(), warnings };
+    projection.targets = targets::evaluate(scenario, &projection);
+    Ok(projection)
+}
+
+/// About how many bytes `projection` encodes to (to allocate once).
+fn estimate(projection: &Projection) -> usize {
+    let series = |s: &Series| {
+        s.monthly.len().saturating_mul(22 * 17).saturating_add(s.year_ends.len().saturating_mul(36 * 17))
+    };
+    let members: usize =
+        projection.zones.iter().chain(&projection.institutions).map(|(_, s)| series(s)).sum();
+    series(&projection.region).saturating_add(members).saturating_add(4096)
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn count(&mut self, n: usize) {
+        self.0.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
+    }
+
+    fn text(&mut self, text: &str) {
+        self.count(text.len());
+        self.0.extend_from_slice(text.as_bytes());
+    }
+
+    fn decimal(&mut self, d: Decimal) {
+        self.0.extend_from_slice(&d.serialize());
+    }
+
+    fn option(&mut self, d: Option<Decimal>) {
+        match d {
+            None => self.0.push(0),
+            Some(d) => {
+                self.0.push(1);
+                self.decimal(d);
+            }
+        }
+    }
+
+    fn year(&mut self, year: Option<i32>) {
+        match year {
+            None => self.0.push(0),
+            Some(y) => {
+                self.0.push(1);
+                self.0.extend_from_slice(&y.to_le_bytes());
+            }
+        }
+    }
+
+    fn optional_text(&mut self, text: Option<&str>) {
+        match text {
+            None => self.0.push(0),
+            Some(t) => {
+                self.0.push(1);
+                self.text(t);
+            }
+        }
+    }
+
+    fn series(&mut self, series: &Series) {
+        self.count(series.monthly.len());
+        for m in &series.monthly {
+            self.month(m);
+        }
+        self.count(series.year_ends.len());
+        for y in &series.year_ends {
+            self.year_end(y);
+        }
+    }
+
+    fn month(&mut self, m: &MonthMetrics) {
+        self.text(&m.month);
+        for d in [m.deposits, m.loans, m.performing, m.npl, m.provisions] {
+            self.decimal(d);
+        }
+        for d in [m.tier1_capital, m.leverage_exposure, m.amc_stock] {
+            self.option(d);
+        }
+        for d in [m.formation, m.disposal_plan, m.disposal, m.disposal_shortfall] {
+            self.decimal(d);
+        }
+        for d in m.disposal_by_channel {
+            self.decimal(d);
+        }
+        for d in [m.cash_recovered, m.losses, m.provision_charge, m.new_lending] {
+            self.decimal(d);
+        }
+    }
+
+    fn year_end(&mut self, y: &YearEnd) {
+        self.0.extend_from_slice(&y.year.to_le_bytes());
+        for d in [y.deposits, y.loans, y.performing, y.npl, y.provisions] {
+            self.decimal(d);
+        }
+        for d in [y.npl_ratio, y.coverage, y.allowance_ratio, y.ldr] {
+            self.option(d);
+        }
+        for d in [y.formation, y.disposal] {
+            self.decimal(d);
+        }
+        for d in y.disposal_by_channel {
+            self.decimal(d);
+        }
+        for d in [y.disposal_plan, y.disposal_shortfall, y.disposal_h1] {
+            self.decimal(d);
+        }
+        for d in [y.h1_share, y.write_off_share] {
+            self.option(d);
+        }
+        for d in [y.cash_recovered, y.losses, y.provision_charge, y.npl_change] {
+            self.decimal(d);
+        }
+        for d in [
+            y.adjusted_npl_ratio,
+            y.tier1_capital,
+            y.leverage_ratio,
+            y.amc_stock,
+            y.amc_disposal,
+            y.amc_disposal_share,
+        ] {
+            self.option(d);
+        }
+    }
+
+    fn warning(&mut self, w: &Warning) {
+        self.text(w.code);
+        self.text(&w.message);
+        self.text(&w.message_zh);
+        self.optional_text(w.institution.as_deref());
+        self.year(w.year);
+        self.optional_text(w.target.as_deref());
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], WireError> {
+        let end = self.at.checked_add(n).ok_or(WireError::Truncated)?;
+        let taken = self.bytes.get(self.at..end).ok_or(WireError::Truncated)?;
+        self.at = end;
+        Ok(taken)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], WireError> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+
+    fn tag(&mut self) -> Result<bool, WireError> {
+        match self.array::<1>()? {
+            [0] => Ok(false),
+            [1] => Ok(true),
+            _ => Err(WireError::Invalid("tag")),
+        }
+    }
+
+    fn count(&mut self) -> Result<usize, WireError> {
+        usize::try_from(u32::from_le_bytes(self.array()?)).map_err(|_| WireError::Invalid("count"))
+    }
+
+    /// `count` items, each read by `item`; the count is held to the bytes left, so a corrupt
+    /// count cannot ask for a huge allocation.
+    fn list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, WireError>,
+    ) -> Result<Vec<T>, WireError> {
+        let n = self.count()?;
+        if n > self.bytes.len().saturating_sub(self.at) {
+            return Err(WireError::Truncated);
+        }
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(item(self)?);
+        }
+        Ok(out)
+    }
+
+    fn text(&mut self) -> Result<String, WireError> {
+        let n = self.count()?;
+        let bytes = self.take(n)?;
+        std::str::from_utf8(bytes).map(str::to_string).map_err(|_| WireError::Invalid("text"))
+    }
+
+    fn decimal(&mut self) -> Result<Decimal, WireError> {
+        let bytes: [u8; 16] = self.array()?;
+        let d = Decimal::deserialize(bytes);
+        // Only what `serialize` writes: a scale of at most 28 and no stray flag bits.
+        if d.serialize() != bytes {
+            return Err(WireError::Invalid("decimal"));
+        }
+        Ok(d)
+    }
+
+    fn option(&mut self) -> Result<Option<Decimal>, WireError> {
+        if self.tag()? { self.decimal().map(Some) } else { Ok(None) }
+    }
+
+    fn decimals<const N: usize>(&mut self) -> Result<[Decimal; N], WireError> {
+        let mut out = [Decimal::ZERO; N];
+        for slot in &mut out {
+            *slot = self.decimal()?;
+        }
+        Ok(out)
+    }
+
+    fn options<const N: usize>(&mut self) -> Result<[Option<Decimal>; N], WireError> {
+        let mut out = [None; N];
+        for slot in &mut out {
+            *slot = self.option()?;
+        }
+        Ok(out)
+    }
+
+    fn year(&mut self) -> Result<Option<i32>, WireError> {
+        if self.tag()? { Ok(Some(i32::from_le_bytes(self.array()?))) } else { Ok(None) }
+    }
+
+    fn optional_text(&mut self) -> Result<Option<String>, WireError> {
+        if self.tag()? { self.text().map(Some) } else { Ok(None) }
+    }
+
+    fn series(&mut self) -> Result<Series, WireError> {
+        let monthly = self.list(Reader::month)?;
+        let year_ends = self.list(Reader::year_end)?;
+        Ok(Series { monthly, year_ends })
+    }
+
+    fn month(&mut self) -> Result<MonthMetrics, WireError> {
+        let month = self.text()?;
+        let [deposits, loans, performing, npl, provisions] = self.decimals()?;
+        let [tier1_capital, leverage_exposure, amc_stock] = self.options()?;
+        let [formation, disposal_plan, disposal, disposal_shortfall] = self.decimals()?;
+        let disposal_by_channel = self.decimals()?;
+        let [cash_recovered, losses, provision_charge, new_lending] = self.decimals()?;
+        Ok(MonthMetrics {
+            month,
+            deposits,
+            loans,
+            performing,
+            npl,
+            provisions,
+            tier1_capital,
+            leverage_exposure,
+            amc_stock,
+            formation,
+            disposal_plan,
+            disposal,
+            disposal_shortfall,
+            disposal_by_channel,
+            cash_recovered,
+            losses,
+            provision_charge,
+            new_lending,
+        })
+    }
+
+    fn year_end(&mut self) -> Result<YearEnd, WireError> {
+        let year = i32::from_le_bytes(self.array()?);
+        let [deposits, loans, performing, npl, provisions] = self.decimals()?;
+        let [npl_ratio, coverage, allowance_ratio, ldr] = self.options()?;
+        let [formation, disposal] = self.decimals()?;
+        let disposal_by_channel = self.decimals()?;
+        let [disposal_plan, disposal_shortfall, disposal_h1] = self.decimals()?;
+        let [h1_share, write_off_share] = self.options()?;
+        let [cash_recovered, losses, provision_charge, npl_change] = self.decimals()?;
+        let [adjusted_npl_ratio, tier1_capital, leverage_ratio, amc_stock, amc_disposal, amc_disposal_share] =
+            self.options()?;
+        Ok(YearEnd {
+            year,
+            deposits,
+            loans,
+            performing,
+            npl,
+            provisions,
+            npl_ratio,
+            coverage,
+            allowance_ratio,
+            ldr,
+            formation,
+            disposal,
+            disposal_by_channel,
+            disposal_plan,
+            disposal_shortfall,
+            disposal_h1,
+            h1_share,
+            write_off_share,
+            cash_recovered,
+            losses,
+            provision_charge,
+            npl_change,
+            adjusted_npl_ratio,
+            tier1_capital,
+            leverage_ratio,
+            amc_stock,
+            amc_disposal,
+            amc_disposal_share,
+        })
+    }
+
+    fn warning(&mut self) -> Result<Warning, WireError> {
+        let code = self.text()?;
+        let code =
+            WARNING_CODES.iter().find(|c| **c == code).copied().ok_or(WireError::Invalid("warning code"))?;
+        Ok(Warning {
+            code,
+            message: self.text()?,
+            message_zh: self.text()?,
+            institution: self.optional_text()?,
+            year: self.year()?,
+            target: self.optional_text()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every code `targets.rs` gives `Warning::new` is one [`super::decode`] accepts.
+    #[test]
+    fn every_warning_code_is_known() {
+        let source = include_str!("targets.rs");
+        let mut found = 0;
+        for (at, _) in source.match_indices("Warning::new(") {
+            let rest = source.get(at..).unwrap_or_default();
+            let code = rest.split('"').nth(1).unwrap_or_default();
+            if code.is_empty() || rest.starts_with("Warning::new(code") {
+                continue;
+            }
+            found += 1;
+            assert!(
+                super::WARNING_CODES.contains(&code),
+                "warning code {code} is not in wire::WARNING_CODES"
+            );
+        }
+        assert!(found >= super::WARNING_CODES.len(), "found only {found} codes in targets.rs");
+    }
+}

@@ -1,0 +1,87 @@
+//! `wire`: a projection survives bytes exactly (every preset, both details, warnings, a large
+//! synthetic case), and bytes that are not one are refused without a panic.
+
+use delever_model::output::{Detail, Projection};
+use delever_model::wire::{self, WireError};
+use delever_model::{Scenario, Simulator, parse_scenario, presets};
+use proptest::prelude::*;
+
+fn cases() -> Vec<(String, Scenario)> {
+    let mut cases: Vec<(String, Scenario)> = presets::all()
+        .iter()
+        .map(|p| (p.id.to_string(), parse_scenario(p.json).expect("presets are valid")))
+        .collect();
+    cases.push(("synthetic 50 × 5".into(), presets::synthetic(50, 5).expect("valid")));
+    cases
+}
+
+fn projection(scenario: &Scenario, detail: Detail) -> Projection {
+    Simulator::new().simulate(scenario, detail).expect("the case runs")
+}
+
+#[test]
+fn every_preset_round_trips_bit_for_bit_at_both_details() {
+    let mut warnings = 0;
+    for (name, scenario) in cases() {
+        for detail in [Detail::Full, Detail::RegionMonthly] {
+            let shown = projection(&scenario, detail);
+            let bytes = wire::encode(&shown);
+            let back = wire::decode(&bytes, &scenario).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(back, shown, "{name} {detail:?}");
+            // Bit for bit: the same JSON text, scales included, and the same bytes again.
+            assert_eq!(back.to_json().to_string(), shown.to_json().to_string(), "{name}");
+            assert_eq!(wire::encode(&back), bytes, "{name}");
+            warnings += shown.warnings.len();
+        }
+    }
+    assert!(warnings > 0, "no case had a warning: the warnings' encoding went untested");
+}
+
+#[test]
+fn targets_are_evaluated_again_for_the_scenario() {
+    let preset = presets::get("licheng-2019").expect("Licheng");
+    let scenario = parse_scenario(preset.json).expect("valid");
+    let shown = projection(&scenario, Detail::RegionMonthly);
+    assert!(!shown.targets.is_empty(), "Licheng has targets");
+    let back = wire::decode(&wire::encode(&shown), &scenario).expect("decodes");
+    assert_eq!(back.targets, shown.targets);
+}
+
+#[test]
+fn every_truncation_and_trailing_byte_is_refused() {
+    let scenario = parse_scenario(presets::all()[0].json).expect("valid");
+    let bytes = wire::encode(&projection(&scenario, Detail::RegionMonthly));
+    for len in 0..bytes.len() {
+        assert!(wire::decode(&bytes[..len], &scenario).is_err(), "{len} of {} bytes decoded", bytes.len());
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert_eq!(wire::decode(&longer, &scenario), Err(WireError::Trailing));
+    let mut other = bytes;
+    other[7] = b'0';
+    assert_eq!(wire::decode(&other, &scenario), Err(WireError::Magic));
+}
+
+/// Licheng and its page projection's bytes, made once for every generated case.
+fn licheng_bytes() -> &'static (Scenario, Vec<u8>) {
+    static CASE: std::sync::OnceLock<(Scenario, Vec<u8>)> = std::sync::OnceLock::new();
+    CASE.get_or_init(|| {
+        let scenario = parse_scenario(presets::all()[0].json).expect("valid");
+        let bytes = wire::encode(&projection(&scenario, Detail::RegionMonthly));
+        (scenario, bytes)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Any byte changed anywhere: refused, or a projection, never a panic.
+    #[test]
+    fn changed_bytes_never_panic(at in 0usize..100_000, value in any::<u8>()) {
+        let (scenario, bytes) = licheng_bytes();
+        let mut bytes = bytes.clone();
+        let at = at % bytes.len();
+        bytes[at] = value;
+        let _ = wire::decode(&bytes, scenario);
+    }
+}
