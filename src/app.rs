@@ -50,7 +50,6 @@ fn initial_state() -> Store {
         .unwrap_or_default();
     let mut state = UiState::new(lang);
     state.mode = mode;
-    state.off_thread = web::can_project_off_thread();
     if let Some(text) = web::storage_get(persist::SAVED_KEY) {
         state.apply(Action::SetSavedList(persist::saved_list(&text)));
     }
@@ -82,6 +81,9 @@ fn initial_state() -> Store {
     {
         state.apply(Action::ReportLoadProblem(problem));
     }
+    // The scenario the page opens with runs here, at once, whatever its size (nothing older
+    // is on screen to show meanwhile); from now on large ones go to the engine's worker.
+    state.off_thread = web::can_project_off_thread();
     Store(Rc::new(state))
 }
 
@@ -209,6 +211,17 @@ pub fn app() -> Html {
                 }
                 persister.borrow_mut().changed(state);
                 web::after_settling(persist::SETTLE_MS, move || persister.borrow_mut().flush());
+            }
+        });
+    }
+    {
+        // A large scenario on screen from the start: the worker loads its module and compiles
+        // the plan now, not on the first move (its answer, for a result already shown, is not needed).
+        let opening =
+            state.current.clone().filter(|c| state.off_thread && crate::state::is_large(&c.scenario));
+        use_effect_with((), move |_| {
+            if let Some(current) = opening.filter(|_| cfg!(target_arch = "wasm32")) {
+                web::project_off_thread(current.text(), |_| {});
             }
         });
     }

@@ -50,7 +50,7 @@ describe('window.delever', () => {
     return result.value;
   }
 
-  test('is defined once, frozen, with the five functions and version', async () => {
+  test('is defined once, frozen, with ready, the five functions and version', async () => {
     const shape = await opened.page.evaluate(() => {
       const before = window.delever;
       window.delever = { simulate: () => 'replaced' };
@@ -70,7 +70,7 @@ describe('window.delever', () => {
     assert.equal(shape.frozen, true);
     assert.equal(shape.writable, false);
     assert.equal(shape.configurable, false);
-    assert.deepEqual(shape.keys, ['feasibility', 'goalSeek', 'monteCarlo', 'sensitivity', 'simulate', 'version']);
+    assert.deepEqual(shape.keys, ['feasibility', 'goalSeek', 'monteCarlo', 'ready', 'sensitivity', 'simulate', 'version']);
     assert.ok(shape.types.every((type) => type === 'function'));
     assert.match(shape.version, /^\d+\.\d+\.\d+/);
     assert.deepEqual(shape.readyDetail, { version: shape.version });
@@ -82,6 +82,54 @@ describe('window.delever', () => {
       assert.equal(await text('simulate', presetText(id)), expected);
     });
   }
+
+  test('ready() resolves once the functions work; before, each throws saying to await it', async () => {
+    // Hold the page's wasm until the functions have been called once, as a host page might.
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    const early = await openPage(browser, {
+      waitForReady: false,
+      beforeNavigation: async ({ page }) => {
+        await page.route('**/delever_bg.wasm', async (route) => {
+          await held;
+          await route.continue();
+        });
+      },
+    });
+    try {
+      await early.page.waitForFunction(() => typeof window.delever === 'object');
+      const before = await early.page.evaluate(() => {
+        const readyBefore = window.delever.ready();
+        try {
+          window.delever.simulate('{}');
+          return { threw: false };
+        } catch (error) {
+          return {
+            threw: true,
+            isError: error instanceof Error,
+            message: error.message,
+            same: readyBefore === window.delever.ready(),
+          };
+        }
+      });
+      assert.equal(before.threw, true, 'simulate worked before the engine was ready');
+      assert.equal(before.isError, true);
+      assert.match(before.message, /await window\.delever\.ready\(\)/);
+      assert.match(before.message, /仍在加载/);
+      assert.equal(before.same, true, 'ready() returns the same promise each time');
+      release();
+      const after = await early.page.evaluate(async (text) => {
+        await window.delever.ready();
+        return window.delever.simulate(text);
+      }, presetText('licheng-2019'));
+      assert.equal(after, cliJson('simulate', presetPath('licheng-2019'), '--format', 'json'));
+    } finally {
+      release();
+      await early.context.close();
+    }
+  });
 
   test('goalSeek is the command line’s goal-seek', async () => {
     const file = presetPath(LICHENG);
