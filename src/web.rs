@@ -591,3 +591,98 @@ pub fn project_off_thread(scenario_json: &str, done: impl FnOnce(Option<Vec<u8>>
         }
     });
 }
+
+/// How an analysis in the engine's worker ended.
+pub enum WorkerAnswer {
+    /// The answers, `wire` bytes.
+    Answers(Vec<u8>),
+    /// The engine refused it: `(zh, en)`.
+    Refused(String, String),
+    /// The worker is not available or failed: the page runs it itself.
+    Unavailable,
+}
+
+/// Whether the engine's worker can run analyses (`window.__deleverAnalyse`, `www/boot.js`).
+pub fn can_analyse_off_thread() -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__deleverAnalyse")).ok())
+        .is_some_and(|f| f.is_function())
+}
+
+/// Runs the analysis `request` (`wire` bytes) on `scenario_json` in the engine's worker,
+/// calling `progress(done, total)` as it goes and `done` once with how it ended; returns the
+/// handle that cancels it (after which neither is called again), or `None` when `done` was
+/// already called with [`WorkerAnswer::Unavailable`].
+pub fn analyse_off_thread(
+    scenario_json: &str,
+    request: &[u8],
+    progress: impl Fn(usize, usize) + 'static,
+    done: impl FnOnce(WorkerAnswer) + 'static,
+) -> Option<WorkerCancel> {
+    let function = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__deleverAnalyse")).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(function) = function else {
+        done(WorkerAnswer::Unavailable);
+        return None;
+    };
+    let progress = Closure::<dyn Fn(f64, f64)>::new(move |d: f64, t: f64| {
+        // Counts of simulations, whole and far below 2^53.
+        progress(d as usize, t as usize)
+    });
+    let bytes = js_sys::Uint8Array::from(request);
+    let handle = match function.call3(
+        &JsValue::NULL,
+        &JsValue::from_str(scenario_json),
+        &bytes,
+        progress.as_ref().unchecked_ref(),
+    ) {
+        Ok(handle) => handle,
+        Err(_) => {
+            done(WorkerAnswer::Unavailable);
+            return None;
+        }
+    };
+    let field = |name: &str| js_sys::Reflect::get(&handle, &JsValue::from_str(name)).ok();
+    let cancel = field("cancel").and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(answer) = field("answer").and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) else {
+        done(WorkerAnswer::Unavailable);
+        return None;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = wasm_bindgen_futures::JsFuture::from(answer).await;
+        // The progress callback lives until the answer is in.
+        drop(progress);
+        let ended = match result {
+            // Cancelled: nobody waits for it.
+            Ok(value) if value.is_null() => return,
+            Ok(value) => match value.dyn_into::<js_sys::Uint8Array>() {
+                Ok(bytes) => WorkerAnswer::Answers(bytes.to_vec()),
+                Err(value) => {
+                    let words = js_sys::Reflect::get(&value, &JsValue::from_str("refused"))
+                        .ok()
+                        .and_then(|w| w.dyn_into::<js_sys::Array>().ok());
+                    match words {
+                        Some(words) => WorkerAnswer::Refused(
+                            words.get(0).as_string().unwrap_or_default(),
+                            words.get(1).as_string().unwrap_or_default(),
+                        ),
+                        None => WorkerAnswer::Unavailable,
+                    }
+                }
+            },
+            Err(_) => WorkerAnswer::Unavailable,
+        };
+        done(ended);
+    });
+    cancel.map(WorkerCancel)
+}
+
+/// Stops an analysis running in the engine's worker ([`analyse_off_thread`]).
+pub struct WorkerCancel(js_sys::Function);
+
+impl WorkerCancel {
+    pub fn cancel(&self) {
+        let _ = self.0.call0(&JsValue::NULL);
+    }
+}

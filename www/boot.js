@@ -70,11 +70,14 @@ Object.defineProperty(window, '__deleverSheets', {
   })),
 });
 
-// Large scenarios are projected in the engine's Web Worker (www/worker.js), so the page
-// never freezes while they run (src/state.rs, `OFF_THREAD_FROM`). The worker runs one
-// request at a time; a request made while it is busy waits, and a newer one takes its place
-// (the one replaced answers `null`, never computed). The single file (dist/delever.html)
-// defines `__deleverDistWorker`, which starts the worker from its own inert blocks.
+// Large scenarios are projected, and their analyses run, in the engine's Web Worker
+// (www/worker.js), so the page never freezes while they run (src/state.rs,
+// `OFF_THREAD_FROM`). Projections: one at a time; a request made while the worker is busy
+// waits, and a newer one takes its place (the one replaced answers `null`, never computed).
+// Analyses: one at a time; a newer one, or a cancellation, stops the one running. If the
+// worker cannot start or fails, every request fails and no other worker is started: the
+// page then does the work itself. The single file (dist/delever.html) defines
+// `__deleverDistWorker`, which starts the worker from its own inert blocks.
 function startWorker() {
   if (typeof __deleverDistWorker === 'function') return __deleverDistWorker();
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -82,63 +85,82 @@ function startWorker() {
 
 let worker = null;
 let broken = false;
+let requests = 0;
 let running = null;
 let waiting = null;
-let requests = 0;
+let analysis = null;
+
+function engineWorker() {
+  if (broken) throw new Error('the engine worker is not available');
+  if (worker === null) {
+    try {
+      worker = startWorker();
+    } catch (error) {
+      broken = true;
+      throw error;
+    }
+    worker.onmessage = answered;
+    worker.onerror = failed;
+    worker.onmessageerror = failed;
+  }
+  return worker;
+}
 
 function run(request) {
-  running = request;
   requests += 1;
-  worker.postMessage({ id: requests, scenario: request.scenario });
+  running = { ...request, id: requests };
+  worker.postMessage({ kind: 'project', id: running.id, scenario: request.scenario });
 }
 
 function answered(event) {
-  const done = running;
-  running = null;
-  if (waiting !== null) {
-    const next = waiting;
-    waiting = null;
-    run(next);
+  const message = event.data;
+  if (message.kind === 'failed') {
+    failed(new Error(message.error));
+    return;
   }
-  if (done === null) return;
-  if (event.data.error !== undefined) {
-    done.reject(new Error(event.data.error));
+  if (message.kind === 'project') {
+    const done = running;
+    running = null;
+    if (waiting !== null) {
+      const next = waiting;
+      waiting = null;
+      run(next);
+    }
+    done?.resolve(message.bytes);
+    return;
+  }
+  if (analysis === null || message.id !== analysis.id) return; // A stopped analysis.
+  if (message.kind === 'progress') {
+    analysis.progress(message.done, message.total);
   } else {
-    done.resolve(event.data.bytes);
+    const done = analysis;
+    analysis = null;
+    if (message.kind === 'answers') done.resolve(message.bytes);
+    else done.refused(message.words);
   }
 }
 
-// The worker could not start or failed: every request waiting fails (the page runs them
-// itself) and no other worker is started.
 function failed(event) {
-  event.preventDefault?.();
+  event?.preventDefault?.();
   broken = true;
   worker?.terminate();
   worker = null;
-  for (const request of [running, waiting]) {
+  for (const request of [running, waiting, analysis]) {
     request?.reject(new Error('the engine worker failed'));
   }
   running = null;
   waiting = null;
+  analysis = null;
 }
 
+/** The scenario's projection (wire bytes), `null` if a newer request replaced it first. */
 function projectOffThread(scenario) {
   return new Promise((resolve, reject) => {
-    if (broken) {
-      reject(new Error('the engine worker is not available'));
+    try {
+      engineWorker();
+    } catch (error) {
+      reject(error);
       return;
-    }
-    if (worker === null) {
-      try {
-        worker = startWorker();
-      } catch (error) {
-        broken = true;
-        reject(error);
-        return;
-      }
-      worker.onmessage = answered;
-      worker.onerror = failed;
-      worker.onmessageerror = failed;
     }
     const request = { scenario, resolve, reject };
     if (running === null) {
@@ -150,8 +172,38 @@ function projectOffThread(scenario) {
   });
 }
 
+/**
+ * Runs the analysis `request` (wire bytes) on `scenario` in the worker, calling
+ * `progress(done, total)` as it goes; resolves with the answers (wire bytes), or with
+ * `{ refused: [zh, en] }`. Returns `{ answer, cancel }`: `cancel()` stops it (the answer is then `null`).
+ */
+function analyseOffThread(scenario, request, progress) {
+  let cancel = () => {};
+  const answer = new Promise((resolve, reject) => {
+    try {
+      engineWorker();
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    requests += 1;
+    const id = requests;
+    analysis = { id, progress, resolve, reject, refused: (words) => resolve({ refused: words }) };
+    worker.postMessage({ kind: 'analyse', id, scenario, request });
+    cancel = () => {
+      if (analysis?.id === id) {
+        analysis = null;
+        worker?.postMessage({ kind: 'cancel', id });
+        resolve(null);
+      }
+    };
+  });
+  return { answer, cancel: () => cancel() };
+}
+
 if (typeof Worker === 'function') {
   Object.defineProperty(window, '__deleverProject', { value: projectOffThread });
+  Object.defineProperty(window, '__deleverAnalyse', { value: analyseOffThread });
 }
 
 init().then(publish, (error) => {

@@ -4,7 +4,7 @@
 //! (exactly what the command line prints with `--format json` for the same scenario and
 //! settings), so tests and embedding pages can check it.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use delever_model::analysis::{Analysis, Feasibility, GoalSeek, MonteCarlo, PERCENTILES, Sensitivity};
@@ -109,6 +109,80 @@ fn drive(mut runner: Runner, dispatch: Callback<Action>, cancelled: Rc<Cell<bool
     });
 }
 
+/// Runs `request` here, on the page's thread, slice by slice ([`drive`]).
+fn run_here(
+    request: Request,
+    version: u64,
+    scenario: &Scenario,
+    dispatch: Callback<Action>,
+    cancelled: Rc<Cell<bool>>,
+) {
+    match Runner::new(request.clone(), version, scenario) {
+        Ok(runner) => {
+            let now = crate::web::now_ms();
+            let clock = Clock { started: now, reported: now, longest: 0.0, slices: 0 };
+            drive(runner, dispatch, cancelled, clock);
+        }
+        Err(err) => dispatch.emit(Action::AnalysisDone(Outcome {
+            request,
+            version,
+            result: Err((err.message(Lang::Zh), err.message(Lang::En))),
+        })),
+    }
+}
+
+/// Runs `request` on a large scenario in the engine's worker (`crates/delever-worker`: the
+/// same jobs, answered as `wire` bytes), reporting progress and the answer as [`drive`] does;
+/// if the worker is not available, or its answer cannot be read, runs it here. Returns the
+/// handle that stops it in the worker.
+fn drive_in_worker(
+    request: Request,
+    version: u64,
+    current: Rc<Loaded>,
+    dispatch: Callback<Action>,
+    cancelled: Rc<Cell<bool>>,
+) -> Option<crate::web::WorkerCancel> {
+    let started = crate::web::now_ms();
+    let progress = {
+        let (dispatch, request, cancelled) = (dispatch.clone(), request.clone(), cancelled.clone());
+        let reported = Cell::new(started);
+        move |done, total| {
+            let now = crate::web::now_ms();
+            if !cancelled.get() && now - reported.get() >= PROGRESS_EVERY_MS {
+                reported.set(now);
+                dispatch.emit(Action::AnalysisProgress { request: request.clone(), version, done, total });
+            }
+        }
+    };
+    let bytes = delever_model::wire::encode_request(&request);
+    let scenario_json = current.text().to_string();
+    let done = move |answer: crate::web::WorkerAnswer| {
+        if cancelled.get() {
+            return;
+        }
+        let outcome = |result| Outcome { request: request.clone(), version, result };
+        match answer {
+            crate::web::WorkerAnswer::Answers(bytes) => match delever_model::wire::decode_answers(&bytes) {
+                Ok(list) => {
+                    let shown_from = crate::web::now_ms();
+                    dispatch.emit(Action::AnalysisDone(outcome(Ok(Rc::new(Answers::new(list))))));
+                    let kind = request_kind(&request);
+                    let shown = crate::web::now_ms() - shown_from;
+                    crate::web::record_analysis(kind, crate::web::now_ms() - started, shown, 0, shown);
+                }
+                Err(_) => run_here(request.clone(), version, &current.scenario, dispatch, cancelled),
+            },
+            crate::web::WorkerAnswer::Refused(zh, en) => {
+                dispatch.emit(Action::AnalysisDone(outcome(Err((zh, en)))))
+            }
+            crate::web::WorkerAnswer::Unavailable => {
+                run_here(request.clone(), version, &current.scenario, dispatch, cancelled)
+            }
+        }
+    };
+    crate::web::analyse_off_thread(&scenario_json, &bytes, progress, done)
+}
+
 /// Wall-clock bookkeeping of one run, for the benchmark.
 #[derive(Clone, Copy)]
 struct Clock {
@@ -148,29 +222,26 @@ pub fn analysis_section(props: &AnalysisProps) -> Html {
         let needed = request.clone().filter(|_| !fresh);
         let current = current.clone();
         let started_version = use_mut_ref(|| None::<u64>);
+        let off_thread = state.off_thread;
         use_effect_with((needed, state.version), move |(needed, version)| {
             let cancelled = Rc::new(Cell::new(false));
+            let in_worker = Rc::new(RefCell::new(None::<crate::web::WorkerCancel>));
             if cfg!(target_arch = "wasm32")
                 && let (Some(request), Some(current)) = (needed.clone(), current)
             {
                 let version = *version;
                 let start = {
                     let cancelled = cancelled.clone();
+                    let in_worker = in_worker.clone();
                     move || {
                         if cancelled.get() {
                             return;
                         }
-                        match Runner::new(request.clone(), version, &current.scenario) {
-                            Ok(runner) => {
-                                let now = crate::web::now_ms();
-                                let clock = Clock { started: now, reported: now, longest: 0.0, slices: 0 };
-                                drive(runner, dispatch, cancelled, clock);
-                            }
-                            Err(err) => dispatch.emit(Action::AnalysisDone(Outcome {
-                                request,
-                                version,
-                                result: Err((err.message(Lang::Zh), err.message(Lang::En))),
-                            })),
+                        if off_thread && crate::state::is_large(&current.scenario) {
+                            let cancel = drive_in_worker(request, version, current, dispatch, cancelled);
+                            *in_worker.borrow_mut() = cancel;
+                        } else {
+                            run_here(request, version, &current.scenario, dispatch, cancelled);
                         }
                     }
                 };
@@ -184,7 +255,12 @@ pub fn analysis_section(props: &AnalysisProps) -> Html {
                     start();
                 }
             }
-            move || cancelled.set(true)
+            move || {
+                cancelled.set(true);
+                if let Some(cancel) = in_worker.borrow_mut().take() {
+                    cancel.cancel();
+                }
+            }
         });
     }
     let panel = state.analyses.panel;

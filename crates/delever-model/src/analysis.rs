@@ -11,8 +11,10 @@ use crate::validate::MAX_AMOUNT;
 
 mod job;
 mod probe;
+pub mod request;
 
 pub use job::{Analysis, Job};
+pub use request::Request;
 
 /// A lever: one driver of the region defaults that an analysis moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,4 +1,4 @@
-//! A projection as bytes and back, exactly: how a Web Worker hands the page a projection it ran off the main thread.
+//! A projection, an analysis request and its answers as bytes and back, exactly: how the page and the engine's Web Worker talk.
 //!
 //! Every decimal travels as its 16 bytes (`Decimal::serialize`), so a decoded projection is
 //! bit for bit the one encoded (scale included), and decoding costs a copy, not a parse.
@@ -9,12 +9,17 @@
 
 use rust_decimal::Decimal;
 
+use crate::analysis::{
+    Analysis, Band, Bar, Cell, Feasibility, GoalSeek, Lever, MonteCarlo, Request, Sensitivity,
+};
 use crate::output::{MonthMetrics, Projection, Series, YearEnd};
 use crate::scenario::Scenario;
 use crate::targets::{self, Warning};
 
-/// The first bytes of every encoding: the format and its version.
+/// The first bytes of every encoding: what it holds, the format and its version.
 const MAGIC: &[u8; 8] = b"DLVWIRE1";
+const REQUEST_MAGIC: &[u8; 8] = b"DLVASK01";
+const ANSWERS_MAGIC: &[u8; 8] = b"DLVANS01";
 
 /// The warning codes `targets::warnings` writes (a decoded code must be one of them; a test
 /// below reads them off `targets.rs`).
@@ -97,6 +102,89 @@ pub fn decode(bytes: &[u8], scenario: &Scenario) -> Result<Projection, WireError
         Projection { scenario: name, months, region, zones, institutions, targets: Vec::new(), warnings };
     projection.targets = targets::evaluate(scenario, &projection);
     Ok(projection)
+}
+
+/// An analysis request's bytes (the page asks the worker with them).
+pub fn encode_request(request: &Request) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(256));
+    w.0.extend_from_slice(REQUEST_MAGIC);
+    match request {
+        Request::GoalSeek { lever, targets, each } => {
+            w.0.push(0);
+            w.text(lever.name());
+            for ids in [targets, each] {
+                w.count(ids.len());
+                for id in ids {
+                    w.text(id);
+                }
+            }
+        }
+        Request::Sensitivity { metric, year } => {
+            w.0.push(1);
+            w.text(metric);
+            w.year(*year);
+        }
+        Request::Map { x, y, metric, steps } => {
+            w.0.push(2);
+            w.text(x.name());
+            w.text(y.name());
+            w.text(metric);
+            w.count(*steps);
+        }
+        Request::MonteCarlo { paths, seed, cv } => {
+            w.0.push(3);
+            w.count(*paths);
+            w.0.extend_from_slice(&seed.to_le_bytes());
+            w.decimal(*cv);
+        }
+    }
+    w.0
+}
+
+/// The request `bytes` encode.
+pub fn decode_request(bytes: &[u8]) -> Result<Request, WireError> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(REQUEST_MAGIC.len())? != REQUEST_MAGIC {
+        return Err(WireError::Magic);
+    }
+    let request = match r.array::<1>()? {
+        [0] => {
+            let lever = r.lever()?;
+            let targets = r.list(Reader::text)?;
+            let each = r.list(Reader::text)?;
+            Request::GoalSeek { lever, targets, each }
+        }
+        [1] => Request::Sensitivity { metric: r.text()?, year: r.year()? },
+        [2] => Request::Map { x: r.lever()?, y: r.lever()?, metric: r.text()?, steps: r.count()? },
+        [3] => {
+            Request::MonteCarlo { paths: r.count()?, seed: u64::from_le_bytes(r.array()?), cv: r.decimal()? }
+        }
+        _ => return Err(WireError::Invalid("request")),
+    };
+    r.end()?;
+    Ok(request)
+}
+
+/// A finished request's answers, in the request's order.
+pub fn encode_answers(answers: &[Analysis]) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(4096));
+    w.0.extend_from_slice(ANSWERS_MAGIC);
+    w.count(answers.len());
+    for answer in answers {
+        w.analysis(answer);
+    }
+    w.0
+}
+
+/// The answers `bytes` encode.
+pub fn decode_answers(bytes: &[u8]) -> Result<Vec<Analysis>, WireError> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(ANSWERS_MAGIC.len())? != ANSWERS_MAGIC {
+        return Err(WireError::Magic);
+    }
+    let answers = r.list(Reader::analysis)?;
+    r.end()?;
+    Ok(answers)
 }
 
 /// About how many bytes `projection` encodes to (to allocate once).
@@ -217,6 +305,84 @@ impl Writer {
             y.amc_disposal_share,
         ] {
             self.option(d);
+        }
+    }
+
+    fn analysis(&mut self, answer: &Analysis) {
+        match answer {
+            Analysis::GoalSeek(g) => {
+                self.0.push(0);
+                self.text(g.lever.name());
+                self.decimal(g.from);
+                self.decimal(g.to);
+                self.count(g.targets.len());
+                for id in &g.targets {
+                    self.text(id);
+                }
+                self.count(g.intervals.len());
+                for (from, to) in &g.intervals {
+                    self.decimal(*from);
+                    self.decimal(*to);
+                }
+            }
+            Analysis::Sensitivity(s) => {
+                self.0.push(1);
+                self.text(&s.metric);
+                self.0.extend_from_slice(&s.year.to_le_bytes());
+                self.option(s.base);
+                self.count(s.bars.len());
+                for bar in &s.bars {
+                    self.text(bar.lever.name());
+                    self.decimal(bar.low);
+                    self.decimal(bar.high);
+                    self.option(bar.at_low);
+                    self.option(bar.at_high);
+                }
+            }
+            Analysis::Feasibility(f) => {
+                self.0.push(2);
+                self.text(f.x.name());
+                self.text(f.y.name());
+                for values in [&f.x_values, &f.y_values] {
+                    self.count(values.len());
+                    for v in values {
+                        self.decimal(*v);
+                    }
+                }
+                self.text(&f.metric);
+                self.0.extend_from_slice(&f.year.to_le_bytes());
+                self.count(f.cells.len());
+                for row in &f.cells {
+                    self.count(row.len());
+                    for cell in row {
+                        self.option(cell.value);
+                        self.0.push(u8::from(cell.all_met));
+                    }
+                }
+            }
+            Analysis::MonteCarlo(m) => {
+                self.0.push(3);
+                self.count(m.paths);
+                self.0.extend_from_slice(&m.seed.to_le_bytes());
+                self.decimal(m.cv);
+                self.count(m.failed);
+                self.count(m.percentiles.len());
+                for (metric, bands) in &m.percentiles {
+                    self.text(metric);
+                    self.count(bands.len());
+                    for band in bands {
+                        self.text(&band.month);
+                        for v in band.values {
+                            self.option(v);
+                        }
+                    }
+                }
+                self.count(m.targets.len());
+                for (id, probability) in &m.targets {
+                    self.text(id);
+                    self.decimal(*probability);
+                }
+            }
         }
     }
 
@@ -397,6 +563,63 @@ impl<'a> Reader<'a> {
             amc_stock,
             amc_disposal,
             amc_disposal_share,
+        })
+    }
+
+    fn end(&self) -> Result<(), WireError> {
+        if self.at == self.bytes.len() { Ok(()) } else { Err(WireError::Trailing) }
+    }
+
+    fn lever(&mut self) -> Result<Lever, WireError> {
+        let name = self.text()?;
+        Lever::parse(&name).map_err(|_| WireError::Invalid("lever"))
+    }
+
+    fn analysis(&mut self) -> Result<Analysis, WireError> {
+        Ok(match self.array::<1>()? {
+            [0] => Analysis::GoalSeek(GoalSeek {
+                lever: self.lever()?,
+                from: self.decimal()?,
+                to: self.decimal()?,
+                targets: self.list(Reader::text)?,
+                intervals: self.list(|r| Ok((r.decimal()?, r.decimal()?)))?,
+            }),
+            [1] => Analysis::Sensitivity(Sensitivity {
+                metric: self.text()?,
+                year: i32::from_le_bytes(self.array()?),
+                base: self.option()?,
+                bars: self.list(|r| {
+                    Ok(Bar {
+                        lever: r.lever()?,
+                        low: r.decimal()?,
+                        high: r.decimal()?,
+                        at_low: r.option()?,
+                        at_high: r.option()?,
+                    })
+                })?,
+            }),
+            [2] => Analysis::Feasibility(Feasibility {
+                x: self.lever()?,
+                y: self.lever()?,
+                x_values: self.list(Reader::decimal)?,
+                y_values: self.list(Reader::decimal)?,
+                metric: self.text()?,
+                year: i32::from_le_bytes(self.array()?),
+                cells: self.list(|r| r.list(|r| Ok(Cell { value: r.option()?, all_met: r.tag()? })))?,
+            }),
+            [3] => Analysis::MonteCarlo(MonteCarlo {
+                paths: self.count()?,
+                seed: u64::from_le_bytes(self.array()?),
+                cv: self.decimal()?,
+                failed: self.count()?,
+                percentiles: self.list(|r| {
+                    let metric = r.text()?;
+                    let bands = r.list(|r| Ok(Band { month: r.text()?, values: r.options()? }))?;
+                    Ok((metric, bands))
+                })?,
+                targets: self.list(|r| Ok((r.text()?, r.decimal()?)))?,
+            }),
+            _ => return Err(WireError::Invalid("analysis")),
         })
     }
 

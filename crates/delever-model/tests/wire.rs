@@ -85,3 +85,46 @@ proptest! {
         let _ = wire::decode(&bytes, scenario);
     }
 }
+
+/// Every kind of request, and the answers of each on Licheng: back exactly; cut short, refused.
+#[test]
+fn requests_and_answers_round_trip() {
+    use delever_model::analysis::{Lever, Request};
+    use rust_decimal::Decimal;
+    let scenario = parse_scenario(presets::all()[0].json).expect("valid");
+    let requests = [
+        Request::GoalSeek {
+            lever: Lever::WriteOffShare,
+            targets: vec!["npl_cap".into()],
+            each: vec!["npl_cap".into()],
+        },
+        Request::GoalSeek { lever: Lever::Disposal, targets: Vec::new(), each: Vec::new() },
+        Request::Sensitivity { metric: "npl_ratio".into(), year: Some(2019) },
+        Request::Sensitivity { metric: "npl".into(), year: None },
+        Request::Map { x: Lever::Disposal, y: Lever::LoanGrowth, metric: "npl_ratio".into(), steps: 4 },
+        Request::MonteCarlo { paths: 25, seed: u64::MAX, cv: Decimal::new(25, 2) },
+    ];
+    let mut answered = 0;
+    for request in requests {
+        let bytes = wire::encode_request(&request);
+        assert_eq!(wire::decode_request(&bytes), Ok(request.clone()));
+        assert!(wire::decode_request(&bytes[..bytes.len() - 1]).is_err());
+        let jobs = request.jobs(&scenario).expect("Licheng answers every request");
+        answered += 1;
+        let mut answers = Vec::new();
+        for mut job in jobs {
+            loop {
+                if let Some(answer) = job.step(64).expect("runs") {
+                    answers.push(answer);
+                    break;
+                }
+            }
+        }
+        let bytes = wire::encode_answers(&answers);
+        assert_eq!(wire::decode_answers(&bytes).as_ref(), Ok(&answers), "{request:?}");
+        for len in [0, 8, bytes.len() / 2, bytes.len() - 1] {
+            assert!(wire::decode_answers(&bytes[..len]).is_err(), "{request:?}: {len} bytes decoded");
+        }
+    }
+    assert_eq!(answered, 6);
+}
