@@ -2,10 +2,13 @@
 // src/state.rs): on the hosted page under its content security policy, and in the single
 // file opened from disk with the network off. A slider move on 100 institutions × 5 years
 // is handed to the worker: the page marks the previous result as updating meanwhile, then
-// shows exactly the command line's numbers for the edited scenario. The worker's module was
+// shows exactly the command line's numbers for the edited scenario; the sensitivity panel,
+// run in the worker too, answers exactly as the command line does. The worker's module was
 // fetched (hosted) or started from the file itself (single file), and nothing else was.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +18,7 @@ import {
   ROOT,
   assertCardsMatch,
   baseUrl,
+  cliJson,
   eventually,
   launch,
   openPage,
@@ -56,7 +60,27 @@ async function moveLever(page) {
   }, LEVER);
 }
 
-/** The move, answered by the worker with the command line's numbers. */
+/** `delever-cli ARGS… FILE --format json` of a scenario given as an object, parsed. */
+function cliOn(scenario, ...args) {
+  const dir = mkdtempSync(join(tmpdir(), 'delever-worker-'));
+  try {
+    const file = join(dir, 'scenario.json');
+    writeFileSync(file, JSON.stringify(scenario, null, 2));
+    return JSON.parse(cliJson(args[0], file, ...args.slice(1), '--format', 'json'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The sensitivity panel on the page's (large) scenario: the command line's answer. */
+async function assertSensitivity(page, scenario) {
+  await page.click('button[data-panel="sensitivity"]');
+  const answer = page.locator('.answer[data-analysis="sensitivity"][data-fresh="true"]');
+  await answer.waitFor({ state: 'attached', timeout: 120_000 });
+  assert.deepEqual(JSON.parse(await answer.getAttribute('data-json')), cliOn(scenario, 'sensitivity', '--metric', 'npl_ratio'));
+}
+
+/** The move, answered by the worker with the command line's numbers; returns the edited scenario. */
 async function assertMoveOffThread(opened, scenario) {
   const { page } = opened;
   const before = scenario.defaults.loan_growth;
@@ -68,6 +92,7 @@ async function assertMoveOffThread(opened, scenario) {
   assert.ok((await page.evaluate(() => window.__updating)) > 0, 'the results were never marked as updating');
   const projection = simulateWithCli(edited);
   await eventually(() => assertCardsMatch(page, projection.region.year_ends[0], 'after the move'));
+  return edited;
 }
 
 let browser;
@@ -85,7 +110,8 @@ describe('a large scenario in the engine worker', () => {
     const opened = await openPage(browser, { url: `${baseUrl()}${fragment(scenario)}`, beforeNavigation: watchUpdating });
     try {
       await assertCardsMatch(opened.page, simulateWithCli(scenario).region.year_ends[0], 'as opened');
-      await assertMoveOffThread(opened, scenario);
+      const edited = await assertMoveOffThread(opened, scenario);
+      await assertSensitivity(opened.page, edited);
       const paths = opened.log.requests.map((url) => new URL(url)).filter((url) => url.origin === origin()).map((url) => url.pathname);
       for (const path of ['/worker.js', '/worker/delever_worker.js', '/worker/delever_worker_bg.wasm']) {
         assert.ok(paths.includes(path), `${path} was never fetched`);
@@ -117,7 +143,8 @@ describe('a large scenario in the engine worker', () => {
       },
     });
     try {
-      await assertMoveOffThread(opened, scenario);
+      const edited = await assertMoveOffThread(opened, scenario);
+      await assertSensitivity(opened.page, edited);
       assert.deepEqual(refused, [], 'requests the offline route refused');
       const outside = opened.log.requests.filter((address) => !address.startsWith('file:') && !/^(blob:null\/|data:)/.test(address));
       assert.deepEqual(outside, [], 'requests beyond the file');
