@@ -131,8 +131,9 @@ fn run_here(
     }
 }
 
-/// Runs `request` on a large scenario in the engine's worker (`crates/delever-worker`: the
-/// same jobs, answered as `wire` bytes), reporting progress and the answer as [`drive`] does;
+/// Runs `request` in the engine's worker (`crates/delever-worker`: the same jobs, answered as
+/// `wire` bytes), reporting progress and the answer as [`drive`] does, so the page's thread
+/// only shows the answer;
 /// if the worker is not available, or its answer cannot be read, runs it here. Returns the
 /// handle that stops it in the worker.
 fn drive_in_worker(
@@ -237,7 +238,7 @@ pub fn analysis_section(props: &AnalysisProps) -> Html {
                         if cancelled.get() {
                             return;
                         }
-                        if off_thread && crate::state::is_large(&current.scenario) {
+                        if off_thread {
                             let cancel = drive_in_worker(request, version, current, dispatch, cancelled);
                             *in_worker.borrow_mut() = cancel;
                         } else {

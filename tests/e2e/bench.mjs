@@ -114,6 +114,8 @@ function sizes(names) {
  * What a first visit to the hosted page transfers: the files of dist/ it requests from the
  * navigation until its first figure is on screen and the network is idle (the spreadsheet
  * module, fetched on first use, is not among them; the presets are embedded in the wasm).
+ * The engine's worker (`worker.js`, `worker/…`), started for the analyses once the first
+ * figures are shown, is counted apart: it is not needed before the first projection.
  */
 async function transferSize(browser) {
   const context = await browser.newContext();
@@ -131,7 +133,9 @@ async function transferSize(browser) {
     await page.waitForSelector('[data-kpi]', { state: 'attached', timeout: READY_TIMEOUT_MS });
     await page.waitForLoadState('networkidle').catch(() => {});
     const files = [...paths].map((path) => decodeURIComponent(path).slice(base.pathname.length)).filter((name) => name);
-    return sizes(files.filter((name) => existsSync(join(ROOT, 'dist', name))));
+    const afterFirst = (name) => name === 'worker.js' || name.startsWith('worker/');
+    const served = files.filter((name) => existsSync(join(ROOT, 'dist', name)));
+    return { ...sizes(served.filter((name) => !afterFirst(name))), worker: sizes(served.filter(afterFirst)) };
   } finally {
     await context.close();
   }
@@ -568,7 +572,11 @@ async function main() {
       console.log(`| ${row.name.padEnd(20)} | ${String(row.raw).padStart(10)} | ${String(row.gzip).padStart(10)} |`);
     }
     console.log(`| ${'total'.padEnd(20)} | ${String(size.raw).padStart(10)} | ${String(size.gzip).padStart(10)} |`);
-    console.log(`total transferred (gzip -9): ${size.gzip} bytes (${kib(size.gzip)})\n`);
+    console.log(`first visit before its first projection (gzip -9): ${size.gzip} bytes (${kib(size.gzip)})`);
+    console.log(
+      `then the engine's worker, for the analyses (${size.worker.rows.map((row) => row.name).join(', ') || 'not fetched'}): ` +
+        `${size.worker.gzip} bytes gzip -9 (${kib(size.worker.gzip)})\n`,
+    );
 
     const licheng = { label: 'Licheng 2019 (1 institution, 1 year)', url: baseUrl(), institutions: 1, years: 1 };
     const withSingle = existsSync(SINGLE_FILE);

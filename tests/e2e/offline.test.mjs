@@ -34,9 +34,22 @@ const SINGLE_FILE = join(ROOT, 'dist', 'delever.html');
 
 /**
  * The hosted site's files a visit may request (paths on the server): the page, its script,
- * glue, wasm, styles and icon, and the spreadsheet module (`/sheets/…`, on first use).
+ * glue, wasm, styles and icon, the engine's worker, and the spreadsheet module (`/sheets/…`,
+ * on first use).
  */
-const HOSTED_FILES = ['/', '/index.html', '/boot.js', '/delever.js', '/delever_bg.wasm', '/style.css', '/favicon.svg'];
+const HOSTED_FILES = [
+  '/',
+  '/index.html',
+  '/boot.js',
+  '/delever.js',
+  '/delever_bg.wasm',
+  '/style.css',
+  '/favicon.svg',
+  // The engine's worker, which runs the analyses (and large scenarios' projections).
+  '/worker.js',
+  '/worker/delever_worker.js',
+  '/worker/delever_worker_bg.wasm',
+];
 const HOSTED_LAZY_DIR = '/sheets/';
 
 /** The `data-kpi` names of the target rows, and the field of `targets[]` each shows. */
