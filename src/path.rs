@@ -51,9 +51,13 @@ pub fn get<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
 }
 
 /// Writes `value` at `path`, creating objects for missing keys; `false` if the path
-/// crosses a non-container or an index past the end of an array.
+/// crosses a non-container or an index past the end of an array, and then `doc` is
+/// unchanged (no object is created on the way to a step that fails).
 pub fn set(doc: &mut Value, path: &str, value: Value) -> bool {
     let Some(steps) = parse(path) else { return false };
+    if !settable(doc, &steps) {
+        return false;
+    }
     let mut at = doc;
     let last = steps.len().saturating_sub(1);
     for (n, step) in steps.into_iter().enumerate() {
@@ -86,6 +90,22 @@ pub fn set(doc: &mut Value, path: &str, value: Value) -> bool {
         };
     }
     false
+}
+
+/// Whether [`set`] can follow `steps` in `doc`: a key into an object or a missing (or null)
+/// value, which becomes an object; an index only into an existing element of an array.
+fn settable(doc: &Value, steps: &[Step]) -> bool {
+    let mut at = Some(doc);
+    for step in steps {
+        at = match (step, at) {
+            // Missing or null: `set` creates an object here, so every later step must be a key.
+            (Step::Key(_), None | Some(Value::Null)) => None,
+            (Step::Key(key), Some(Value::Object(map))) => map.get(key),
+            (Step::Index(i), Some(Value::Array(items))) if *i < items.len() => items.get(*i),
+            _ => return false,
+        };
+    }
+    true
 }
 
 /// The last key of a path (`defaults.loan_growth[1]` → `loan_growth`).
@@ -144,6 +164,25 @@ mod tests {
         for (path, want) in cases {
             assert_eq!(parse(path), want, "{path}");
         }
+    }
+
+    #[test]
+    fn a_write_that_fails_changes_nothing() {
+        let doc = json!({"defaults": {"pacing": {"kind": "h1_share"}, "x": 1}, "institutions": []});
+        for path in [
+            "defaults.pacing.weights[3]",
+            "defaults.new.deeper[0]",
+            "defaults.x.y",
+            "institutions[0].id",
+            "defaults.pacing.kind.z",
+        ] {
+            let mut edited = doc.clone();
+            assert!(!set(&mut edited, path, json!("5")), "{path} was written");
+            assert_eq!(edited, doc, "{path} changed the document");
+        }
+        let mut edited = doc.clone();
+        assert!(set(&mut edited, "defaults.new.deeper", json!("5")), "missing keys are created");
+        assert_eq!(get(&edited, "defaults.new.deeper"), Some(&json!("5")));
     }
 
     #[test]

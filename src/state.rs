@@ -118,8 +118,12 @@ pub const OFF_THREAD_FROM: usize = 6_000;
 
 /// Whether `scenario` is large enough to be projected off the main thread.
 pub fn is_large(scenario: &Scenario) -> bool {
+    institution_months(scenario) >= OFF_THREAD_FROM
+}
+
+fn institution_months(scenario: &Scenario) -> usize {
     let years = usize::try_from(scenario.years).unwrap_or(usize::MAX);
-    scenario.institutions.len().saturating_mul(years).saturating_mul(12) >= OFF_THREAD_FROM
+    scenario.institutions.len().saturating_mul(years).saturating_mul(12)
 }
 
 /// A valid scenario handed to the engine's worker, waiting for its projection. Meanwhile the
@@ -227,6 +231,9 @@ pub struct UiState {
     /// Whether large scenarios go to the engine's Web Worker (the page sets it when the
     /// browser can run one; native tests set it to test the worker's path).
     pub off_thread: bool,
+    /// From how many institution-months a scenario goes to the worker: [`OFF_THREAD_FROM`]
+    /// (tests lower it, to send every scenario there).
+    pub off_thread_from: usize,
     /// The large scenario the worker is projecting (`off_thread`), if any.
     pub pending: Option<Rc<Pending>>,
     /// The last request id handed out.
@@ -422,6 +429,7 @@ impl UiState {
             changes_of: (None, None),
             engine: EngineCache::default(),
             off_thread: false,
+            off_thread_from: OFF_THREAD_FROM,
             pending: None,
             requests: 0,
             version: 0,
@@ -796,7 +804,7 @@ impl UiState {
             }
             Ok(scenario) => {
                 self.issues.clear();
-                if self.off_thread && is_large(&scenario) {
+                if self.off_thread && institution_months(&scenario) >= self.off_thread_from {
                     // The worker runs it; until it answers, the last result stays, updating.
                     self.sim_error = None;
                     self.requests = self.requests.wrapping_add(1);

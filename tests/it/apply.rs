@@ -109,4 +109,55 @@ proptest! {
             }
         }
     }
+
+    /// The same, with every scenario sent to the engine's worker, whose answers come late,
+    /// stale, as bytes that are not a projection, or not at all: whatever is on screen is
+    /// exactly the engine's result, and a page waiting for nothing is never marked updating.
+    #[test]
+    fn the_workers_answers_in_any_order_show_only_the_engines_results(
+        steps in proptest::collection::vec((action(), 0u8..5), 1..20)
+    ) {
+        let mut state = UiState::new(Lang::Zh);
+        state.off_thread = true;
+        state.off_thread_from = 0;
+        let mut asked: Vec<std::rc::Rc<delever::state::Pending>> = Vec::new();
+        for (action, answer) in steps {
+            state.apply(action);
+            if let Some(pending) = state.pending.clone() {
+                asked.push(pending);
+            }
+            let reply = match answer {
+                // The newest request, answered as the worker would.
+                0 | 1 => asked.last().map(|p| (p.id, worker_bytes(&p.scenario))),
+                // An older one (stale), answered.
+                2 => asked.first().map(|p| (p.id, worker_bytes(&p.scenario))),
+                // The newest, with bytes that are not a projection.
+                3 => asked.last().map(|p| (p.id, b"junk".to_vec())),
+                // No answer yet.
+                _ => None,
+            };
+            if let Some((id, bytes)) = reply {
+                state.apply(Action::Projected { id, bytes });
+            }
+            if let Some(current) = &state.current {
+                prop_assert_eq!(current.check(), Ok(()));
+            }
+            if state.pending.is_some() {
+                prop_assert!(state.issues.is_empty(), "waiting for an invalid document");
+                prop_assert!(state.sim_error.is_none(), "waiting for a document already known not to run");
+            } else if !state.is_stale() {
+                // Nothing awaited and nothing wrong: the result shown is the document's own.
+                let parsed = delever_model::parse_scenario_value(&state.doc).ok();
+                prop_assert_eq!(parsed.as_ref(), state.current.as_ref().map(|c| &c.scenario));
+            }
+        }
+    }
+}
+
+/// What the engine's worker answers for `scenario` (`crates/delever-worker`: the same run).
+fn worker_bytes(scenario: &delever_model::Scenario) -> Vec<u8> {
+    delever_model::Simulator::new()
+        .simulate(scenario, delever_model::output::Detail::RegionMonthly)
+        .map(|p| delever_model::wire::encode(&p))
+        .unwrap_or_default()
 }
