@@ -125,6 +125,24 @@ describe('a large scenario in the engine worker', () => {
     }
   });
 
+  test('when the worker cannot start, the page does the work itself, with the same numbers', async () => {
+    const opened = await openPage(browser, {
+      url: `${baseUrl()}${fragment(scenario)}`,
+      beforeNavigation: async (context) => {
+        await watchUpdating(context);
+        // The worker's script never arrives (a proxy that blocks it, a broken copy of dist/).
+        await context.page.route('**/worker.js', (route) => route.abort('blockedbyclient'));
+      },
+    });
+    try {
+      const edited = await assertMoveOffThread(opened, scenario);
+      await assertSensitivity(opened.page, edited);
+      assert.deepEqual(opened.log.pageErrors, [], 'uncaught exceptions');
+    } finally {
+      await opened.context.close();
+    }
+  });
+
   test('in the single file, from disk, offline', async () => {
     const refused = [];
     const url = `${SINGLE_FILE_URL}${fragment(scenario)}`;
