@@ -1,8 +1,10 @@
 // Browser benchmark (not a test: `cargo xtask bench --browser` runs it): the page's transfer
 // size, the time from navigation to the first figure, and input → repainted charts, for the
 // page as it opens (Licheng, one institution, one year) and for a large scenario handed over
-// in the address (50 institutions, 5 years). First, side by side, the hosted build (dist/
-// over http) and the single file (dist/delever.html opened from disk, network off).
+// in the address (50 institutions, 5 years; 100 × 5, the first size projected in the
+// engine's worker, with it and without; 500 × 10, the file limit). First, side by side, the
+// hosted build (dist/ over http) and the single file (dist/delever.html opened from disk,
+// network off).
 //
 // Prints medians of a few runs; nothing is asserted, because the machine is shared.
 
@@ -34,6 +36,8 @@ const HUGE_INSTITUTIONS = 500;
 const HUGE_YEARS = 10;
 /** Rows an editor table renders at once (src/components/tables.rs PAGE_ROWS). */
 const PAGE_ROWS = 50;
+/** The first size the page projects in the engine's worker: 100 × 5 = 6,000 institution-months. */
+const WORKER_FROM_INSTITUTIONS = 100;
 /** Slider moves on the 500 × 10 case (each takes a large part of a second today). */
 const HUGE_MOVES = 20;
 
@@ -297,11 +301,15 @@ function watchLongTasks(page) {
  * the year picker, its institutions in the table, valid, nothing refused), then measures
  * SLIDER_MOVES slider moves.
  */
-async function repaintCase(browser, { label, url, institutions, years, moves = SLIDER_MOVES, contextOptions = {} }) {
+async function repaintCase(browser, { label, url, institutions, years, moves = SLIDER_MOVES, contextOptions = {}, noWorker = false }) {
   const context = await browser.newContext(contextOptions);
   try {
     const page = await context.newPage();
     await watchLongTasks(page);
+    if (noWorker) {
+      // A browser without workers: the page computes everything on its own thread.
+      await page.addInitScript(() => Object.defineProperty(window, 'Worker', { value: undefined }));
+    }
     const errors = [];
     page.on('pageerror', (error) => errors.push(String(error)));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -604,6 +612,23 @@ async function main() {
         url: scenarioUrl(largeScenario()),
         institutions: LARGE_INSTITUTIONS,
         years: LARGE_YEARS,
+      },
+      // The first size projected in the engine's worker (src/state.rs OFF_THREAD_FROM), with
+      // the worker and without: where the threshold lies.
+      {
+        label: `${WORKER_FROM_INSTITUTIONS} institutions, ${LARGE_YEARS} years, in the worker`,
+        url: scenarioUrl(largeScenario(WORKER_FROM_INSTITUTIONS, LARGE_YEARS)),
+        institutions: WORKER_FROM_INSTITUTIONS,
+        years: LARGE_YEARS,
+        moves: HUGE_MOVES,
+      },
+      {
+        label: `${WORKER_FROM_INSTITUTIONS} institutions, ${LARGE_YEARS} years, no worker`,
+        url: scenarioUrl(largeScenario(WORKER_FROM_INSTITUTIONS, LARGE_YEARS)),
+        institutions: WORKER_FROM_INSTITUTIONS,
+        years: LARGE_YEARS,
+        moves: HUGE_MOVES,
+        noWorker: true,
       },
       {
         label: `${HUGE_INSTITUTIONS} institutions, ${HUGE_YEARS} years (#scenario=), ${HUGE_MOVES} moves`,
