@@ -379,12 +379,12 @@ impl MonthRecord {
         if fields.has(Fields::DISPOSAL) {
             sum(&mut self.disposal, other.disposal)?;
         }
-        if fields.has(Fields::CHANNELS) {
-            for (mine, theirs) in self.channels.iter_mut().zip(other.channels) {
-                sum(mine, theirs)?;
+        if fields.any(Fields::CHANNELS) {
+            for (c, (mine, theirs)) in self.channels.iter_mut().zip(other.channels).enumerate() {
+                if fields.has(Fields::channel(c)) {
+                    sum(mine, theirs)?;
+                }
             }
-        } else if fields.has(Fields::WRITE_OFF) {
-            sum(&mut self.channels[channel::WRITE_OFF], other.channels[channel::WRITE_OFF])?;
         }
         if fields.has(Fields::REMOVALS) {
             sum(&mut self.removals, other.removals)?;
@@ -422,16 +422,23 @@ impl Fields {
     pub const FORMATION: Fields = Fields(1 << 6);
     pub const PLANNED: Fields = Fields(1 << 7);
     pub const DISPOSAL: Fields = Fields(1 << 8);
-    /// Every channel's flow (includes [`Fields::WRITE_OFF`]).
-    pub const CHANNELS: Fields = Fields((1 << 9) | (1 << 15));
     pub const REMOVALS: Fields = Fields(1 << 10);
     pub const NEW_LENDING: Fields = Fields(1 << 11);
     pub const LOSSES: Fields = Fields(1 << 12);
     pub const CASH: Fields = Fields(1 << 13);
     pub const PROVISION_CHARGE: Fields = Fields(1 << 14);
+    /// Every channel's flow: one bit per channel, from bit 16 in channel order.
+    pub const CHANNELS: Fields = Fields(0x7f << 16);
     /// The write-off channel's flow alone.
-    pub const WRITE_OFF: Fields = Fields(1 << 15);
-    pub const ALL: Fields = Fields((1 << 16) - 1);
+    pub const WRITE_OFF: Fields = Fields::channel(channel::WRITE_OFF);
+    /// Every field (bit 9 is free: it was the channels' before each had a bit).
+    pub const ALL: Fields = Fields(0x7dff | Fields::CHANNELS.0);
+
+    /// The flow of channel `c` alone (no field for a `c` past the last channel).
+    #[inline]
+    pub const fn channel(c: usize) -> Fields {
+        if c < 7 { Fields(0x1_0000 << c) } else { Fields::NONE }
+    }
 
     /// Whether every field of `other` is in `self`.
     #[inline]
@@ -449,6 +456,12 @@ impl Fields {
     #[inline]
     pub const fn with(self, other: Fields) -> Fields {
         Fields(self.0 | other.0)
+    }
+
+    /// The fields of `self` that are not in `other`.
+    #[inline]
+    pub const fn without(self, other: Fields) -> Fields {
+        Fields(self.0 & !other.0)
     }
 }
 

@@ -228,8 +228,18 @@ pub(crate) struct Entity {
 }
 
 impl Entity {
-    /// Sums the institutions `members` of `run`, field by field, in member order.
-    pub(crate) fn sum(plan: &Plan, run: &Run, members: &[usize]) -> Result<Entity, SimError> {
+    /// Sums the institutions `members` of `run`, field by field, in member order: every field of
+    /// every month when `monthly`, else only what the year-ends read (the flows every month, the
+    /// stocks at each year's last month; the other fields stay zero).
+    ///
+    /// A channel that no member's plan can use (a zero share, not the residual channel) is not
+    /// summed: step 5 leaves its flow at `Decimal::ZERO` every month, and zeros sum to exactly
+    /// that. Measured on a 500 × 10 page move (callgrind): the zones' sums were 28% of the
+    /// instructions, the region's as many.
+    pub(crate) fn sum(plan: &Plan, run: &Run, members: &[usize], monthly: bool) -> Result<Entity, SimError> {
+        let idle = idle_channels(plan, members);
+        let every = Fields::ALL.without(idle);
+        let flows = YEAR_FLOWS.without(idle);
         let mut records = vec![MonthRecord::default(); plan.months];
         let mut plans = vec![Decimal::ZERO; plan.years];
         let mut npl_open = vec![Decimal::ZERO; plan.years];
@@ -241,8 +251,9 @@ impl Entity {
                 step,
             };
             capital &= plan.institutions.get(i).is_some_and(|inst| inst.capital0.is_some());
-            for (total, record) in records.iter_mut().zip(run.institution(i)) {
-                total.accumulate(record).map_err(|o| overflow(o.0))?;
+            for (m, (total, record)) in records.iter_mut().zip(run.institution(i)).enumerate() {
+                let fields = if monthly || m % 12 == 11 { every } else { flows };
+                total.accumulate_fields(record, fields).map_err(|o| overflow(o.0))?;
             }
             for (y, (p, n)) in plans.iter_mut().zip(npl_open.iter_mut()).enumerate() {
                 *p = p.checked_add(run.plan_of(i, y)).ok_or_else(|| overflow("aggregation"))?;
@@ -261,6 +272,29 @@ impl Entity {
             amc,
         }
     }
+}
+
+/// The fields whose sums over a year's months the year-ends read ([`View::year_sums`]).
+const YEAR_FLOWS: Fields = Fields::FORMATION
+    .with(Fields::PLANNED)
+    .with(Fields::DISPOSAL)
+    .with(Fields::CHANNELS)
+    .with(Fields::REMOVALS)
+    .with(Fields::CASH)
+    .with(Fields::LOSSES)
+    .with(Fields::PROVISION_CHARGE);
+
+/// The channels whose flow is `Decimal::ZERO` in every month of every one of `members`.
+fn idle_channels(plan: &Plan, members: &[usize]) -> Fields {
+    let mut idle = Fields::CHANNELS;
+    for inst in members.iter().filter_map(|&i| plan.institutions.get(i)) {
+        for (c, share) in inst.shares.iter().enumerate() {
+            if c == inst.residual_channel || !share.is_zero() {
+                idle = idle.without(Fields::channel(c));
+            }
+        }
+    }
+    idle
 }
 
 impl<'a> View<'a> {
@@ -331,12 +365,8 @@ impl<'a> View<'a> {
             months.iter().fold(Decimal::ZERO, |acc, r| acc.checked_add(f(r)).unwrap_or(acc))
         };
         let mut by_channel = [Decimal::ZERO; 7];
-        if flows.has(Fields::CHANNELS) {
-            for (c, slot) in by_channel.iter_mut().enumerate() {
-                *slot = sum(Fields::CHANNELS, &|r| r.channels.get(c).copied().unwrap_or_default());
-            }
-        } else if flows.has(Fields::WRITE_OFF) {
-            by_channel[channel::WRITE_OFF] = sum(Fields::WRITE_OFF, &|r| r.channels[channel::WRITE_OFF]);
+        for (c, slot) in by_channel.iter_mut().enumerate() {
+            *slot = sum(Fields::channel(c), &|r| r.channels.get(c).copied().unwrap_or_default());
         }
         let disposal_h1 = if flows.has(Fields::DISPOSAL) {
             months.iter().take(6).fold(Decimal::ZERO, |acc, r| acc.checked_add(r.disposal).unwrap_or(acc))
@@ -806,7 +836,7 @@ impl Projection {
         let members_monthly = detail == Detail::Full;
         let all: Vec<usize> = (0..plan.institutions.len()).collect();
         let amc = if plan.amc.is_some() { Some(run.amc.as_slice()) } else { None };
-        let region = Entity::sum(plan, run, &all)?.view(amc).series(plan, first_year, true);
+        let region = Entity::sum(plan, run, &all, true)?.view(amc).series(plan, first_year, true);
         let mut zone_names: Vec<String> = Vec::new();
         for inst in &scenario.institutions {
             if let Some(zone) = &inst.zone
@@ -824,8 +854,11 @@ impl Projection {
                 .filter(|(_, inst)| inst.zone.as_deref() == Some(zone.as_str()))
                 .map(|(i, _)| i)
                 .collect();
-            let series =
-                Entity::sum(plan, run, &members)?.view(None).series(plan, first_year, members_monthly);
+            let series = Entity::sum(plan, run, &members, members_monthly)?.view(None).series(
+                plan,
+                first_year,
+                members_monthly,
+            );
             zones.push((zone, series));
         }
         let institutions: Vec<(String, Series)> = scenario

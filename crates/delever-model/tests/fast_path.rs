@@ -139,11 +139,10 @@ fn reference(plan: &Plan) -> Result<Reference, SimError> {
                 let mut flows = [Decimal::ZERO; 7];
                 if !disposal.is_zero() {
                     let mut assigned = Decimal::ZERO;
-                    for c_index in 0..7 {
-                        let share = inst.shares[c_index];
+                    for (c_index, (flow, share)) in flows.iter_mut().zip(inst.shares).enumerate() {
                         if c_index != inst.residual_channel && !share.is_zero() {
-                            flows[c_index] = c(disposal.checked_mul(share), "channels")?;
-                            assigned = c(assigned.checked_add(flows[c_index]), "channels")?;
+                            *flow = c(disposal.checked_mul(share), "channels")?;
+                            assigned = c(assigned.checked_add(*flow), "channels")?;
                         }
                     }
                     flows[inst.residual_channel] = c(disposal.checked_sub(assigned), "channels")?;
