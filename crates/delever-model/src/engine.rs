@@ -346,11 +346,12 @@ impl MonthRecord {
     /// Adds the `fields` of `other` into `self`; the other fields are left as they are.
     #[inline]
     pub fn accumulate_fields(&mut self, other: &MonthRecord, fields: Fields) -> Result<(), Overflow> {
-        const STEP: &str = "aggregation";
-        let sum = |mine: &mut Decimal, theirs: Decimal| -> Result<(), Overflow> {
-            *mine = add(*mine, theirs, STEP)?;
+        /// `mine += theirs`, checked.
+        #[inline(always)]
+        fn sum(mine: &mut Decimal, theirs: Decimal) -> Result<(), Overflow> {
+            *mine = add(*mine, theirs, "aggregation")?;
             Ok(())
-        };
+        }
         if fields.has(Fields::DEPOSITS) {
             sum(&mut self.deposits, other.deposits)?;
         }

@@ -217,6 +217,8 @@ pub(crate) struct View<'a> {
     pub capital: bool,
     /// The AMC's months (the region only).
     pub amc: Option<&'a [AmcMonth]>,
+    /// Channels whose flow is `Decimal::ZERO` in every record (their sums are that zero).
+    pub idle: Fields,
 }
 
 /// The sums behind a zone's or the region's metrics.
@@ -225,6 +227,8 @@ pub(crate) struct Entity {
     pub plans: Vec<Decimal>,
     pub npl_open: Vec<Decimal>,
     pub capital: bool,
+    /// The channels no member can use.
+    pub idle: Fields,
 }
 
 impl Entity {
@@ -260,7 +264,7 @@ impl Entity {
                 *n = n.checked_add(run.npl_open_of(i, y)).ok_or_else(|| overflow("aggregation"))?;
             }
         }
-        Ok(Entity { records, plans, npl_open, capital: capital && !members.is_empty() })
+        Ok(Entity { records, plans, npl_open, capital: capital && !members.is_empty(), idle })
     }
 
     pub(crate) fn view<'a>(&'a self, amc: Option<&'a [AmcMonth]>) -> View<'a> {
@@ -270,6 +274,7 @@ impl Entity {
             npl_open: &self.npl_open,
             capital: self.capital,
             amc,
+            idle: self.idle,
         }
     }
 }
@@ -307,6 +312,7 @@ impl<'a> View<'a> {
             npl_open: run.npl_year_open.get(years).unwrap_or(&[]),
             capital: plan.institutions.get(i).is_some_and(|inst| inst.capital0.is_some()),
             amc: None,
+            idle: idle_channels(plan, &[i]),
         }
     }
 
@@ -355,24 +361,53 @@ impl<'a> View<'a> {
 
     /// The raw sums of year index `y` behind its year-end metrics; of the year's flows only
     /// those in `flows` are summed (the others stay zero).
+    ///
+    /// Each flow is summed month by month from zero in month order (overflow keeps the sum
+    /// so far), all of them in one pass over the year's records; an idle channel's sum is
+    /// its zero without adding twelve zeros.
     pub(crate) fn year_sums(&self, y: usize, flows: Fields) -> YearSums {
         let start = y.saturating_mul(12);
         let months = self.records.get(start..start.saturating_add(12)).unwrap_or(&[]);
-        let sum = |wanted: Fields, f: &dyn Fn(&MonthRecord) -> Decimal| {
-            if !flows.has(wanted) {
-                return Decimal::ZERO;
-            }
-            months.iter().fold(Decimal::ZERO, |acc, r| acc.checked_add(f(r)).unwrap_or(acc))
-        };
-        let mut by_channel = [Decimal::ZERO; 7];
-        for (c, slot) in by_channel.iter_mut().enumerate() {
-            *slot = sum(Fields::channel(c), &|r| r.channels.get(c).copied().unwrap_or_default());
+        let flows = flows.without(self.idle);
+        /// `acc + x`, or `acc` if that overflows.
+        #[inline(always)]
+        fn plus(acc: &mut Decimal, x: Decimal) {
+            *acc = acc.checked_add(x).unwrap_or(*acc);
         }
-        let disposal_h1 = if flows.has(Fields::DISPOSAL) {
-            months.iter().take(6).fold(Decimal::ZERO, |acc, r| acc.checked_add(r.disposal).unwrap_or(acc))
-        } else {
-            Decimal::ZERO
-        };
+        let mut sums = MonthRecord::default();
+        let (mut shortfall, mut disposal_h1) = (Decimal::ZERO, Decimal::ZERO);
+        let with_shortfall = flows.has(Fields::PLANNED.with(Fields::DISPOSAL));
+        for (k, r) in months.iter().enumerate() {
+            if flows.has(Fields::FORMATION) {
+                plus(&mut sums.formation, r.formation);
+            }
+            if flows.has(Fields::DISPOSAL) {
+                plus(&mut sums.disposal, r.disposal);
+                if k < 6 {
+                    plus(&mut disposal_h1, r.disposal);
+                }
+            }
+            for (c, (slot, x)) in sums.channels.iter_mut().zip(r.channels).enumerate() {
+                if flows.has(Fields::channel(c)) {
+                    plus(slot, x);
+                }
+            }
+            if with_shortfall {
+                plus(&mut shortfall, r.shortfall());
+            }
+            if flows.has(Fields::REMOVALS) {
+                plus(&mut sums.removals, r.removals);
+            }
+            if flows.has(Fields::CASH) {
+                plus(&mut sums.cash, r.cash);
+            }
+            if flows.has(Fields::LOSSES) {
+                plus(&mut sums.losses, r.losses);
+            }
+            if flows.has(Fields::PROVISION_CHARGE) {
+                plus(&mut sums.provision_charge, r.provision_charge);
+            }
+        }
         let amc = self.amc.map(|amc| {
             let year = amc.get(start..start.saturating_add(12)).unwrap_or(&[]);
             let out = year.iter().fold(Decimal::ZERO, |acc, a| acc.checked_add(a.disposal).unwrap_or(acc));
@@ -381,16 +416,16 @@ impl<'a> View<'a> {
         });
         YearSums {
             last: months.last().copied().unwrap_or_default(),
-            formation: sum(Fields::FORMATION, &|r| r.formation),
-            disposal: sum(Fields::DISPOSAL, &|r| r.disposal),
-            by_channel,
+            formation: sums.formation,
+            disposal: sums.disposal,
+            by_channel: sums.channels,
             plan: self.plans.get(y).copied().unwrap_or_default(),
-            shortfall: sum(Fields::PLANNED.with(Fields::DISPOSAL), &|r| r.shortfall()),
+            shortfall,
             disposal_h1,
-            removals: sum(Fields::REMOVALS, &|r| r.removals),
-            cash: sum(Fields::CASH, &|r| r.cash),
-            losses: sum(Fields::LOSSES, &|r| r.losses),
-            provision_charge: sum(Fields::PROVISION_CHARGE, &|r| r.provision_charge),
+            removals: sums.removals,
+            cash: sums.cash,
+            losses: sums.losses,
+            provision_charge: sums.provision_charge,
             npl_open: self.npl_open.get(y).copied().unwrap_or_default(),
             capital: self.capital,
             amc,
