@@ -7,7 +7,7 @@
 use rust_decimal::Decimal;
 
 use crate::error::SimError;
-use crate::num::{Overflow, TWELVE, add, div, mul, sub};
+use crate::num::{Overflow, TWELVE, add, add_sparse, div, mul, sub};
 use crate::scenario::{Basis, Disposal, Scenario, channel};
 
 /// How an institution's yearly disposal plan is set.
@@ -831,7 +831,7 @@ fn step(
     let uncapped = if drivers.formation_rate.is_zero() {
         event
     } else {
-        add(
+        add_sparse(
             div(mul(drivers.formation_rate, prev.performing, "formation")?, TWELVE, "formation")?,
             event,
             "formation",
@@ -853,7 +853,7 @@ fn step(
         for (c, (flow, share)) in flows.iter_mut().zip(inst.shares).enumerate() {
             if c != inst.residual_channel && !share.is_zero() {
                 *flow = mul(disposal, share, "channels")?;
-                assigned = add(assigned, *flow, "channels")?;
+                assigned = add_sparse(assigned, *flow, "channels")?;
             }
         }
         if let Some(rest) = flows.get_mut(inst.residual_channel) {
@@ -872,7 +872,7 @@ fn step(
     };
     // 9. Performing loans and loans.
     let performing = add(
-        add(sub(prev.performing, formation, "performing")?, upgrade, "performing")?,
+        add_sparse(sub(prev.performing, formation, "performing")?, upgrade, "performing")?,
         new_lending,
         "performing",
     )?;
@@ -902,10 +902,10 @@ fn step(
             if x.is_zero() { Ok(Decimal::ZERO) } else { mul(loss_rate, x, "losses") }
         };
         let mut losses = flows[channel::WRITE_OFF];
-        losses = add(losses, lost(flows[channel::TRANSFER], l_t)?, "losses")?;
-        losses = add(losses, lost(flows[channel::SECURITIZATION], l_s)?, "losses")?;
-        losses = add(losses, lost(flows[channel::DEBT_EQUITY], l_x)?, "losses")?;
-        losses = add(losses, lost(flows[channel::FORECLOSURE], l_k)?, "losses")?;
+        losses = add_sparse(losses, lost(flows[channel::TRANSFER], l_t)?, "losses")?;
+        losses = add_sparse(losses, lost(flows[channel::SECURITIZATION], l_s)?, "losses")?;
+        losses = add_sparse(losses, lost(flows[channel::DEBT_EQUITY], l_x)?, "losses")?;
+        losses = add_sparse(losses, lost(flows[channel::FORECLOSURE], l_k)?, "losses")?;
         provide(inst, prev, out, losses)?;
     }
     if needs.cash {
@@ -913,9 +913,9 @@ fn step(
             if x.is_zero() { Ok(Decimal::ZERO) } else { mul(r, x, "cash") }
         };
         let mut cash = flows[channel::COLLECTION];
-        cash = add(cash, recovered(flows[channel::TRANSFER], r_t)?, "cash")?;
-        cash = add(cash, recovered(flows[channel::SECURITIZATION], r_s)?, "cash")?;
-        cash = add(cash, recovered(flows[channel::FORECLOSURE], r_k)?, "cash")?;
+        cash = add_sparse(cash, recovered(flows[channel::TRANSFER], r_t)?, "cash")?;
+        cash = add_sparse(cash, recovered(flows[channel::SECURITIZATION], r_s)?, "cash")?;
+        cash = add_sparse(cash, recovered(flows[channel::FORECLOSURE], r_k)?, "cash")?;
         out.cash = cash;
     }
     Ok(())
