@@ -9,6 +9,7 @@ use delever_model::scenario::PerYear;
 use delever_model::{Scenario, Simulator, presets};
 use rust_decimal::Decimal;
 
+/// The measured move: one `Simulator::simulate` at the page's detail (never inlined, so callgrind can toggle on it).
 #[inline(never)]
 fn measured_move(simulator: &mut Simulator, scenario: &Scenario) -> usize {
     let projection = simulator.simulate(scenario, Detail::RegionMonthly).expect("runs");
