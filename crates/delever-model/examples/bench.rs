@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use delever_model::engine::{Plan, Run};
+use delever_model::engine::{Needs, Plan, Run};
 use delever_model::{
     Lever, MonteCarloOptions, Projection, Scenario, feasibility, goal_seek, monte_carlo, parse_scenario,
     presets, sensitivity, simulate,
@@ -89,6 +89,8 @@ fn main() {
     });
     let huge_plan = Plan::compile(&huge);
     let mut huge_run = Run::new(&huge_plan);
+    // Run once here so the build rows sum a real run even when a filter skips the execute rows.
+    huge_run.execute(&huge_plan).expect("runs");
     bench.case("  of which Run::execute (500 × 10)", 5, institution_months(&huge), || {
         huge_run.execute(&huge_plan).expect("runs");
         std::hint::black_box(&huge_run);
@@ -96,6 +98,34 @@ fn main() {
     bench.case("  of which Projection::build (500 × 10)", 5, institution_months(&huge), || {
         std::hint::black_box(Projection::build(&huge, &huge_plan, &huge_run).expect("builds"));
     });
+    bench.case(
+        "  of which Projection::build_with, region months only (500 × 10)",
+        5,
+        institution_months(&huge),
+        || {
+            std::hint::black_box(
+                Projection::build_with(
+                    &huge,
+                    &huge_plan,
+                    &huge_run,
+                    delever_model::output::Detail::RegionMonthly,
+                )
+                .expect("builds"),
+            );
+        },
+    );
+    // The monthly step alone: its cost per institution-month is the last column.
+    for (label, needs) in [("every quantity", Needs::ALL), ("loan book only, Needs::CORE", Needs::CORE)] {
+        bench.case(
+            &format!("step: Run::execute_with, {label} (500 × 10)"),
+            5,
+            institution_months(&huge),
+            || {
+                huge_run.execute_with(&huge_plan, needs).expect("runs");
+                std::hint::black_box(&huge_run);
+            },
+        );
+    }
     bench.case(
         "parse_scenario: 500 × 10 (the page validates every change)",
         5,
@@ -128,6 +158,7 @@ fn main() {
     }
     let plan = Plan::compile(&big);
     let mut run = Run::new(&plan);
+    run.execute(&plan).expect("runs");
     bench.case("  of which Plan::compile (50 × 5)", 201, institution_months(&big), || {
         std::hint::black_box(Plan::compile(&big));
     });

@@ -7,7 +7,7 @@
 use rust_decimal::Decimal;
 
 use crate::error::SimError;
-use crate::num::{Overflow, TWELVE, add, div, mul, sub};
+use crate::num::{Overflow, TWELVE, add, add_sparse, div, mul, sub};
 use crate::scenario::{Basis, Disposal, Scenario, channel};
 
 /// How an institution's yearly disposal plan is set.
@@ -346,11 +346,12 @@ impl MonthRecord {
     /// Adds the `fields` of `other` into `self`; the other fields are left as they are.
     #[inline]
     pub fn accumulate_fields(&mut self, other: &MonthRecord, fields: Fields) -> Result<(), Overflow> {
-        const STEP: &str = "aggregation";
-        let sum = |mine: &mut Decimal, theirs: Decimal| -> Result<(), Overflow> {
-            *mine = add(*mine, theirs, STEP)?;
+        /// `mine += theirs`, checked.
+        #[inline(always)]
+        fn sum(mine: &mut Decimal, theirs: Decimal) -> Result<(), Overflow> {
+            *mine = add(*mine, theirs, "aggregation")?;
             Ok(())
-        };
+        }
         if fields.has(Fields::DEPOSITS) {
             sum(&mut self.deposits, other.deposits)?;
         }
@@ -379,12 +380,12 @@ impl MonthRecord {
         if fields.has(Fields::DISPOSAL) {
             sum(&mut self.disposal, other.disposal)?;
         }
-        if fields.has(Fields::CHANNELS) {
-            for (mine, theirs) in self.channels.iter_mut().zip(other.channels) {
-                sum(mine, theirs)?;
+        if fields.any(Fields::CHANNELS) {
+            for (c, (mine, theirs)) in self.channels.iter_mut().zip(other.channels).enumerate() {
+                if fields.has(Fields::channel(c)) {
+                    sum(mine, theirs)?;
+                }
             }
-        } else if fields.has(Fields::WRITE_OFF) {
-            sum(&mut self.channels[channel::WRITE_OFF], other.channels[channel::WRITE_OFF])?;
         }
         if fields.has(Fields::REMOVALS) {
             sum(&mut self.removals, other.removals)?;
@@ -422,16 +423,23 @@ impl Fields {
     pub const FORMATION: Fields = Fields(1 << 6);
     pub const PLANNED: Fields = Fields(1 << 7);
     pub const DISPOSAL: Fields = Fields(1 << 8);
-    /// Every channel's flow (includes [`Fields::WRITE_OFF`]).
-    pub const CHANNELS: Fields = Fields((1 << 9) | (1 << 15));
     pub const REMOVALS: Fields = Fields(1 << 10);
     pub const NEW_LENDING: Fields = Fields(1 << 11);
     pub const LOSSES: Fields = Fields(1 << 12);
     pub const CASH: Fields = Fields(1 << 13);
     pub const PROVISION_CHARGE: Fields = Fields(1 << 14);
+    /// Every channel's flow: one bit per channel, from bit 16 in channel order.
+    pub const CHANNELS: Fields = Fields(0x7f << 16);
     /// The write-off channel's flow alone.
-    pub const WRITE_OFF: Fields = Fields(1 << 15);
-    pub const ALL: Fields = Fields((1 << 16) - 1);
+    pub const WRITE_OFF: Fields = Fields::channel(channel::WRITE_OFF);
+    /// Every field (bit 9 is free: it was the channels' before each had a bit).
+    pub const ALL: Fields = Fields(0x7dff | Fields::CHANNELS.0);
+
+    /// The flow of channel `c` alone (no field for a `c` past the last channel).
+    #[inline]
+    pub const fn channel(c: usize) -> Fields {
+        if c < 7 { Fields(0x1_0000 << c) } else { Fields::NONE }
+    }
 
     /// Whether every field of `other` is in `self`.
     #[inline]
@@ -449,6 +457,12 @@ impl Fields {
     #[inline]
     pub const fn with(self, other: Fields) -> Fields {
         Fields(self.0 | other.0)
+    }
+
+    /// The fields of `self` that are not in `other`.
+    #[inline]
+    pub const fn without(self, other: Fields) -> Fields {
+        Fields(self.0 & !other.0)
     }
 }
 
@@ -817,7 +831,7 @@ fn step(
     let uncapped = if drivers.formation_rate.is_zero() {
         event
     } else {
-        add(
+        add_sparse(
             div(mul(drivers.formation_rate, prev.performing, "formation")?, TWELVE, "formation")?,
             event,
             "formation",
@@ -839,7 +853,7 @@ fn step(
         for (c, (flow, share)) in flows.iter_mut().zip(inst.shares).enumerate() {
             if c != inst.residual_channel && !share.is_zero() {
                 *flow = mul(disposal, share, "channels")?;
-                assigned = add(assigned, *flow, "channels")?;
+                assigned = add_sparse(assigned, *flow, "channels")?;
             }
         }
         if let Some(rest) = flows.get_mut(inst.residual_channel) {
@@ -858,7 +872,7 @@ fn step(
     };
     // 9. Performing loans and loans.
     let performing = add(
-        add(sub(prev.performing, formation, "performing")?, upgrade, "performing")?,
+        add_sparse(sub(prev.performing, formation, "performing")?, upgrade, "performing")?,
         new_lending,
         "performing",
     )?;
@@ -888,10 +902,10 @@ fn step(
             if x.is_zero() { Ok(Decimal::ZERO) } else { mul(loss_rate, x, "losses") }
         };
         let mut losses = flows[channel::WRITE_OFF];
-        losses = add(losses, lost(flows[channel::TRANSFER], l_t)?, "losses")?;
-        losses = add(losses, lost(flows[channel::SECURITIZATION], l_s)?, "losses")?;
-        losses = add(losses, lost(flows[channel::DEBT_EQUITY], l_x)?, "losses")?;
-        losses = add(losses, lost(flows[channel::FORECLOSURE], l_k)?, "losses")?;
+        losses = add_sparse(losses, lost(flows[channel::TRANSFER], l_t)?, "losses")?;
+        losses = add_sparse(losses, lost(flows[channel::SECURITIZATION], l_s)?, "losses")?;
+        losses = add_sparse(losses, lost(flows[channel::DEBT_EQUITY], l_x)?, "losses")?;
+        losses = add_sparse(losses, lost(flows[channel::FORECLOSURE], l_k)?, "losses")?;
         provide(inst, prev, out, losses)?;
     }
     if needs.cash {
@@ -899,9 +913,9 @@ fn step(
             if x.is_zero() { Ok(Decimal::ZERO) } else { mul(r, x, "cash") }
         };
         let mut cash = flows[channel::COLLECTION];
-        cash = add(cash, recovered(flows[channel::TRANSFER], r_t)?, "cash")?;
-        cash = add(cash, recovered(flows[channel::SECURITIZATION], r_s)?, "cash")?;
-        cash = add(cash, recovered(flows[channel::FORECLOSURE], r_k)?, "cash")?;
+        cash = add_sparse(cash, recovered(flows[channel::TRANSFER], r_t)?, "cash")?;
+        cash = add_sparse(cash, recovered(flows[channel::SECURITIZATION], r_s)?, "cash")?;
+        cash = add_sparse(cash, recovered(flows[channel::FORECLOSURE], r_k)?, "cash")?;
         out.cash = cash;
     }
     Ok(())

@@ -217,6 +217,8 @@ pub(crate) struct View<'a> {
     pub capital: bool,
     /// The AMC's months (the region only).
     pub amc: Option<&'a [AmcMonth]>,
+    /// Channels whose flow is `Decimal::ZERO` in every record (their sums are that zero).
+    pub idle: Fields,
 }
 
 /// The sums behind a zone's or the region's metrics.
@@ -225,11 +227,23 @@ pub(crate) struct Entity {
     pub plans: Vec<Decimal>,
     pub npl_open: Vec<Decimal>,
     pub capital: bool,
+    /// The channels no member can use.
+    pub idle: Fields,
 }
 
 impl Entity {
-    /// Sums the institutions `members` of `run`, field by field, in member order.
-    pub(crate) fn sum(plan: &Plan, run: &Run, members: &[usize]) -> Result<Entity, SimError> {
+    /// Sums the institutions `members` of `run`, field by field, in member order: every field of
+    /// every month when `monthly`, else only what the year-ends read (the flows every month, the
+    /// stocks at each year's last month; the other fields stay zero).
+    ///
+    /// A channel that no member's plan can use (a zero share, not the residual channel) is not
+    /// summed: step 5 leaves its flow at `Decimal::ZERO` every month, and zeros sum to exactly
+    /// that. Measured on a 500 × 10 page move (callgrind): the zones' sums were 28% of the
+    /// instructions, the region's as many.
+    pub(crate) fn sum(plan: &Plan, run: &Run, members: &[usize], monthly: bool) -> Result<Entity, SimError> {
+        let idle = idle_channels(plan, members);
+        let every = Fields::ALL.without(idle);
+        let flows = YEAR_FLOWS.without(idle);
         let mut records = vec![MonthRecord::default(); plan.months];
         let mut plans = vec![Decimal::ZERO; plan.years];
         let mut npl_open = vec![Decimal::ZERO; plan.years];
@@ -241,15 +255,16 @@ impl Entity {
                 step,
             };
             capital &= plan.institutions.get(i).is_some_and(|inst| inst.capital0.is_some());
-            for (total, record) in records.iter_mut().zip(run.institution(i)) {
-                total.accumulate(record).map_err(|o| overflow(o.0))?;
+            for (m, (total, record)) in records.iter_mut().zip(run.institution(i)).enumerate() {
+                let fields = if monthly || m % 12 == 11 { every } else { flows };
+                total.accumulate_fields(record, fields).map_err(|o| overflow(o.0))?;
             }
             for (y, (p, n)) in plans.iter_mut().zip(npl_open.iter_mut()).enumerate() {
                 *p = p.checked_add(run.plan_of(i, y)).ok_or_else(|| overflow("aggregation"))?;
                 *n = n.checked_add(run.npl_open_of(i, y)).ok_or_else(|| overflow("aggregation"))?;
             }
         }
-        Ok(Entity { records, plans, npl_open, capital: capital && !members.is_empty() })
+        Ok(Entity { records, plans, npl_open, capital: capital && !members.is_empty(), idle })
     }
 
     pub(crate) fn view<'a>(&'a self, amc: Option<&'a [AmcMonth]>) -> View<'a> {
@@ -259,8 +274,32 @@ impl Entity {
             npl_open: &self.npl_open,
             capital: self.capital,
             amc,
+            idle: self.idle,
         }
     }
+}
+
+/// The fields whose sums over a year's months the year-ends read ([`View::year_sums`]).
+const YEAR_FLOWS: Fields = Fields::FORMATION
+    .with(Fields::PLANNED)
+    .with(Fields::DISPOSAL)
+    .with(Fields::CHANNELS)
+    .with(Fields::REMOVALS)
+    .with(Fields::CASH)
+    .with(Fields::LOSSES)
+    .with(Fields::PROVISION_CHARGE);
+
+/// The channels whose flow is `Decimal::ZERO` in every month of every one of `members`.
+fn idle_channels(plan: &Plan, members: &[usize]) -> Fields {
+    let mut idle = Fields::CHANNELS;
+    for inst in members.iter().filter_map(|&i| plan.institutions.get(i)) {
+        for (c, share) in inst.shares.iter().enumerate() {
+            if c == inst.residual_channel || !share.is_zero() {
+                idle = idle.without(Fields::channel(c));
+            }
+        }
+    }
+    idle
 }
 
 impl<'a> View<'a> {
@@ -273,6 +312,7 @@ impl<'a> View<'a> {
             npl_open: run.npl_year_open.get(years).unwrap_or(&[]),
             capital: plan.institutions.get(i).is_some_and(|inst| inst.capital0.is_some()),
             amc: None,
+            idle: idle_channels(plan, &[i]),
         }
     }
 
@@ -321,9 +361,15 @@ impl<'a> View<'a> {
 
     /// The raw sums of year index `y` behind its year-end metrics; of the year's flows only
     /// those in `flows` are summed (the others stay zero).
+    ///
+    /// Each flow is summed month by month from zero in month order (overflow keeps the sum so
+    /// far), one flow at a time: an analysis reads few of them, and a fold it does not ask
+    /// for costs nothing (one pass over the months for all flows cost a Licheng Monte Carlo
+    /// 33% more instructions here). An idle channel's sum is its zero without adding twelve zeros.
     pub(crate) fn year_sums(&self, y: usize, flows: Fields) -> YearSums {
         let start = y.saturating_mul(12);
         let months = self.records.get(start..start.saturating_add(12)).unwrap_or(&[]);
+        let flows = flows.without(self.idle);
         let sum = |wanted: Fields, f: &dyn Fn(&MonthRecord) -> Decimal| {
             if !flows.has(wanted) {
                 return Decimal::ZERO;
@@ -331,12 +377,8 @@ impl<'a> View<'a> {
             months.iter().fold(Decimal::ZERO, |acc, r| acc.checked_add(f(r)).unwrap_or(acc))
         };
         let mut by_channel = [Decimal::ZERO; 7];
-        if flows.has(Fields::CHANNELS) {
-            for (c, slot) in by_channel.iter_mut().enumerate() {
-                *slot = sum(Fields::CHANNELS, &|r| r.channels.get(c).copied().unwrap_or_default());
-            }
-        } else if flows.has(Fields::WRITE_OFF) {
-            by_channel[channel::WRITE_OFF] = sum(Fields::WRITE_OFF, &|r| r.channels[channel::WRITE_OFF]);
+        for (c, slot) in by_channel.iter_mut().enumerate() {
+            *slot = sum(Fields::channel(c), &|r| r.channels.get(c).copied().unwrap_or_default());
         }
         let disposal_h1 = if flows.has(Fields::DISPOSAL) {
             months.iter().take(6).fold(Decimal::ZERO, |acc, r| acc.checked_add(r.disposal).unwrap_or(acc))
@@ -806,7 +848,7 @@ impl Projection {
         let members_monthly = detail == Detail::Full;
         let all: Vec<usize> = (0..plan.institutions.len()).collect();
         let amc = if plan.amc.is_some() { Some(run.amc.as_slice()) } else { None };
-        let region = Entity::sum(plan, run, &all)?.view(amc).series(plan, first_year, true);
+        let region = Entity::sum(plan, run, &all, true)?.view(amc).series(plan, first_year, true);
         let mut zone_names: Vec<String> = Vec::new();
         for inst in &scenario.institutions {
             if let Some(zone) = &inst.zone
@@ -824,8 +866,11 @@ impl Projection {
                 .filter(|(_, inst)| inst.zone.as_deref() == Some(zone.as_str()))
                 .map(|(i, _)| i)
                 .collect();
-            let series =
-                Entity::sum(plan, run, &members)?.view(None).series(plan, first_year, members_monthly);
+            let series = Entity::sum(plan, run, &members, members_monthly)?.view(None).series(
+                plan,
+                first_year,
+                members_monthly,
+            );
             zones.push((zone, series));
         }
         let institutions: Vec<(String, Series)> = scenario

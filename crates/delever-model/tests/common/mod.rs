@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod generate;
+
 use delever_model::engine::{MonthRecord, Plan, Run};
 use delever_model::{Scenario, parse_scenario_value};
 use rust_decimal::Decimal;
