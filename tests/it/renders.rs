@@ -4,8 +4,9 @@
 
 use std::rc::Rc;
 
+use delever::components::channels::ChannelMixProps;
 use delever::components::field::FieldProps;
-use delever::components::tables::TableProps;
+use delever::components::tables::{ListProps, TableProps};
 use delever::state::{Action, PageState, UiState};
 use delever_model::Lang;
 use yew::{AttrValue, Callback};
@@ -115,4 +116,57 @@ fn a_new_dispatch_callback_re_renders_everything() {
     let (one, other) = (Callback::from(|_: Action| ()), Callback::from(|_: Action| ()));
     assert!(tables(&state, &one) != tables(&state, &other));
     assert!(field(&state, "defaults.loan_growth", &one) != field(&state, "defaults.loan_growth", &other));
+}
+
+fn mix(state: &UiState, dispatch: &Callback<Action>) -> ChannelMixProps {
+    ChannelMixProps {
+        state: PageState(Rc::new(state.clone())),
+        dispatch: dispatch.clone(),
+        prefix: AttrValue::from("defaults"),
+    }
+}
+
+fn lists(state: &UiState, dispatch: &Callback<Action>) -> ListProps {
+    ListProps { state: PageState(Rc::new(state.clone())), dispatch: dispatch.clone() }
+}
+
+/// (case, actions before, the action, whether the channel mix, the institutions table and
+/// the events and targets tables must re-render)
+type PartsCase = (&'static str, Vec<Action>, Action, bool, bool, bool);
+
+#[test]
+fn a_lever_move_re_renders_only_the_parts_that_show_it() {
+    let dispatch = Callback::from(|_: Action| ());
+    let yangjiang = Action::LoadPreset("yangjiang-2016-2018".into());
+    let channel = Action::SetChannel { prefix: "defaults".into(), channel: 1, text: "40".into() };
+    let table: [PartsCase; 9] = [
+        ("a growth lever", vec![], set("defaults.loan_growth", "12"), false, false, false),
+        ("the disposal plan", vec![], set("defaults.disposal.amount", "12"), false, false, false),
+        ("a channel", vec![], channel, true, false, false),
+        ("a channel's text typed", vec![], set("defaults.channels.write_off", "abc"), true, false, false),
+        ("an opening balance as a lever", vec![], set("institutions[0].opening.npl", "2"), false, true, false),
+        ("an opening balance of a 12-bank file", vec![yangjiang], set("institutions[3].opening.loans", "90"), false, true, false),
+        ("an institution's name", vec![], set("institutions[0].name", "鲤城农商行"), false, true, true),
+        ("a new target", vec![], Action::AddTarget, false, true, true),
+        ("the language", vec![], Action::SetLang(Lang::En), true, true, true),
+    ];
+    for (case, before, action, mix_changes, institutions_change, lists_change) in table {
+        let old = after(&before);
+        let mut new = old.clone();
+        new.apply(action);
+        let verb = |changes: bool| if changes { "must re-render" } else { "re-renders" };
+        assert_eq!(mix(&old, &dispatch) != mix(&new, &dispatch), mix_changes, "{case}: the channel mix {}", verb(mix_changes));
+        assert_eq!(
+            tables(&old, &dispatch) != tables(&new, &dispatch),
+            institutions_change,
+            "{case}: the institutions table {}",
+            verb(institutions_change)
+        );
+        assert_eq!(
+            lists(&old, &dispatch) != lists(&new, &dispatch),
+            lists_change,
+            "{case}: the events and targets tables {}",
+            verb(lists_change)
+        );
+    }
 }
