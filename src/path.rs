@@ -198,8 +198,25 @@ mod tests {
         }
         let doc = json!({"a": {"b": [{"c": "1"}, ["x", "y"]], "": {"d": "2"}}, "e": "3"});
         let paths = [
-            "a", "a.b", "a.b[0].c", "a.b[1][1]", "a.b[2]", "a.b[x]", "a.b[0", "a.b[0]c", "a..b",
-            ".a", "", "[0]", "a.b[0].c.d", "e", "e[0]", "a.d", "a.b[00].c", "a.b[-1]", "a[0]",
+            "a",
+            "a.b",
+            "a.b[0].c",
+            "a.b[1][1]",
+            "a.b[2]",
+            "a.b[x]",
+            "a.b[0",
+            "a.b[0]c",
+            "a..b",
+            ".a",
+            "",
+            "[0]",
+            "a.b[0].c.d",
+            "e",
+            "e[0]",
+            "a.d",
+            "a.b[00].c",
+            "a.b[-1]",
+            "a[0]",
         ];
         for path in paths {
             assert_eq!(get(&doc, path), walked(&doc, path), "{path}");

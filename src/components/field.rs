@@ -54,7 +54,8 @@ pub fn shows_the_same(a: &UiState, b: &UiState, path: &str) -> bool {
         && a.texts.get(path) == b.texts.get(path)
         && (Rc::ptr_eq(&a.doc, &b.doc)
             || (crate::path::get(&a.doc, path) == crate::path::get(&b.doc, path)
-                && (!FieldKind::reads_doc(path) || FieldKind::of(path, &a.doc) == FieldKind::of(path, &b.doc))))
+                && (!FieldKind::reads_doc(path)
+                    || FieldKind::of(path, &a.doc) == FieldKind::of(path, &b.doc))))
         && (a.issues.is_empty() && b.issues.is_empty() || a.issues_at(path).eq(b.issues_at(path)))
 }
 

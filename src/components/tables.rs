@@ -70,7 +70,8 @@ fn show_the_same_outside(a: &UiState, b: &UiState, skipped: &[&str]) -> bool {
         || match (a.doc.as_object(), b.doc.as_object()) {
             (Some(x), Some(y)) => {
                 x.len() == y.len()
-                    && x.iter().all(|(key, value)| skipped.contains(&key.as_str()) || y.get(key) == Some(value))
+                    && x.iter()
+                        .all(|(key, value)| skipped.contains(&key.as_str()) || y.get(key) == Some(value))
             }
             _ => a.doc == b.doc,
         };
@@ -90,7 +91,8 @@ pub fn tables_show_the_same(a: &UiState, b: &UiState) -> bool {
 
 /// Whether the events and targets tables look the same in both states.
 pub fn lists_show_the_same(a: &UiState, b: &UiState) -> bool {
-    show_the_same_outside(a, b, &["defaults", "institutions"]) && institution_choices(a) == institution_choices(b)
+    show_the_same_outside(a, b, &["defaults", "institutions"])
+        && institution_choices(a) == institution_choices(b)
 }
 
 /// Rows a table renders at once: a 500-institution file is edited a page at a time.
