@@ -2,6 +2,8 @@
 //!
 //! Every number carries `data-kpi` and `data-value` (the exact decimal), MODEL.md section 8.
 
+use std::rc::Rc;
+
 use delever_model::num::fmt_decimal;
 use delever_model::output::YearEnd;
 use delever_model::scenario::Scope;
@@ -13,7 +15,7 @@ use yew::prelude::*;
 use crate::components::brief::describe_change;
 use crate::format::{self, Kind};
 use crate::i18n::{metric_name, tr};
-use crate::state::{Action, PageState};
+use crate::state::{Action, Change, Loaded, PageState};
 
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
@@ -136,12 +138,55 @@ pub fn changed_fields(before: &Value, after: &Value) -> Vec<(String, String, Str
     out
 }
 
+/// What the list of levers changed from the baseline shows: the changes (by value), the
+/// baseline (by pointer) and the language. The document the labels read (the current
+/// scenario's canonical JSON) is the baseline's with exactly these changes, so equal keys
+/// give the same list, and the list is worded once per change of the list, not per move.
+#[derive(Clone)]
+struct ChangesKey {
+    changes: Rc<Vec<Change>>,
+    baseline: Option<Rc<Loaded>>,
+    lang: delever_model::Lang,
+}
+
+impl PartialEq for ChangesKey {
+    fn eq(&self, other: &ChangesKey) -> bool {
+        let same_baseline = match (&self.baseline, &other.baseline) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        self.lang == other.lang && same_baseline && self.changes == other.changes
+    }
+}
+
+/// The levers changed from the baseline, in words.
+fn change_list(lang: delever_model::Lang, changes: &[Change], current: Option<&Loaded>) -> Html {
+    if changes.is_empty() {
+        return html! { <p class="hint">{ tr(lang, "与基准（载入时的情景）相同。", "Same as the baseline (the scenario as loaded).") }</p> };
+    }
+    let Some(current) = current else { return html! {} };
+    // The labels name institutions, events and targets from the document shown.
+    let doc = current.json();
+    html! {
+        <ul class="changes">
+            { for changes.iter().take(40).map(|change| html! {
+                <li data-changed={change.0.clone()}>{ describe_change(doc, change, lang) }</li>
+            }) }
+        </ul>
+    }
+}
+
 #[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
     let state = &props.state;
     let lang = state.lang;
-    // Derived once per result and baseline, in `UiState::apply`.
-    let changes = state.changes.clone();
+    // Derived once per result and baseline, in `UiState::apply`; worded once per list.
+    let change_list = {
+        let key = ChangesKey { changes: state.changes.clone(), baseline: state.baseline.clone(), lang };
+        let current = state.current.clone();
+        (*use_memo(key, move |key| change_list(key.lang, &key.changes, current.as_deref()))).clone()
+    };
     let Some(current) = state.current.as_ref() else {
         return html! {
             <section class="results" aria-labelledby="results-title">
@@ -210,19 +255,6 @@ pub fn results(props: &ResultsProps) -> Html {
         html! { <li data-code={w.code}>{ w.message(lang) }</li> }
     });
 
-    let change_list = if changes.is_empty() {
-        html! { <p class="hint">{ tr(lang, "与基准（载入时的情景）相同。", "Same as the baseline (the scenario as loaded).") }</p> }
-    } else {
-        // The labels name institutions, events and targets from the document shown.
-        let doc = current.json();
-        html! {
-            <ul class="changes">
-                { for changes.iter().take(40).map(|change| html! {
-                    <li data-changed={change.0.clone()}>{ describe_change(doc, change, lang) }</li>
-                }) }
-            </ul>
-        }
-    };
     html! {
         <section class={classes!("results", state.is_stale().then_some("stale"))} aria-labelledby="results-title"
             data-stale={state.is_stale().to_string()}>
@@ -259,8 +291,32 @@ pub fn results(props: &ResultsProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::changed_fields;
+    use super::{ChangesKey, changed_fields};
+    use crate::state::{Action, UiState};
     use serde_json::json;
+
+    fn key(state: &UiState) -> ChangesKey {
+        ChangesKey { changes: state.changes.clone(), baseline: state.baseline.clone(), lang: state.lang }
+    }
+
+    #[test]
+    fn the_change_list_is_worded_again_only_when_it_changes() {
+        let mut state = UiState::new(delever_model::Lang::Zh);
+        let set = |path: &str, text: &str| Action::SetField { path: path.into(), text: text.into() };
+        state.apply(set("defaults.loan_growth", "12"));
+        let moved = key(&state);
+        // Another value of the same lever: the list says something else.
+        state.apply(set("defaults.loan_growth", "13"));
+        assert!(key(&state) != moved);
+        // Back to the first value: a new result, the same list.
+        state.apply(set("defaults.loan_growth", "12"));
+        assert!(key(&state) == moved);
+        state.apply(Action::SetLang(delever_model::Lang::En));
+        assert!(key(&state) != moved);
+        state.apply(Action::SetLang(delever_model::Lang::Zh));
+        state.apply(Action::ResetToBaseline);
+        assert!(key(&state) != moved && key(&state).changes.is_empty());
+    }
 
     #[test]
     fn lists_changed_leaves_only() {

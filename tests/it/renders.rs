@@ -4,9 +4,11 @@
 
 use std::rc::Rc;
 
+use delever::components::Latest;
 use delever::components::channels::{ChannelMix, ChannelMixProps};
 use delever::components::field::FieldProps;
 use delever::components::levers::{GroupProps, LeverGroup, LeverGroupView};
+use delever::components::sheets::SheetsProps;
 use delever::components::tables::{ListProps, TableProps};
 use delever::components::{EventsTable, InstitutionsTable, TargetsEditor};
 use delever::state::{Action, PageState, UiState};
@@ -314,5 +316,31 @@ fn a_part_that_compares_equal_renders_the_same() {
                 "after {action:?}: targets"
             );
         }
+    }
+}
+
+#[test]
+fn a_lever_move_leaves_the_spreadsheet_tools_alone() {
+    let dispatch = Callback::from(|_: Action| ());
+    let latest = Latest::default();
+    let sheets = |state: &UiState, latest: Option<Latest>| SheetsProps {
+        state: PageState(Rc::new(state.clone())),
+        dispatch: dispatch.clone(),
+        latest,
+    };
+    let old = after(&[]);
+    let cases = [
+        ("a slider move", set("defaults.loan_growth", "12"), false),
+        ("an invalid lever (the last result stays)", set("defaults.loan_growth", "abc"), false),
+        ("the language", Action::SetLang(Lang::En), true),
+        ("a blank scenario (no result to export)", Action::LoadBlank { start_year: 2025 }, true),
+    ];
+    for (case, action, changes) in cases {
+        let mut new = old.clone();
+        new.apply(action);
+        let (before, now) = (sheets(&old, Some(latest.clone())), sheets(&new, Some(latest.clone())));
+        assert_eq!(before != now, changes, "{case}");
+        // Without the page's `Latest` to read from when pressed, any change re-renders.
+        assert!(sheets(&old, None) != sheets(&new, None), "{case}");
     }
 }
