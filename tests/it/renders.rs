@@ -333,7 +333,16 @@ fn a_lever_move_leaves_the_spreadsheet_tools_alone() {
         ("a slider move", set("defaults.loan_growth", "12"), false),
         ("an invalid lever (the last result stays)", set("defaults.loan_growth", "abc"), false),
         ("the language", Action::SetLang(Lang::En), true),
-        ("a blank scenario (no result to export)", Action::LoadBlank { start_year: 2025 }, true),
+        (
+            "spreadsheet problems",
+            Action::ReportSheetIssues(vec![delever::state::SheetIssue {
+                sheet: "机构".into(),
+                row: 3,
+                column: "不良贷款".into(),
+                message: "应为数字".into(),
+            }]),
+            true,
+        ),
     ];
     for (case, action, changes) in cases {
         let mut new = old.clone();
