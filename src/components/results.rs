@@ -2,8 +2,6 @@
 //!
 //! Every number carries `data-kpi` and `data-value` (the exact decimal), MODEL.md section 8.
 
-use std::rc::Rc;
-
 use delever_model::num::fmt_decimal;
 use delever_model::output::YearEnd;
 use delever_model::scenario::Scope;
@@ -15,7 +13,7 @@ use yew::prelude::*;
 use crate::components::brief::describe_change;
 use crate::format::{self, Kind};
 use crate::i18n::{metric_name, tr};
-use crate::state::{Action, Change, Loaded, PageState};
+use crate::state::{Action, Change, PageState};
 
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
@@ -138,42 +136,44 @@ pub fn changed_fields(before: &Value, after: &Value) -> Vec<(String, String, Str
     out
 }
 
-/// What the list of levers changed from the baseline shows: the changes (by value), the
-/// baseline (by pointer) and the language. The document the labels read (the current
-/// scenario's canonical JSON) is the baseline's with exactly these changes, so equal keys
-/// give the same list, and the list is worded once per change of the list, not per move.
-#[derive(Clone)]
-struct ChangesKey {
-    changes: Rc<Vec<Change>>,
-    baseline: Option<Rc<Loaded>>,
-    lang: delever_model::Lang,
+/// The words of each change from the baseline, kept across renders while the document
+/// outside `defaults` and the language stay the same: a change's words read the change, the
+/// language and, of the document, only what lies outside `defaults` (the start, the unit,
+/// and the names and metrics of the lists' items), so a lever move words only the changes
+/// it made new (measured: wording the whole list was most of the results' render).
+#[derive(Default)]
+pub struct Worded {
+    lang: Option<delever_model::Lang>,
+    /// The document outside `defaults` the words were made from.
+    outside: serde_json::Map<String, Value>,
+    words: std::collections::HashMap<Change, String>,
 }
 
-impl PartialEq for ChangesKey {
-    fn eq(&self, other: &ChangesKey) -> bool {
-        let same_baseline = match (&self.baseline, &other.baseline) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
-        self.lang == other.lang && same_baseline && self.changes == other.changes
-    }
-}
-
-/// The levers changed from the baseline, in words.
-fn change_list(lang: delever_model::Lang, changes: &[Change], current: Option<&Loaded>) -> Html {
-    if changes.is_empty() {
-        return html! { <p class="hint">{ tr(lang, "与基准（载入时的情景）相同。", "Same as the baseline (the scenario as loaded).") }</p> };
-    }
-    let Some(current) = current else { return html! {} };
-    // The labels name institutions, events and targets from the document shown.
-    let doc = current.json();
-    html! {
-        <ul class="changes">
-            { for changes.iter().take(40).map(|change| html! {
-                <li data-changed={change.0.clone()}>{ describe_change(doc, change, lang) }</li>
-            }) }
-        </ul>
+impl Worded {
+    /// The words of the first 40 of `changes` in `doc` (the document shown), each made once.
+    pub fn words(&mut self, doc: &Value, changes: &[Change], lang: delever_model::Lang) -> Vec<String> {
+        fn outside(doc: &Value) -> impl Iterator<Item = (&String, &Value)> {
+            doc.as_object().map(|map| map.iter().filter(|(key, _)| *key != "defaults")).into_iter().flatten()
+        }
+        let same = self.lang == Some(lang)
+            && outside(doc).count() == self.outside.len()
+            && outside(doc).all(|(key, value)| self.outside.get(key) == Some(value));
+        if !same {
+            self.lang = Some(lang);
+            self.outside = outside(doc).map(|(key, value)| (key.clone(), value.clone())).collect();
+            self.words.clear();
+        }
+        // Only the words still shown are kept.
+        let mut kept = std::mem::take(&mut self.words);
+        changes
+            .iter()
+            .take(40)
+            .map(|change| {
+                let words = kept.remove(change).unwrap_or_else(|| describe_change(doc, change, lang));
+                self.words.insert(change.clone(), words.clone());
+                words
+            })
+            .collect()
     }
 }
 
@@ -181,12 +181,9 @@ fn change_list(lang: delever_model::Lang, changes: &[Change], current: Option<&L
 pub fn results(props: &ResultsProps) -> Html {
     let state = &props.state;
     let lang = state.lang;
-    // Derived once per result and baseline, in `UiState::apply`; worded once per list.
-    let change_list = {
-        let key = ChangesKey { changes: state.changes.clone(), baseline: state.baseline.clone(), lang };
-        let current = state.current.clone();
-        (*use_memo(key, move |key| change_list(key.lang, &key.changes, current.as_deref()))).clone()
-    };
+    // Derived once per result and baseline, in `UiState::apply`; each change worded once.
+    let changes = state.changes.clone();
+    let worded = use_mut_ref(Worded::default);
     let Some(current) = state.current.as_ref() else {
         return html! {
             <section class="results" aria-labelledby="results-title">
@@ -255,6 +252,19 @@ pub fn results(props: &ResultsProps) -> Html {
         html! { <li data-code={w.code}>{ w.message(lang) }</li> }
     });
 
+    let change_list = if changes.is_empty() {
+        html! { <p class="hint">{ tr(lang, "与基准（载入时的情景）相同。", "Same as the baseline (the scenario as loaded).") }</p> }
+    } else {
+        // The labels name institutions, events and targets from the document shown.
+        let words = worded.borrow_mut().words(current.json(), &changes, lang);
+        html! {
+            <ul class="changes">
+                { for changes.iter().zip(words).map(|(change, words)| html! {
+                    <li data-changed={change.0.clone()}>{ words }</li>
+                }) }
+            </ul>
+        }
+    };
     html! {
         <section class={classes!("results", state.is_stale().then_some("stale"))} aria-labelledby="results-title"
             data-stale={state.is_stale().to_string()}>
@@ -291,31 +301,43 @@ pub fn results(props: &ResultsProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::{ChangesKey, changed_fields};
+    use super::{Worded, changed_fields};
+    use crate::components::brief::describe_change;
     use crate::state::{Action, UiState};
     use serde_json::json;
 
-    fn key(state: &UiState) -> ChangesKey {
-        ChangesKey { changes: state.changes.clone(), baseline: state.baseline.clone(), lang: state.lang }
-    }
-
     #[test]
-    fn the_change_list_is_worded_again_only_when_it_changes() {
-        let mut state = UiState::new(delever_model::Lang::Zh);
+    fn kept_words_are_the_words_of_the_document_shown() {
+        // Along a walk of the page's actions, each change's kept words are exactly the words
+        // made afresh from the document shown.
         let set = |path: &str, text: &str| Action::SetField { path: path.into(), text: text.into() };
-        state.apply(set("defaults.loan_growth", "12"));
-        let moved = key(&state);
-        // Another value of the same lever: the list says something else.
-        state.apply(set("defaults.loan_growth", "13"));
-        assert!(key(&state) != moved);
-        // Back to the first value: a new result, the same list.
-        state.apply(set("defaults.loan_growth", "12"));
-        assert!(key(&state) == moved);
-        state.apply(Action::SetLang(delever_model::Lang::En));
-        assert!(key(&state) != moved);
-        state.apply(Action::SetLang(delever_model::Lang::Zh));
-        state.apply(Action::ResetToBaseline);
-        assert!(key(&state) != moved && key(&state).changes.is_empty());
+        let walk = [
+            set("defaults.loan_growth", "12"),
+            set("defaults.loan_growth", "13"),
+            set("institutions[0].name", "某农商行"),
+            set("defaults.disposal.amount", "12"),
+            Action::SetLang(delever_model::Lang::En),
+            set("defaults.loan_growth", "12"),
+            set("start", "2019-12"),
+            Action::AddTarget,
+            set("unit", "万元"),
+            Action::LoadPreset("yangjiang-2016-2018".into()),
+            set("institutions[2].opening.npl", "3"),
+            set("defaults.npl_formation_rate", "3"),
+        ];
+        let mut state = UiState::new(delever_model::Lang::Zh);
+        let mut worded = Worded::default();
+        for action in walk {
+            state.apply(action.clone());
+            let Some(current) = &state.current else { continue };
+            let fresh: Vec<String> = state
+                .changes
+                .iter()
+                .take(40)
+                .map(|c| describe_change(current.json(), c, state.lang))
+                .collect();
+            assert_eq!(worded.words(current.json(), &state.changes, state.lang), fresh, "after {action:?}");
+        }
     }
 
     #[test]
