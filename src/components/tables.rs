@@ -91,8 +91,14 @@ pub fn tables_show_the_same(a: &UiState, b: &UiState) -> bool {
 
 /// Whether the events and targets tables look the same in both states.
 pub fn lists_show_the_same(a: &UiState, b: &UiState) -> bool {
-    show_the_same_outside(a, b, &["defaults", "institutions"])
-        && institution_choices(a) == institution_choices(b)
+    // The choices are the institutions' ids and names in the language compared there; read
+    // in place rather than worded, as this runs for both tables on every change.
+    fn choices(state: &UiState) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
+        list(state, "institutions")
+            .iter()
+            .map(|item| (item.get("id").and_then(Value::as_str), item.get("name").and_then(Value::as_str)))
+    }
+    show_the_same_outside(a, b, &["defaults", "institutions"]) && choices(a).eq(choices(b))
 }
 
 /// Rows a table renders at once: a 500-institution file is edited a page at a time.
