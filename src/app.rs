@@ -11,8 +11,8 @@ use yew::prelude::*;
 
 use crate::components::brief::describe_change;
 use crate::components::{
-    AnalysisSection, Brief, ChartsPanel, EventsTable, InstitutionsTable, Levers, QuickLevers, Results,
-    SpreadsheetTools, TargetsEditor,
+    AnalysisSection, Brief, ChartsPanel, EventsTable, InstitutionsTable, Latest, Levers, QuickLevers,
+    Results, SpreadsheetTools, TargetsEditor,
 };
 use crate::embed::{self, Incoming, View};
 use crate::i18n::tr;
@@ -124,6 +124,10 @@ pub fn app() -> Html {
     let store = use_reducer(initial_state);
     let state = store.0.clone();
     let page = PageState(state.clone());
+    // The state on screen, for the buttons of parts that re-render only when what they show
+    // changes (the toolbar, the spreadsheet tools).
+    let latest = (*use_memo((), |_| Latest::default())).clone();
+    latest.set(page.clone());
     let lang = state.lang;
     // The time of the last input, for the input-to-repaint benchmark.
     let pending = use_mut_ref(|| None::<f64>);
@@ -281,7 +285,7 @@ pub fn app() -> Html {
         },
         View::Full => html! {
             <div class="page" lang={lang_attr}>
-                <Toolbar state={page.clone()} dispatch={dispatch.clone()} print={print.clone()} />
+                <Toolbar state={page.clone()} dispatch={dispatch.clone()} print={print.clone()} latest={latest.clone()} />
                 { problem }
                 <main class="workspace">
                     <div class="left">
@@ -294,7 +298,7 @@ pub fn app() -> Html {
                 </main>
                 <AnalysisSection state={state.clone()} dispatch={dispatch.clone()} />
                 <section class="editors" aria-label={tr(lang, "机构、事件与目标", "Institutions, events and targets")}>
-                    <SpreadsheetTools state={page.clone()} dispatch={dispatch.clone()} />
+                    <SpreadsheetTools state={page.clone()} dispatch={dispatch.clone()} latest={Some(latest.clone())} />
                     <InstitutionsTable state={page.clone()} dispatch={dispatch.clone()} />
                     <EventsTable state={page.clone()} dispatch={dispatch.clone()} />
                     <TargetsEditor state={page.clone()} dispatch={dispatch.clone()} />
@@ -409,12 +413,45 @@ pub fn presentation_caption(state: &UiState) -> String {
     parts.join(tr(lang, "；", "; "))
 }
 
-#[derive(Properties, PartialEq)]
+/// Compared by what the toolbar shows (language, source, name, the illustrative note, the
+/// saved list), not by the page state: its export buttons read the document and the result
+/// from `latest` when pressed, so a lever move does not re-render it.
+#[derive(Properties)]
 struct ToolbarProps {
     state: PageState,
     dispatch: Callback<Action>,
     /// Print the brief.
     print: Callback<()>,
+    latest: Latest,
+}
+
+impl PartialEq for ToolbarProps {
+    fn eq(&self, other: &ToolbarProps) -> bool {
+        let (a, b) = (&self.state, &other.state);
+        self.dispatch == other.dispatch
+            && self.print == other.print
+            && self.latest == other.latest
+            && (a == b
+                || (a.lang == b.lang
+                    && a.source == b.source
+                    && std::rc::Rc::ptr_eq(&a.saved, &b.saved)
+                    && scenario_name(a) == scenario_name(b)
+                    && illustrative(a) == illustrative(b)))
+    }
+}
+
+/// The scenario's name as the toolbar shows it (and names exported files).
+fn scenario_name(state: &UiState) -> &str {
+    state.doc.get("name").and_then(Value::as_str).unwrap_or("scenario")
+}
+
+/// Whether some opening balance of the scenario is illustrative (the toolbar's note).
+fn illustrative(state: &UiState) -> bool {
+    state.doc.get("institutions").and_then(Value::as_array).is_some_and(|list| {
+        list.iter().any(|i| {
+            i.pointer("/opening/illustrative").and_then(Value::as_array).is_some_and(|a| !a.is_empty())
+        })
+    })
 }
 
 /// Scenario picker, language, import and export, save.
@@ -460,21 +497,26 @@ fn toolbar(props: &ToolbarProps) -> Html {
             });
         })
     };
-    let name = state.doc.get("name").and_then(Value::as_str).unwrap_or("scenario").to_string();
+    let name = scenario_name(state).to_string();
+    // The state on screen when a button is pressed (the toolbar may not have re-rendered since).
+    let now = {
+        let latest = props.latest.clone();
+        let state = state.clone();
+        move || latest.get_or(&state)
+    };
     let export_json = {
-        let doc = state.doc.clone();
         let name = name.clone();
+        let now = now.clone();
         Callback::from(move |_| {
-            let text = serde_json::to_string_pretty(&*doc).unwrap_or_default();
+            let text = serde_json::to_string_pretty(&*now().doc).unwrap_or_default();
             web::download(&format!("{name}.json"), "application/json", &text);
         })
     };
     let export_csv = {
-        let current = state.current.clone();
         let name = name.clone();
         Callback::from(move |_| {
             // The page keeps the region's months; the file has every entity's, run now.
-            if let Some(current) = &current
+            if let Some(current) = &now().current
                 && let Ok(projection) = current.full_projection()
             {
                 let stamp = current.stamp(&export::page_address());
@@ -514,11 +556,7 @@ fn toolbar(props: &ToolbarProps) -> Html {
         let print = props.print.clone();
         Callback::from(move |_| print.emit(()))
     };
-    let illustrative = state.doc.get("institutions").and_then(Value::as_array).is_some_and(|list| {
-        list.iter().any(|i| {
-            i.pointer("/opening/illustrative").and_then(Value::as_array).is_some_and(|a| !a.is_empty())
-        })
-    });
+    let illustrative = illustrative(state);
     html! {
         <header class="masthead">
             <div class="title">
@@ -600,6 +638,35 @@ mod tests {
         }
         for action in ["template-xlsx", "template-csv", "export-xlsx"] {
             assert!(html.contains(&format!("data-action=\"{action}\"")), "{action} missing");
+        }
+    }
+
+    #[test]
+    fn a_lever_move_leaves_the_toolbar_alone() {
+        use super::{Latest, ToolbarProps};
+        use crate::state::PageState;
+        use std::rc::Rc;
+        let (dispatch, print, latest) = (yew::Callback::noop(), yew::Callback::noop(), Latest::default());
+        let toolbar = |state: &UiState| ToolbarProps {
+            state: PageState(Rc::new(state.clone())),
+            dispatch: dispatch.clone(),
+            print: print.clone(),
+            latest: latest.clone(),
+        };
+        let set = |path: &str, text: &str| Action::SetField { path: path.into(), text: text.into() };
+        let old = UiState::new(delever_model::Lang::Zh);
+        let cases = [
+            ("a slider move", set("defaults.loan_growth", "12"), false),
+            ("an opening balance", set("institutions[0].opening.npl", "2"), false),
+            ("the name", set("name", "新情景"), true),
+            ("the language", Action::SetLang(delever_model::Lang::En), true),
+            ("a saved scenario", Action::SaveAs("A".into()), true),
+            ("another preset", Action::LoadPreset("yangjiang-2016-2018".into()), true),
+        ];
+        for (case, action, changes) in cases {
+            let mut new = old.clone();
+            new.apply(action);
+            assert_eq!(toolbar(&old) != toolbar(&new), changes, "{case}");
         }
     }
 

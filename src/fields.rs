@@ -56,6 +56,14 @@ const AMOUNT_KEYS: [&str; 8] = [
 const NULLABLE_KEYS: [&str; 4] = ["coverage_floor", "allowance_floor", "tier1_capital", "leverage_exposure"];
 
 impl FieldKind {
+    /// Whether [`FieldKind::of`] may read the document for `path` (a target's value, whose
+    /// kind is its metric's: any path under `targets`, to be safe); for every other path
+    /// the kind is the path's alone, so two documents give it the same kind and a
+    /// comparison need not work it out twice.
+    pub fn reads_doc(path: &str) -> bool {
+        path.starts_with("targets[")
+    }
+
     /// The kind of the field at `path` in `doc` (a target's value depends on its metric).
     pub fn of(path: &str, doc: &Value) -> FieldKind {
         let key = path::last_key(path).unwrap_or_default();

@@ -39,15 +39,37 @@ pub fn parse(path: &str) -> Option<Vec<Step>> {
 }
 
 /// The value at `path`, if present.
+///
+/// Walks the path as [`parse`] reads it, without building its steps: every field of the
+/// page reads its value (and compares it when the page changes) through this, dozens of
+/// times a lever move. Any failure, a malformed path or a missing step, is `None`, so the
+/// answer is exactly that of walking `parse(path)`.
 pub fn get<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
     let mut at = doc;
-    for step in parse(path)? {
-        at = match step {
-            Step::Key(key) => at.get(&key)?,
-            Step::Index(i) => at.get(i)?,
+    let mut first = true;
+    for part in path.split('.') {
+        let (key, mut rest) = match part.find('[') {
+            Some(index) => (&part[..index], &part[index..]),
+            None => (part, ""),
         };
+        if key.is_empty() && first {
+            return None;
+        }
+        if !key.is_empty() {
+            at = at.get(key)?;
+            first = false;
+        }
+        while let Some(stripped) = rest.strip_prefix('[') {
+            let close = stripped.find(']')?;
+            at = at.get(stripped[..close].parse::<usize>().ok()?)?;
+            first = false;
+            rest = &stripped[close + 1..];
+        }
+        if !rest.is_empty() {
+            return None;
+        }
     }
-    Some(at)
+    (!first).then_some(at)
 }
 
 /// Writes `value` at `path`, creating objects for missing keys; `false` if the path
@@ -198,5 +220,45 @@ mod tests {
         assert_eq!(doc["defaults"]["channels"]["write_off"], json!("1"));
         assert_eq!(last_key("defaults.loan_growth[1]").as_deref(), Some("loan_growth"));
         assert_eq!(parent_key("defaults.channels.write_off").as_deref(), Some("channels"));
+    }
+
+    #[test]
+    fn reading_walks_exactly_the_parsed_path() {
+        // `get` walks without parsing first; it must agree with walking `parse`'s steps.
+        fn walked<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
+            let mut at = doc;
+            for step in parse(path)? {
+                at = match step {
+                    Step::Key(key) => at.get(&key)?,
+                    Step::Index(i) => at.get(i)?,
+                };
+            }
+            Some(at)
+        }
+        let doc = json!({"a": {"b": [{"c": "1"}, ["x", "y"]], "": {"d": "2"}}, "e": "3"});
+        let paths = [
+            "a",
+            "a.b",
+            "a.b[0].c",
+            "a.b[1][1]",
+            "a.b[2]",
+            "a.b[x]",
+            "a.b[0",
+            "a.b[0]c",
+            "a..b",
+            ".a",
+            "",
+            "[0]",
+            "a.b[0].c.d",
+            "e",
+            "e[0]",
+            "a.d",
+            "a.b[00].c",
+            "a.b[-1]",
+            "a[0]",
+        ];
+        for path in paths {
+            assert_eq!(get(&doc, path), walked(&doc, path), "{path}");
+        }
     }
 }

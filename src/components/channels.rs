@@ -5,10 +5,10 @@ use delever_model::validate::decimal_of;
 use rust_decimal::prelude::ToPrimitive;
 use yew::prelude::*;
 
-use crate::components::field::field_id;
+use crate::components::field::{field_id, shows_the_same};
 use crate::i18n::tr;
 use crate::path;
-use crate::state::{Action, PageState};
+use crate::state::{Action, PageState, UiState};
 
 /// Chinese and English names of the channels, in [`CHANNELS`] order.
 pub const CHANNEL_NAMES: [(&str, &str); 7] = [
@@ -21,12 +21,31 @@ pub const CHANNEL_NAMES: [(&str, &str); 7] = [
     ("重组上调", "Upgrade"),
 ];
 
-#[derive(Properties, PartialEq)]
+/// Compared by what the mix shows (each channel's text, value and messages, the mix's own
+/// messages, the language), not by the whole page state: a move of any other lever leaves
+/// the seven rows and the bar as they are.
+#[derive(Properties)]
 pub struct ChannelMixProps {
     pub state: PageState,
     pub dispatch: Callback<Action>,
     /// `defaults` or `institutions[i].drivers`.
     pub prefix: AttrValue,
+}
+
+impl PartialEq for ChannelMixProps {
+    fn eq(&self, other: &ChannelMixProps) -> bool {
+        self.prefix == other.prefix
+            && self.dispatch == other.dispatch
+            && (self.state == other.state || mix_shows_the_same(&self.state, &other.state, &self.prefix))
+    }
+}
+
+/// Whether the channel mix under `prefix` looks the same in both states.
+pub fn mix_shows_the_same(a: &UiState, b: &UiState, prefix: &str) -> bool {
+    let base = format!("{prefix}.channels");
+    a.lang == b.lang
+        && a.issues_at(&base).eq(b.issues_at(&base))
+        && CHANNELS.iter().all(|name| shows_the_same(a, b, &format!("{base}.{name}")))
 }
 
 #[function_component(ChannelMix)]

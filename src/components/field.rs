@@ -5,10 +5,12 @@
 //! which starts with the field's name (hidden on screen in compact table cells).
 //! What is typed is kept exactly, valid or not.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::fields::FieldKind;
-use crate::state::{Action, PageState};
+use crate::state::{Action, PageState, UiState};
 
 /// Compared by what the field shows (its text, messages, kind and language), not by the
 /// whole page state: a lever move re-renders the one field it changes.
@@ -44,13 +46,17 @@ impl PartialEq for FieldProps {
     }
 }
 
-/// Whether the field at `path` looks the same in both states.
-fn shows_the_same(a: &PageState, b: &PageState, path: &str) -> bool {
+/// Whether the field at `path` looks the same in both states (its text, value, kind,
+/// messages and language). Every field of the page is compared so on each change, the
+/// cheapest tests first; the kind is worked out only where it depends on the document.
+pub fn shows_the_same(a: &UiState, b: &UiState, path: &str) -> bool {
     a.lang == b.lang
         && a.texts.get(path) == b.texts.get(path)
-        && crate::path::get(&a.doc, path) == crate::path::get(&b.doc, path)
-        && FieldKind::of(path, &a.doc) == FieldKind::of(path, &b.doc)
-        && a.issues_at(path).eq(b.issues_at(path))
+        && (Rc::ptr_eq(&a.doc, &b.doc)
+            || (crate::path::get(&a.doc, path) == crate::path::get(&b.doc, path)
+                && (!FieldKind::reads_doc(path)
+                    || FieldKind::of(path, &a.doc) == FieldKind::of(path, &b.doc))))
+        && (a.issues.is_empty() && b.issues.is_empty() || a.issues_at(path).eq(b.issues_at(path)))
 }
 
 /// A DOM-safe id for a path (`institutions[0].opening.npl` → `f-institutions-0--opening-npl`).

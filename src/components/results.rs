@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::components::brief::describe_change;
 use crate::format::{self, Kind};
 use crate::i18n::{metric_name, tr};
-use crate::state::{Action, PageState};
+use crate::state::{Action, Change, PageState};
 
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
@@ -136,12 +136,54 @@ pub fn changed_fields(before: &Value, after: &Value) -> Vec<(String, String, Str
     out
 }
 
+/// The words of each change from the baseline, kept across renders while the document
+/// outside `defaults` and the language stay the same: a change's words read the change, the
+/// language and, of the document, only what lies outside `defaults` (the start, the unit,
+/// and the names and metrics of the lists' items), so a lever move words only the changes
+/// it made new (measured: wording the whole list was most of the results' render).
+#[derive(Default)]
+pub struct Worded {
+    lang: Option<delever_model::Lang>,
+    /// The document outside `defaults` the words were made from.
+    outside: serde_json::Map<String, Value>,
+    words: std::collections::HashMap<Change, String>,
+}
+
+impl Worded {
+    /// The words of the first 40 of `changes` in `doc` (the document shown), each made once.
+    pub fn words(&mut self, doc: &Value, changes: &[Change], lang: delever_model::Lang) -> Vec<String> {
+        fn outside(doc: &Value) -> impl Iterator<Item = (&String, &Value)> {
+            doc.as_object().map(|map| map.iter().filter(|(key, _)| *key != "defaults")).into_iter().flatten()
+        }
+        let same = self.lang == Some(lang)
+            && outside(doc).count() == self.outside.len()
+            && outside(doc).all(|(key, value)| self.outside.get(key) == Some(value));
+        if !same {
+            self.lang = Some(lang);
+            self.outside = outside(doc).map(|(key, value)| (key.clone(), value.clone())).collect();
+            self.words.clear();
+        }
+        // Only the words still shown are kept.
+        let mut kept = std::mem::take(&mut self.words);
+        changes
+            .iter()
+            .take(40)
+            .map(|change| {
+                let words = kept.remove(change).unwrap_or_else(|| describe_change(doc, change, lang));
+                self.words.insert(change.clone(), words.clone());
+                words
+            })
+            .collect()
+    }
+}
+
 #[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
     let state = &props.state;
     let lang = state.lang;
-    // Derived once per result and baseline, in `UiState::apply`.
+    // Derived once per result and baseline, in `UiState::apply`; each change worded once.
     let changes = state.changes.clone();
+    let worded = use_mut_ref(Worded::default);
     let Some(current) = state.current.as_ref() else {
         return html! {
             <section class="results" aria-labelledby="results-title">
@@ -222,11 +264,11 @@ pub fn results(props: &ResultsProps) -> Html {
         html! { <p class="hint">{ tr(lang, "与基准（载入时的情景）相同。", "Same as the baseline (the scenario as loaded).") }</p> }
     } else {
         // The labels name institutions, events and targets from the document shown.
-        let doc = current.json();
+        let words = worded.borrow_mut().words(current.json(), &changes, lang);
         html! {
             <ul class="changes">
-                { for changes.iter().take(40).map(|change| html! {
-                    <li data-changed={change.0.clone()}>{ describe_change(doc, change, lang) }</li>
+                { for changes.iter().zip(words).map(|(change, words)| html! {
+                    <li data-changed={change.0.clone()}>{ words }</li>
                 }) }
             </ul>
         }
@@ -269,8 +311,44 @@ pub fn results(props: &ResultsProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::changed_fields;
+    use super::{Worded, changed_fields};
+    use crate::components::brief::describe_change;
+    use crate::state::{Action, UiState};
     use serde_json::json;
+
+    #[test]
+    fn kept_words_are_the_words_of_the_document_shown() {
+        // Along a walk of the page's actions, each change's kept words are exactly the words
+        // made afresh from the document shown.
+        let set = |path: &str, text: &str| Action::SetField { path: path.into(), text: text.into() };
+        let walk = [
+            set("defaults.loan_growth", "12"),
+            set("defaults.loan_growth", "13"),
+            set("institutions[0].name", "某农商行"),
+            set("defaults.disposal.amount", "12"),
+            Action::SetLang(delever_model::Lang::En),
+            set("defaults.loan_growth", "12"),
+            set("start", "2019-12"),
+            Action::AddTarget,
+            set("unit", "万元"),
+            Action::LoadPreset("yangjiang-2016-2018".into()),
+            set("institutions[2].opening.npl", "3"),
+            set("defaults.npl_formation_rate", "3"),
+        ];
+        let mut state = UiState::new(delever_model::Lang::Zh);
+        let mut worded = Worded::default();
+        for action in walk {
+            state.apply(action.clone());
+            let Some(current) = &state.current else { continue };
+            let fresh: Vec<String> = state
+                .changes
+                .iter()
+                .take(40)
+                .map(|c| describe_change(current.json(), c, state.lang))
+                .collect();
+            assert_eq!(worded.words(current.json(), &state.changes, state.lang), fresh, "after {action:?}");
+        }
+    }
 
     #[test]
     fn lists_changed_leaves_only() {

@@ -7,14 +7,33 @@ use serde_json::Value;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
+use crate::components::latest::Latest;
 use crate::i18n::tr;
 use crate::state::{Action, LoadProblem, PageState, SheetIssue, Source};
 use crate::web;
 
-#[derive(Properties, PartialEq)]
+/// Compared by what the tools show (the language, the import's problems, whether there is a
+/// result to export) when the page hands over [`Latest`], from which the buttons read the
+/// document and the result when pressed; else by the page state, as every other part.
+#[derive(Properties)]
 pub struct SheetsProps {
     pub state: PageState,
     pub dispatch: Callback<Action>,
+    #[prop_or_default]
+    pub latest: Option<Latest>,
+}
+
+impl PartialEq for SheetsProps {
+    fn eq(&self, other: &SheetsProps) -> bool {
+        let (a, b) = (&self.state, &other.state);
+        self.dispatch == other.dispatch
+            && self.latest == other.latest
+            && (a == b
+                || (self.latest.is_some()
+                    && a.lang == b.lang
+                    && a.sheet_issues == b.sheet_issues
+                    && a.current.is_some() == b.current.is_some()))
+    }
 }
 
 /// The largest spreadsheet read (the engine's input limit).
@@ -80,13 +99,19 @@ pub fn spreadsheet_tools(props: &SheetsProps) -> Html {
     let state = &props.state;
     let lang = state.lang;
     let code = lang_code(lang);
+    // The state on screen when a button is pressed (this part may not have re-rendered since).
+    let now = {
+        let latest = props.latest.clone().unwrap_or_default();
+        let state = state.clone();
+        move || latest.get_or(&state)
+    };
     let on_import = {
         let dispatch = props.dispatch.clone();
-        // Serialised when a file is chosen, not on every render.
-        let doc = state.doc.clone();
+        let now = now.clone();
         Callback::from(move |event: Event| {
             let dispatch = dispatch.clone();
-            let doc = doc.to_string();
+            // Serialised when a file is chosen, not on every render.
+            let doc = now().doc.to_string();
             web::read_chosen_bytes(&event, MAX_BYTES, move |name, bytes| {
                 match bytes {
                 Err(web::ReadError::TooLarge(size)) => dispatch.emit(Action::ReportLoadProblem(LoadProblem {
@@ -143,9 +168,8 @@ pub fn spreadsheet_tools(props: &SheetsProps) -> Html {
     };
     let export = {
         let dispatch = props.dispatch.clone();
-        let current = state.current.clone();
         Callback::from(move |_| {
-            let Some(current) = &current else { return };
+            let Some(current) = now().current.clone() else { return };
             let scenario = current.text().to_string();
             let name = current.scenario.name.clone();
             let stamp = current.stamp(&crate::export::page_address()).to_json();

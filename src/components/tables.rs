@@ -21,11 +21,11 @@ use crate::components::field::{Field, field_id};
 use crate::i18n::{Lang, metric_name, tr};
 use crate::state::{Action, PageState, UiState};
 
-/// Props shared by the three tables: the page state and the one way to change it.
+/// Props of the institutions table: the page state and the one way to change it.
 ///
-/// Compared by what a table shows: the document without its `defaults` (the levers), and
+/// Compared by what the table shows: the document without its `defaults` (the levers), and
 /// the typed texts and issues outside `defaults`, in the same language. A lever move leaves
-/// all three tables as they are (a 500-row table is the most costly thing to re-render).
+/// the table as it is (a 500-row table is the most costly thing to re-render).
 #[derive(Properties)]
 pub struct TableProps {
     pub state: PageState,
@@ -39,32 +39,66 @@ impl PartialEq for TableProps {
     }
 }
 
-/// Whether a path belongs to what the tables show (everything but the levers).
-fn in_tables(path: &str) -> bool {
-    !(path == "defaults" || path.starts_with("defaults.") || path.starts_with("defaults["))
+/// Props of the events and targets tables: as [`TableProps`], but compared without the
+/// institutions too, of which these tables show only the choices (ids and names). So an
+/// opening balance moved as a lever (a one-institution scenario) re-renders the
+/// institutions table and not these.
+#[derive(Properties)]
+pub struct ListProps {
+    pub state: PageState,
+    pub dispatch: Callback<Action>,
 }
 
-/// Whether the editor tables look the same in both states.
-pub fn tables_show_the_same(a: &UiState, b: &UiState) -> bool {
+impl PartialEq for ListProps {
+    fn eq(&self, other: &ListProps) -> bool {
+        self.dispatch == other.dispatch
+            && (self.state == other.state || lists_show_the_same(&self.state, &other.state))
+    }
+}
+
+/// The top-level key of a path (`institutions[0].opening.npl` → `institutions`).
+fn top_key(path: &str) -> &str {
+    let end = path.find(['.', '[']).unwrap_or(path.len());
+    &path[..end]
+}
+
+/// Whether everything but the document's keys `skipped` looks the same in both states: the
+/// rest of the document, and the texts typed and issues at paths outside `skipped`.
+fn show_the_same_outside(a: &UiState, b: &UiState, skipped: &[&str]) -> bool {
+    let shown = |path: &str| !skipped.contains(&top_key(path));
     let same_docs = std::rc::Rc::ptr_eq(&a.doc, &b.doc)
         || match (a.doc.as_object(), b.doc.as_object()) {
             (Some(x), Some(y)) => {
                 x.len() == y.len()
-                    && x.iter().all(|(key, value)| key == "defaults" || y.get(key) == Some(value))
+                    && x.iter()
+                        .all(|(key, value)| skipped.contains(&key.as_str()) || y.get(key) == Some(value))
             }
             _ => a.doc == b.doc,
         };
+    // The texts as a set: as many shown in each, and each of `a`'s the same in `b` (no sort).
+    let texts_of = |state: &UiState| state.texts.keys().filter(|path| shown(path)).count();
     a.lang == b.lang
         && same_docs
-        && a.issues.iter().filter(|i| in_tables(&i.path)).eq(b.issues.iter().filter(|i| in_tables(&i.path)))
-        && table_texts(a) == table_texts(b)
+        && a.issues.iter().filter(|i| shown(&i.path)).eq(b.issues.iter().filter(|i| shown(&i.path)))
+        && texts_of(a) == texts_of(b)
+        && a.texts.iter().filter(|(path, _)| shown(path)).all(|(path, text)| b.texts.get(path) == Some(text))
 }
 
-/// The texts typed into the tables' fields, in path order.
-fn table_texts(state: &UiState) -> Vec<(&String, &String)> {
-    let mut texts: Vec<_> = state.texts.iter().filter(|(path, _)| in_tables(path)).collect();
-    texts.sort();
-    texts
+/// Whether the institutions table looks the same in both states.
+pub fn tables_show_the_same(a: &UiState, b: &UiState) -> bool {
+    show_the_same_outside(a, b, &["defaults"])
+}
+
+/// Whether the events and targets tables look the same in both states.
+pub fn lists_show_the_same(a: &UiState, b: &UiState) -> bool {
+    // The choices are the institutions' ids and names in the language compared there; read
+    // in place rather than worded, as this runs for both tables on every change.
+    fn choices(state: &UiState) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
+        list(state, "institutions")
+            .iter()
+            .map(|item| (item.get("id").and_then(Value::as_str), item.get("name").and_then(Value::as_str)))
+    }
+    show_the_same_outside(a, b, &["defaults", "institutions"]) && choices(a).eq(choices(b))
 }
 
 /// Rows a table renders at once: a 500-institution file is edited a page at a time.
@@ -249,8 +283,8 @@ pub fn institutions_table(props: &TableProps) -> Html {
 
 /// `<EventsTable/>`: one row per `events[i]` (month, institution, amount, label), with add and remove.
 #[function_component(EventsTable)]
-pub fn events_table(props: &TableProps) -> Html {
-    let TableProps { state, dispatch } = props;
+pub fn events_table(props: &ListProps) -> Html {
+    let ListProps { state, dispatch } = props;
     let lang = state.lang;
     let unit = unit_of(state);
     let items = list(state, "events");
@@ -321,8 +355,8 @@ pub fn events_table(props: &TableProps) -> Html {
 /// `<TargetsEditor/>`: one row per `targets[i]` (id, metric, op, value, year, scope), with add and
 /// remove. An `npl_ratio` target may take the national average of its year instead of a number.
 #[function_component(TargetsEditor)]
-pub fn targets_editor(props: &TableProps) -> Html {
-    let TableProps { state, dispatch } = props;
+pub fn targets_editor(props: &ListProps) -> Html {
+    let ListProps { state, dispatch } = props;
     let lang = state.lang;
     let unit = unit_of(state);
     let items = list(state, "targets");
@@ -961,17 +995,18 @@ mod tests {
     }
 
     fn render(state: &UiState, table: Table) -> String {
-        let props =
-            || TableProps { state: PageState(std::rc::Rc::new(state.clone())), dispatch: Callback::noop() };
+        let page = || PageState(std::rc::Rc::new(state.clone()));
+        let props = || TableProps { state: page(), dispatch: Callback::noop() };
+        let lists = || ListProps { state: page(), dispatch: Callback::noop() };
         match table {
             Table::Institutions => futures::executor::block_on(
                 yew::LocalServerRenderer::<InstitutionsTable>::with_props(props()).hydratable(false).render(),
             ),
             Table::Events => futures::executor::block_on(
-                yew::LocalServerRenderer::<EventsTable>::with_props(props()).hydratable(false).render(),
+                yew::LocalServerRenderer::<EventsTable>::with_props(lists()).hydratable(false).render(),
             ),
             Table::Targets => futures::executor::block_on(
-                yew::LocalServerRenderer::<TargetsEditor>::with_props(props()).hydratable(false).render(),
+                yew::LocalServerRenderer::<TargetsEditor>::with_props(lists()).hydratable(false).render(),
             ),
         }
     }
