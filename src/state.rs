@@ -111,9 +111,10 @@ pub type Change = (String, String, String);
 
 /// From this many institution-months on, a scenario is projected in the engine's Web Worker
 /// when the page has one (`crates/delever-worker`), so the page stays responsive while it
-/// runs. Chosen by `cargo xtask bench --browser` (README, "Benchmarks"): at 50 institutions
-/// × 5 years (3,000) a move is quicker on the main thread than a round trip to the worker;
-/// at 100 × 5 the engine alone takes longer than a frame.
+/// runs. Chosen by `cargo xtask bench --browser` (README, "Benchmarks"): at 100 institutions
+/// × 5 years the engine alone takes a frame (16 ms) and, on the page's thread, 11 of 20
+/// moves blocked it for over 50 ms (up to 69 ms); with the worker 2 did (up to 56 ms), for
+/// an answer about 16 ms later. Smaller scenarios are quicker where they are shown.
 pub const OFF_THREAD_FROM: usize = 6_000;
 
 /// Whether `scenario` is large enough to be projected off the main thread.

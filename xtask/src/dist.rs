@@ -1242,6 +1242,53 @@ mod tests {
         assert!(html.trim_end().ends_with("</body>\n</html>"));
     }
 
+    #[test]
+    fn the_engine_worker_travels_as_one_script_and_its_wasm() {
+        let mut files = fixture();
+        let boot = String::from_utf8(files["boot.js"].clone()).unwrap()
+            + "const w = typeof __deleverDistWorker === 'function' ? __deleverDistWorker() : null;\n";
+        files.insert("boot.js", boot.into_bytes());
+        files.insert(
+            "worker.js",
+            b"import start, { project } from './worker/w.js';\nself.onmessage = () => start().then(() => project('</script>'));\n"
+                .to_vec(),
+        );
+        files.insert(
+            "worker/w.js",
+            b"export function project(s) { return s; }\nasync function __wbg_init(m) {}\nexport { __wbg_init as default };\n"
+                .to_vec(),
+        );
+        files.insert("worker/w_bg.wasm", vec![0, 97, 115, 109, 3]);
+        let html = assemble_from(&files).unwrap();
+        assert_eq!(outside_references(&html), Vec::<String>::new());
+        let tags = scan_tags(&html);
+        let block = |id: &str| {
+            let tag =
+                tags.iter().find(|tag| tag.attribute("id") == Some(id)).unwrap_or_else(|| panic!("no {id}"));
+            (tag.attribute("type"), &html[tag.raw_text.clone().unwrap()])
+        };
+        let (kind, worker) = block("delever-file:worker.js");
+        assert_eq!(kind, Some("text/plain"));
+        // The glue first, then the worker with its import replaced by the glue's bindings.
+        assert!(worker.starts_with("// worker/w.js: the wasm-bindgen glue"), "{worker}");
+        assert!(!worker.contains("from './worker/w.js'"), "{worker}");
+        assert!(worker.contains("const start = __deleverDistGlue.default;"), "{worker}");
+        assert!(worker.contains("const { project } = __deleverDistGlue;"), "{worker}");
+        assert!(worker.contains("project('<\\/script>')"), "{worker}");
+        assert_eq!(block("delever-file:worker/w_bg.wasm"), (Some("application/octet-stream"), "AGFzbQM="));
+        let module = &html[tags
+            .iter()
+            .find(|tag| tag.attribute("type") == Some("module"))
+            .unwrap()
+            .raw_text
+            .clone()
+            .unwrap()];
+        assert!(module.contains("const __deleverDistWorker = () =>"), "{module}");
+        assert!(module.contains(r#"getElementById("delever-file:worker.js")"#), "{module}");
+        // Without the hook in boot.js, no worker is carried.
+        assert!(!assemble_from(&fixture()).unwrap().contains("delever-file:worker.js"));
+    }
+
     #[track_caller]
     fn check_refused(edit: impl FnOnce(&mut HashMap<&'static str, Vec<u8>>), reason: &str) {
         let mut files = fixture();
@@ -1280,7 +1327,7 @@ mod tests {
             |files| {
                 files.insert("boot.js", b"const m = import(location.hash);\n".to_vec());
             },
-            "must import the app's wasm-bindgen glue",
+            "must import a wasm-bindgen glue",
         );
         check_refused(
             |files| {
