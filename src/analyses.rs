@@ -1,8 +1,8 @@
 //! The analysis panels' state: the chosen panel, each panel's settings, what to run, its progress and its last answer.
 //!
 //! Plain Rust, changed only through [`UiState::apply`](crate::state::UiState::apply). The
-//! page runs the [`Request`] of the open panel in slices (`runner.rs`) whenever the
-//! scenario or the settings change, and reports back with `Action::AnalysisProgress` and
+//! page runs the [`Request`] of the open panel in the engine's worker (or, without one, in
+//! slices, `runner.rs`) whenever the scenario or the settings change, and reports back with `Action::AnalysisProgress` and
 //! `Action::AnalysisDone`; a result for an old scenario version or old settings is ignored.
 
 use std::rc::Rc;

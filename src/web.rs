@@ -602,13 +602,6 @@ pub enum WorkerAnswer {
     Unavailable,
 }
 
-/// Whether the engine's worker can run analyses (`window.__deleverAnalyse`, `www/boot.js`).
-pub fn can_analyse_off_thread() -> bool {
-    web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__deleverAnalyse")).ok())
-        .is_some_and(|f| f.is_function())
-}
-
 /// Runs the analysis `request` (`wire` bytes) on `scenario_json` in the engine's worker,
 /// calling `progress(done, total)` as it goes and `done` once with how it ended; returns the
 /// handle that cancels it (after which neither is called again), or `None` when `done` was

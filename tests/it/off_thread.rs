@@ -106,11 +106,22 @@ fn no_bytes_make_the_page_run_it_itself_and_word_what_is_wrong() {
     let pending = state.pending.clone().expect("pending");
     state.apply(Action::Projected { id: pending.id, bytes: b"not a projection".to_vec() });
     assert_eq!(state.current.as_ref().map(|c| &c.scenario), Some(&pending.scenario));
-    // A contraction that empties the performing book: no result, the engine's words.
-    state.apply(growth("-1000"));
-    if let Some(pending) = state.pending.clone() {
+    // A contraction that empties the performing book is valid but cannot run: the worker
+    // has no projection for it, and the page words why (the engine's negative-stock error).
+    for action in [
+        Action::SetField { path: "defaults.npl_formation_rate".into(), text: "100".into() },
+        Action::SetField { path: "defaults.disposal.rate".into(), text: "0".into() },
+        growth("-50"),
+    ] {
+        state.apply(action);
+        let pending = state.pending.clone().expect("a valid document goes to the worker");
         state.apply(Action::Projected { id: pending.id, bytes: Vec::new() });
     }
+    assert!(
+        matches!(state.sim_error, Some(delever_model::SimError::NegativeStock { .. })),
+        "{:?}",
+        state.sim_error
+    );
     assert!(state.is_stale());
     assert!(!state.is_updating());
 }
