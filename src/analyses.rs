@@ -1,8 +1,8 @@
 //! The analysis panels' state: the chosen panel, each panel's settings, what to run, its progress and its last answer.
 //!
 //! Plain Rust, changed only through [`UiState::apply`](crate::state::UiState::apply). The
-//! page runs the [`Request`] of the open panel in the engine's worker (or, without one, in
-//! slices, `runner.rs`) whenever the scenario or the settings change, and reports back with `Action::AnalysisProgress` and
+//! page has the engine's module (`crates/delever-worker`) run the [`Request`] of the open
+//! panel, in its worker or, without one, in short slices on the page, whenever the scenario or the settings change, and reports back with `Action::AnalysisProgress` and
 //! `Action::AnalysisDone`; a result for an old scenario version or old settings is ignored.
 
 use std::rc::Rc;
@@ -14,6 +14,17 @@ use delever_model::{Lang, Lever, Scenario};
 use rust_decimal::Decimal;
 
 use crate::i18n::{metric_name, tr};
+
+/// What an analysis panel says, `(zh, en)`, when the engine's module cannot be fetched or
+/// started (offline on a hosted page, say), or its answer cannot be read.
+pub fn engine_unavailable() -> (String, String) {
+    (
+        "分析引擎未能加载（网络中断或浏览器不支持），请刷新页面重试；预测结果不受影响。".into(),
+        "The analysis engine could not be loaded (the network is down, or this browser cannot \
+         start it): reload the page to try again. The projection above is not affected."
+            .into(),
+    )
+}
 
 /// The open analysis panel.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -5,7 +5,6 @@
 #![forbid(unsafe_code)]
 
 pub mod analyses;
-pub mod api;
 pub mod app;
 pub mod charts;
 pub mod codec;
@@ -18,7 +17,6 @@ pub mod i18n;
 pub mod path;
 pub mod persist;
 pub mod png;
-pub mod runner;
 pub mod state;
 pub mod timing;
 pub mod web;

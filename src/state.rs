@@ -229,8 +229,9 @@ pub struct UiState {
     changes_of: (Option<Rc<Loaded>>, Option<Rc<Loaded>>),
     /// The engine's plan and run, reused while only drivers change.
     pub engine: EngineCache,
-    /// Whether large scenarios go to the engine's Web Worker (the page sets it when the
-    /// browser can run one; native tests set it to test the worker's path).
+    /// Whether large scenarios are projected in the engine's Web Worker (the page sets it
+    /// when the browser can run one; native tests set it to test the worker's path).
+    /// Analyses always run in the engine's module, in its worker or in the page's slices.
     pub off_thread: bool,
     /// From how many institution-months a scenario goes to the worker: [`OFF_THREAD_FROM`]
     /// (tests lower it, to send every scenario there).

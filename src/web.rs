@@ -598,11 +598,12 @@ pub enum WorkerAnswer {
     Answers(Vec<u8>),
     /// The engine refused it: `(zh, en)`.
     Refused(String, String),
-    /// The worker is not available or failed: the page runs it itself.
+    /// The engine's module could not be fetched or started, in a worker or on the page.
     Unavailable,
 }
 
-/// Runs the analysis `request` (`wire` bytes) on `scenario_json` in the engine's worker,
+/// Runs the analysis `request` (`wire` bytes) on `scenario_json` in the engine's module
+/// (`window.__deleverAnalyse`: its worker, or this thread in slices where none starts),
 /// calling `progress(done, total)` as it goes and `done` once with how it ended; returns the
 /// handle that cancels it (after which neither is called again), or `None` when `done` was
 /// already called with [`WorkerAnswer::Unavailable`].
@@ -678,4 +679,10 @@ impl WorkerCancel {
     pub fn cancel(&self) {
         let _ = self.0.call0(&JsValue::NULL);
     }
+}
+
+/// `version()`: the engine's version, which `boot.js` sends with the `delever:ready` event.
+#[wasm_bindgen(js_name = version)]
+pub fn version() -> String {
+    delever_model::MODEL_VERSION.to_string()
 }

@@ -3,16 +3,32 @@
 // A separate file, not an inline script, so the page runs under a strict
 // Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval').
 //
-// `init()` instantiates the module and runs its start function, the app's `main`, which
-// mounts the page into #app; nothing here mounts anything.
-import init, { simulate, goalSeek, sensitivity, feasibility, monteCarlo, version } from './delever.js';
+// `init()` instantiates the page's module and runs its start function, the app's `main`,
+// which mounts the page into #app; nothing here mounts anything. The engine's functions
+// (`window.delever`) and the analyses live in a second module, the engine's
+// (crates/delever-worker, `worker/delever_worker.js`), which a first visit does not fetch:
+// it is fetched on the first `window.delever.ready()`, when an analysis runs on this thread,
+// and by the engine's Web Worker (www/worker.js).
+import init, { version } from './delever.js';
 
 // What a function of `window.delever` says when it is called before the engine is ready.
 const NOT_READY =
   'Delever is still loading: call `await window.delever.ready()` first\n' +
   'Delever 仍在加载：请先调用 `await window.delever.ready()`';
 
-// The engine's functions once `init()` has resolved; until then each entry throws NOT_READY.
+// The engine's module, fetched and started once (a failure lets a later call try again).
+let engineLoad = null;
+function engineModule() {
+  return (engineLoad ??= import('./worker/delever_worker.js').then(async (m) => {
+    await m.default();
+    return m;
+  }).catch((error) => {
+    engineLoad = null;
+    throw error;
+  }));
+}
+
+// The engine's functions once `ready()` has resolved; until then each entry throws NOT_READY.
 // Each takes the scenario as JSON text and returns the JSON text
 // `delever-cli <command> --format json` prints; invalid input throws an Error whose
 // message is the command line's (every problem, in English and in Chinese).
@@ -28,16 +44,28 @@ function entry(name) {
   };
 }
 
-let settle;
-// Resolves once the functions can be called; rejects with the reason if the engine cannot start.
-const started = new Promise((resolve, reject) => {
-  settle = { resolve, reject };
+// The page's own start: `ready()` also waits for it, so a host that awaits `ready()` knows
+// the page is up as well as the engine.
+let pageStarted;
+const page = new Promise((resolve, reject) => {
+  pageStarted = { resolve, reject };
 });
-// Nobody awaiting `ready()` is not an unhandled rejection: the page shows its own message.
-started.catch(() => {});
+page.catch(() => {});
+
+let readying = null;
+/** Resolves once the functions can be called; rejects with the reason if the engine cannot start. */
+function ready() {
+  readying ??= Promise.all([page, engineModule()]).then(([, m]) => {
+    engine = m;
+  }).catch((error) => {
+    readying = null; // A later `ready()` tries again.
+    throw error instanceof Error ? error : new Error(String(error));
+  });
+  return readying;
+}
 
 const api = Object.freeze({
-  ready: () => started,
+  ready,
   simulate: entry('simulate'),
   goalSeek: entry('goalSeek'),
   sensitivity: entry('sensitivity'),
@@ -51,9 +79,9 @@ if (!Object.prototype.hasOwnProperty.call(window, 'delever')) {
   Object.defineProperty(window, 'delever', { value: api, enumerable: true, writable: false, configurable: false });
 }
 
+// The page has started: it hears `delever:load` messages from now on.
 function publish() {
-  engine = { simulate, goalSeek, sensitivity, feasibility, monteCarlo, version };
-  settle.resolve();
+  pageStarted.resolve();
   window.dispatchEvent(new CustomEvent('delever:ready', { detail: { version: version() } }));
 }
 
@@ -76,7 +104,8 @@ Object.defineProperty(window, '__deleverSheets', {
 // waits, and a newer one takes its place (the one replaced answers `null`, never computed).
 // Analyses: one at a time; a newer one, or a cancellation, stops the one running. If the
 // worker cannot start or fails, every request fails and no other worker is started: the
-// page then does the work itself. The single file (dist/delever.html) defines
+// page then does the work itself (projections with its own engine; analyses with the
+// engine's module, on this thread, in slices). The single file (dist/delever.html) defines
 // `__deleverDistWorker`, which starts the worker from its own inert blocks.
 function startWorker() {
   if (typeof __deleverDistWorker === 'function') return __deleverDistWorker();
@@ -175,40 +204,95 @@ function projectOffThread(scenario) {
 /**
  * Runs the analysis `request` (wire bytes) on `scenario` in the worker, calling
  * `progress(done, total)` as it goes; resolves with the answers (wire bytes), or with
- * `{ refused: [zh, en] }`. Returns `{ answer, cancel }`: `cancel()` stops it (the answer is then `null`).
+ * `{ refused: [zh, en] }`, or `null` once cancelled. Rejects if the worker fails.
  */
-function analyseOffThread(scenario, request, progress) {
-  let cancel = () => {};
-  const answer = new Promise((resolve, reject) => {
-    try {
-      engineWorker();
-    } catch (error) {
-      reject(error);
-      return;
-    }
-    requests += 1;
-    const id = requests;
+function analyseInWorker(id, scenario, request, progress) {
+  return new Promise((resolve, reject) => {
+    engineWorker();
+    analysis?.resolve(null); // Replaced: the worker stops it on reading the new one.
     analysis = { id, progress, resolve, reject, refused: (words) => resolve({ refused: words }) };
     worker.postMessage({ kind: 'analyse', id, scenario, request });
-    cancel = () => {
-      if (analysis?.id === id) {
-        analysis = null;
-        worker?.postMessage({ kind: 'cancel', id });
-        resolve(null);
-      }
-    };
   });
-  return { answer, cancel: () => cancel() };
+}
+
+/** How long one slice of an analysis on this thread runs before the page may paint (ms). */
+const SLICE_MS = 12;
+
+/** The analysis on this thread that may go on (a newer one, or a cancellation, stops it). */
+let here = null;
+
+/** The next turn of the event loop, after any input and painting that wait (not clamped like `setTimeout`). */
+function nextTurn() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * The same analysis on this thread, through the engine's module, in slices of SLICE_MS
+ * between which the page handles input and paints: where no worker can start.
+ */
+async function analyseHere(id, scenario, request, progress) {
+  here = id;
+  const m = await engineModule();
+  if (here !== id) return null;
+  const refusal = m.analysisStart(scenario, request);
+  if (refusal.length > 0) return { refused: refusal };
+  const now = () => performance.now();
+  while (!m.analysisSlice(SLICE_MS, now)) {
+    const [done, total] = m.analysisProgress();
+    progress(done, total);
+    await nextTurn();
+    if (here !== id) return null;
+  }
+  try {
+    return m.analysisResult();
+  } catch (words) {
+    return { refused: words };
+  }
+}
+
+/**
+ * Runs the analysis `request` (wire bytes) on `scenario`, in the engine's worker, or on this
+ * thread in slices where no worker starts or the worker fails. Calls `progress(done, total)`
+ * as it goes; `answer` resolves with the answers (wire bytes), `{ refused: [zh, en] }`, or
+ * `null` once `cancel()` has stopped it; it rejects only when the engine's module cannot be
+ * fetched either.
+ */
+function analyse(scenario, request, progress) {
+  requests += 1;
+  const id = requests;
+  let cancelled = false;
+  const inWorker = () => (broken || typeof Worker !== 'function'
+    ? Promise.reject(new Error('no worker'))
+    : analyseInWorker(id, scenario, request, progress));
+  const answer = Promise.resolve()
+    .then(inWorker)
+    .catch(() => (cancelled ? null : analyseHere(id, scenario, request, progress)));
+  const cancel = () => {
+    if (cancelled) return;
+    cancelled = true;
+    if (here === id) here = null;
+    if (analysis?.id === id) {
+      const stopped = analysis;
+      analysis = null;
+      worker?.postMessage({ kind: 'cancel', id });
+      stopped.resolve(null);
+    }
+  };
+  return { answer, cancel };
 }
 
 if (typeof Worker === 'function') {
   Object.defineProperty(window, '__deleverProject', { value: projectOffThread });
-  Object.defineProperty(window, '__deleverAnalyse', { value: analyseOffThread });
 }
+Object.defineProperty(window, '__deleverAnalyse', { value: analyse });
 
 init().then(publish, (error) => {
   console.error(error);
-  settle.reject(error instanceof Error ? error : new Error(String(error)));
+  pageStarted.reject(error instanceof Error ? error : new Error(String(error)));
   const status = document.getElementById('boot-status');
   if (status) {
     status.textContent = '加载失败（' + error + '）。请使用较新的浏览器，或刷新重试。';

@@ -74,14 +74,19 @@ window.addEventListener('message', (event) => {
   }
 });
 
-async function send() {
+/** The chosen preset, with the typed disposal plan (as typed: the simulator checks it). */
+async function chosenScenario() {
   const id = document.getElementById('preset').value;
   const scenario = await (await fetch(`./presets/${id}.json`)).json();
   const disposal = document.getElementById('disposal').value.trim();
   if (disposal !== '') {
-    // Sent as typed: the simulator checks it and names the field if it is wrong.
     scenario.defaults.disposal = { plan: 'amount', amount: disposal };
   }
+  return scenario;
+}
+
+async function send() {
+  const scenario = await chosenScenario();
   frame.contentWindow.postMessage({ type: 'delever:load', scenario }, target);
   status.textContent = '已发送，等待结果…';
 }
@@ -89,5 +94,29 @@ async function send() {
 document.getElementById('send').addEventListener('click', () => {
   send().catch((error) => {
     status.textContent = `无法发送：${error}`;
+  });
+});
+
+// A portal on the simulator's own origin can skip the frame's interface and call its engine:
+// `ready()` fetches the engine's module on first use; each function then answers at once with
+// the command line's JSON, or throws the command line's message.
+async function direct() {
+  const result = document.getElementById('direct-result');
+  const delever = frame.contentWindow.delever;
+  await delever.ready();
+  try {
+    const projection = JSON.parse(delever.simulate(JSON.stringify(await chosenScenario())));
+    const last = projection.region.year_ends.at(-1);
+    result.dataset.npl = last.npl;
+    result.textContent = `直接测算：${last.year} 年末不良贷款 ${shown(last.npl)} 亿元，不良率 ${shown(last.npl_ratio, true)}`;
+  } catch (error) {
+    delete result.dataset.npl;
+    result.textContent = `直接测算被拒绝：${error.message.split('\n')[0]}`;
+  }
+}
+
+document.getElementById('direct').addEventListener('click', () => {
+  direct().catch((error) => {
+    document.getElementById('direct-result').textContent = `无法直接测算：${error}`;
   });
 });

@@ -11,7 +11,7 @@
 // projection, another analysis) is read within a slice.
 // The single file (dist/delever.html) starts this worker from a `blob:` URL, where the
 // module's wasm cannot be fetched: it first sends `{ wasm }`, the module's bytes.
-import init, { project, analysisStart, analysisStep, analysisProgress, analysisResult } from './worker/delever_worker.js';
+import init, { project, analysisStart, analysisSlice, analysisProgress, analysisResult } from './worker/delever_worker.js';
 
 /** How long one slice of an analysis runs before the worker reads its messages again. */
 const SLICE_MS = 40;
@@ -32,16 +32,9 @@ async function analyse({ id, scenario, request }) {
     self.postMessage({ kind: 'refused', id, words: refusal });
     return;
   }
-  let batch = 1;
+  const now = () => performance.now();
   for (;;) {
-    const sliceEnd = performance.now() + SLICE_MS;
-    let finished = false;
-    while (!finished && performance.now() < sliceEnd) {
-      const before = performance.now();
-      finished = analysisStep(batch);
-      // Grow the simulations per step while a step is cheap, as the page's runner does.
-      if (performance.now() - before < SLICE_MS / 8) batch = Math.min(batch * 2, 1 << 16);
-    }
+    const finished = analysisSlice(SLICE_MS, now);
     if (finished) {
       try {
         const bytes = analysisResult();

@@ -1,4 +1,4 @@
-//! The analysis panels (goal seek, sensitivity, feasibility map, uncertainty, comparison) and the effect that runs the open one in slices.
+//! The analysis panels (goal seek, sensitivity, feasibility map, uncertainty, comparison) and the effect that has the engine's module run the open one.
 //!
 //! Each panel's answer carries `data-analysis` (the command line's name) and `data-json`
 //! (exactly what the command line prints with `--format json` for the same scenario and
@@ -20,7 +20,6 @@ use crate::analyses::{
 use crate::components::analysis_charts::{FanChart, MapChart, TornadoChart};
 use crate::components::results::shown;
 use crate::i18n::{metric_name, tr};
-use crate::runner::{Runner, SLICE_MS, Step};
 use crate::state::{Action, Loaded, UiState};
 
 #[derive(Properties)]
@@ -57,86 +56,11 @@ const SETTLE_MS: i32 = 150;
 /// Progress is reported to the page at most this often (each report re-renders it).
 const PROGRESS_EVERY_MS: f64 = 100.0;
 
-/// Runs `runner` slice by slice until it finishes or `cancelled` is set, then reports.
-fn drive(mut runner: Runner, dispatch: Callback<Action>, cancelled: Rc<Cell<bool>>, clock: Clock) {
-    crate::web::soon(move || {
-        if cancelled.get() {
-            return;
-        }
-        let started = crate::web::now_ms();
-        let step = runner.slice(SLICE_MS, &crate::web::now_ms);
-        let ended = crate::web::now_ms();
-        let clock = clock.after_slice(ended - started);
-        let (request, version) = (runner.request.clone(), runner.version);
-        let outcome = |result| Outcome { request: request.clone(), version, result };
-        match step {
-            Step::Progress { done, total } => {
-                if ended - clock.reported >= PROGRESS_EVERY_MS {
-                    dispatch.emit(Action::AnalysisProgress {
-                        request: request.clone(),
-                        version,
-                        done,
-                        total,
-                    });
-                    drive(runner, dispatch, cancelled, Clock { reported: ended, ..clock });
-                } else {
-                    drive(runner, dispatch, cancelled, clock);
-                }
-            }
-            Step::Done(results) => {
-                let answers = Rc::new(Answers::new(results));
-                // Showing the answer (the reducer, the panel's render, its chart) is timed
-                // too: it is main-thread work of its own.
-                // Yew renders in a microtask after the dispatch, charts included, so the next
-                // task sees the answer on screen.
-                let shown_from = crate::web::now_ms();
-                dispatch.emit(Action::AnalysisDone(outcome(Ok(answers))));
-                let kind = request_kind(&request);
-                crate::web::soon(move || {
-                    let now = crate::web::now_ms();
-                    crate::web::record_analysis(
-                        kind,
-                        now - clock.started,
-                        clock.longest,
-                        clock.slices,
-                        now - shown_from,
-                    );
-                });
-            }
-            Step::Failed(err) => dispatch
-                .emit(Action::AnalysisDone(outcome(Err((err.message(Lang::Zh), err.message(Lang::En)))))),
-        }
-    });
-}
-
-/// Runs `request` here, on the page's thread, slice by slice ([`drive`]).
-fn run_here(
-    request: Request,
-    version: u64,
-    scenario: &Scenario,
-    dispatch: Callback<Action>,
-    cancelled: Rc<Cell<bool>>,
-) {
-    match Runner::new(request.clone(), version, scenario) {
-        Ok(runner) => {
-            let now = crate::web::now_ms();
-            let clock = Clock { started: now, reported: now, longest: 0.0, slices: 0 };
-            drive(runner, dispatch, cancelled, clock);
-        }
-        Err(err) => dispatch.emit(Action::AnalysisDone(Outcome {
-            request,
-            version,
-            result: Err((err.message(Lang::Zh), err.message(Lang::En))),
-        })),
-    }
-}
-
-/// Runs `request` in the engine's worker (`crates/delever-worker`: the same jobs, answered as
-/// `wire` bytes), reporting progress and the answer as [`drive`] does, so the page's thread
-/// only shows the answer;
-/// if the worker is not available, or its answer cannot be read, runs it here. Returns the
-/// handle that stops it in the worker.
-fn drive_in_worker(
+/// Runs `request` in the engine's module (`crates/delever-worker`, fetched on first use): in
+/// its Web Worker, or, where none can start, on this thread in short slices (`www/boot.js`).
+/// Reports progress at most every [`PROGRESS_EVERY_MS`] and the answer once; the page's
+/// thread only shows it. Returns the handle that stops it.
+fn analyse(
     request: Request,
     version: u64,
     current: Rc<Loaded>,
@@ -156,47 +80,30 @@ fn drive_in_worker(
         }
     };
     let bytes = delever_model::wire::encode_request(&request);
-    let scenario_json = current.text().to_string();
     let done = move |answer: crate::web::WorkerAnswer| {
         if cancelled.get() {
             return;
         }
         let outcome = |result| Outcome { request: request.clone(), version, result };
-        match answer {
-            crate::web::WorkerAnswer::Answers(bytes) => match delever_model::wire::decode_answers(&bytes) {
-                Ok(list) => {
-                    let shown_from = crate::web::now_ms();
-                    dispatch.emit(Action::AnalysisDone(outcome(Ok(Rc::new(Answers::new(list))))));
-                    let kind = request_kind(&request);
-                    let shown = crate::web::now_ms() - shown_from;
-                    crate::web::record_analysis(kind, crate::web::now_ms() - started, shown, 0, shown);
-                }
-                Err(_) => run_here(request.clone(), version, &current.scenario, dispatch, cancelled),
-            },
-            crate::web::WorkerAnswer::Refused(zh, en) => {
-                dispatch.emit(Action::AnalysisDone(outcome(Err((zh, en)))))
+        let answers = match answer {
+            crate::web::WorkerAnswer::Answers(bytes) => {
+                delever_model::wire::decode_answers(&bytes).map_err(|_| analyses::engine_unavailable())
             }
-            crate::web::WorkerAnswer::Unavailable => {
-                run_here(request.clone(), version, &current.scenario, dispatch, cancelled)
+            crate::web::WorkerAnswer::Refused(zh, en) => Err((zh, en)),
+            crate::web::WorkerAnswer::Unavailable => Err(analyses::engine_unavailable()),
+        };
+        let shown_from = crate::web::now_ms();
+        match answers {
+            Ok(list) => {
+                dispatch.emit(Action::AnalysisDone(outcome(Ok(Rc::new(Answers::new(list))))));
+                let shown = crate::web::now_ms() - shown_from;
+                let kind = request_kind(&request);
+                crate::web::record_analysis(kind, crate::web::now_ms() - started, shown, 0, shown);
             }
+            Err(words) => dispatch.emit(Action::AnalysisDone(outcome(Err(words)))),
         }
     };
-    crate::web::analyse_off_thread(&scenario_json, &bytes, progress, done)
-}
-
-/// Wall-clock bookkeeping of one run, for the benchmark.
-#[derive(Clone, Copy)]
-struct Clock {
-    started: f64,
-    reported: f64,
-    longest: f64,
-    slices: u32,
-}
-
-impl Clock {
-    fn after_slice(self, ms: f64) -> Clock {
-        Clock { longest: self.longest.max(ms), slices: self.slices.saturating_add(1), ..self }
-    }
+    crate::web::analyse_off_thread(current.text(), &bytes, progress, done)
 }
 
 /// The command-line name of a request's analysis.
@@ -223,7 +130,6 @@ pub fn analysis_section(props: &AnalysisProps) -> Html {
         let needed = request.clone().filter(|_| !fresh);
         let current = current.clone();
         let started_version = use_mut_ref(|| None::<u64>);
-        let off_thread = state.off_thread;
         use_effect_with((needed, state.version), move |(needed, version)| {
             let cancelled = Rc::new(Cell::new(false));
             let in_worker = Rc::new(RefCell::new(None::<crate::web::WorkerCancel>));
@@ -238,12 +144,8 @@ pub fn analysis_section(props: &AnalysisProps) -> Html {
                         if cancelled.get() {
                             return;
                         }
-                        if off_thread {
-                            let cancel = drive_in_worker(request, version, current, dispatch, cancelled);
-                            *in_worker.borrow_mut() = cancel;
-                        } else {
-                            run_here(request, version, &current.scenario, dispatch, cancelled);
-                        }
+                        let cancel = analyse(request, version, current, dispatch, cancelled);
+                        *in_worker.borrow_mut() = cancel;
                     }
                 };
                 // A new scenario (a lever moving) waits until the moves pause, so the levers

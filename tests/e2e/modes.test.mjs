@@ -73,6 +73,14 @@ describe('embedded in a portal page (www/embed-example.html)', () => {
       assert.match(errors, /defaults\.disposal\.amount/);
     });
     assert.deepEqual(await portalRows(page), expected);
+
+    // A same-origin portal calls the engine directly: ready() fetches its module, then simulate answers.
+    await page.fill('#disposal', '300');
+    await page.click('#direct');
+    await eventually(
+      async () => assert.equal(await page.locator('#direct-result').getAttribute('data-npl'), expected.at(-1)[1]),
+      { timeout: 30_000 },
+    );
     await assertClean(opened, 'portal');
     await opened.context.close();
   });

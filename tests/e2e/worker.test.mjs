@@ -126,6 +126,8 @@ describe('a large scenario in the engine worker', () => {
   });
 
   test('when the worker cannot start, the page does the work itself, with the same numbers', async () => {
+    // Projections with the page's own engine; the analysis with the engine's module, fetched
+    // by the page and run on its thread in slices.
     const opened = await openPage(browser, {
       url: `${baseUrl()}${fragment(scenario)}`,
       beforeNavigation: async (context) => {
@@ -137,6 +139,8 @@ describe('a large scenario in the engine worker', () => {
     try {
       const edited = await assertMoveOffThread(opened, scenario);
       await assertSensitivity(opened.page, edited);
+      const paths = opened.log.requests.map((url) => new URL(url)).filter((url) => url.origin === origin()).map((url) => url.pathname);
+      assert.ok(paths.includes('/worker/delever_worker_bg.wasm'), 'the engine module was never fetched');
       assert.deepEqual(opened.log.pageErrors, [], 'uncaught exceptions');
     } finally {
       await opened.context.close();

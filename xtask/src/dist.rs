@@ -398,7 +398,13 @@ fn worker_blocks(read: Reader<'_>, blocks: &mut Vec<Block>) -> Result<(String, S
     script.push_str("}\n");
     blocks
         .push(Block { file: WORKER.to_string(), content: BlockContent::Text(script_text(&script, WORKER)?) });
-    blocks.push(Block { file: wasm_file.clone(), content: BlockContent::Bytes(base64(&read(&wasm_file)?)) });
+    // The page may import the same module lazily (boot.js's engine module): one wasm block serves both.
+    if !blocks.iter().any(|block| block.file == wasm_file) {
+        blocks.push(Block {
+            file: wasm_file.clone(),
+            content: BlockContent::Bytes(base64(&read(&wasm_file)?)),
+        });
+    }
     Ok((Block::id(WORKER), Block::id(&wasm_file)))
 }
 
@@ -1246,7 +1252,8 @@ mod tests {
     fn the_engine_worker_travels_as_one_script_and_its_wasm() {
         let mut files = fixture();
         let boot = String::from_utf8(files["boot.js"].clone()).unwrap()
-            + "const w = typeof __deleverDistWorker === 'function' ? __deleverDistWorker() : null;\n";
+            + "const w = typeof __deleverDistWorker === 'function' ? __deleverDistWorker() : null;\n"
+            + "const engine = () => import('./worker/w.js');\n";
         files.insert("boot.js", boot.into_bytes());
         files.insert(
             "worker.js",
@@ -1285,6 +1292,10 @@ mod tests {
             .unwrap()];
         assert!(module.contains("const __deleverDistWorker = () =>"), "{module}");
         assert!(module.contains(r#"getElementById("delever-file:worker.js")"#), "{module}");
+        // The page imports the worker's glue lazily too: its own block, and the one wasm block for both.
+        assert!(module.contains(r#"__deleverDistImport("./worker/w.js")"#), "{module}");
+        assert_eq!(block("delever-file:worker/w.js").0, Some("text/plain"));
+        assert_eq!(html.matches(r#"id="delever-file:worker/w_bg.wasm""#).count(), 1, "{html}");
         // Without the hook in boot.js, no worker is carried.
         assert!(!assemble_from(&fixture()).unwrap().contains("delever-file:worker.js"));
     }

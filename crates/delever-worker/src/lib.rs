@@ -1,36 +1,48 @@
-//! The engine in a Web Worker: a large scenario's projection and its analyses run off the page's main thread, answered as `wire` bytes.
+//! The engine's second wasm module: large scenarios' projections and every analysis, in a Web Worker (or on the page when there is none), and `window.delever`'s functions.
+//!
+//! The page's own module carries only what its first figures need; this one is fetched
+//! when it is first wanted: for a large scenario's projection or an analysis (in the
+//! worker, `www/worker.js`), for `window.delever` (on the page, on the first `ready()`), or
+//! for an analysis where no worker can start (on the page, in short slices).
 //!
 //! The page validates a large scenario itself (it needs every issue by field at once) and
-//! sends this module the scenario's canonical JSON; [`project`] runs it through a
+//! sends this module the scenario's canonical JSON; [`project_bytes`] runs it through a
 //! [`Simulator`] kept between calls (so a lever move refreshes the plan in place, exactly as
 //! on the page) at [`Detail::RegionMonthly`], the page's own detail, and encodes the result
 //! with `delever_model::wire`. Anything but a projection (a scenario this module refuses, a
 //! negative stock, an overflow) is answered with no bytes: the page then runs the scenario
 //! itself, so every message the user sees is worded in one place.
 //!
-//! An analysis runs as the engine's resumable jobs ([`Job`]), exactly as the page would run
-//! them: [`analysis_start`] sets up the `wire`-encoded [`Request`] on a scenario,
-//! [`analysis_step`] runs a few simulations at a time (so the worker can read a newer
-//! message between steps: a cancellation, a projection), and the answers are `wire` bytes.
+//! An analysis runs as the engine's resumable jobs in a [`Runner`]: [`analysis_start`] sets
+//! up the `wire`-encoded [`Request`](delever_model::analysis::Request) on a scenario,
+//! [`analysis_slice`] runs simulations for a time budget (so the thread reads a newer
+//! message, or paints, between slices), and the answers are `wire` bytes.
+//!
+//! [`api`] is `window.delever` (MODEL.md section 8): the command line's JSON, in the browser.
+
+pub mod api;
+pub mod runner;
 
 use std::cell::RefCell;
 
-use delever_model::analysis::{Analysis, Job};
+use delever_model::analysis::Analysis;
 use delever_model::output::Detail;
 use delever_model::{Lang, Simulator, parse_scenario, wire};
 
+use runner::{Runner, Step};
+
 thread_local! {
-    /// The worker's engine, kept across messages.
+    /// The module's engine, kept across projections.
     static ENGINE: RefCell<Simulator> = RefCell::new(Simulator::new());
     /// The analysis being run, if any.
     static ANALYSIS: RefCell<Option<Running>> = const { RefCell::new(None) };
 }
 
-/// An analysis request being run: its jobs, the answers of those finished, or why it stopped.
-struct Running {
-    jobs: Vec<Job>,
-    answers: Vec<Analysis>,
-    failed: Option<(String, String)>,
+/// An analysis request being run, or how it ended.
+enum Running {
+    Jobs(Runner),
+    Done(Vec<Analysis>),
+    Failed(String, String),
 }
 
 /// Sets up the analysis `request` (`wire::encode_request`) on `scenario_json`, replacing any
@@ -44,50 +56,48 @@ pub fn analysis_start(scenario_json: &str, request: &[u8]) -> Result<(), (String
         let words = |lang| first.map(|i| i.message(lang)).unwrap_or_default();
         (words(Lang::Zh), words(Lang::En))
     })?;
-    let jobs = request.jobs(&scenario).map_err(|err| (err.message(Lang::Zh), err.message(Lang::En)))?;
-    ANALYSIS.with(|a| *a.borrow_mut() = Some(Running { jobs, answers: Vec::new(), failed: None }));
+    let runner =
+        Runner::new(&request, &scenario).map_err(|err| (err.message(Lang::Zh), err.message(Lang::En)))?;
+    ANALYSIS.with(|a| *a.borrow_mut() = Some(Running::Jobs(runner)));
     Ok(())
 }
 
-/// Runs up to `max_runs` simulations of the analysis; `true` once it has finished (or failed).
-pub fn analysis_step(max_runs: usize) -> bool {
+/// Runs the analysis until `budget_ms` has passed by `now()` (at least one engine step);
+/// `true` once it has finished (or failed), or when none is set up.
+pub fn analysis_slice(budget_ms: f64, now: &dyn Fn() -> f64) -> bool {
     ANALYSIS.with(|a| {
         let mut slot = a.borrow_mut();
-        let Some(running) = slot.as_mut() else { return true };
-        if running.failed.is_some() {
-            return true;
+        let Some(Running::Jobs(runner)) = slot.as_mut() else { return true };
+        match runner.slice(budget_ms, now) {
+            Step::Progress { .. } => return false,
+            Step::Done(answers) => *slot = Some(Running::Done(answers)),
+            Step::Failed(err) => *slot = Some(Running::Failed(err.message(Lang::Zh), err.message(Lang::En))),
         }
-        let index = running.answers.len();
-        let Some(job) = running.jobs.get_mut(index) else { return true };
-        match job.step(max_runs.max(1)) {
-            Ok(Some(answer)) => running.answers.push(answer),
-            Ok(None) => {}
-            Err(err) => running.failed = Some((err.message(Lang::Zh), err.message(Lang::En))),
-        }
-        running.failed.is_some() || running.answers.len() == running.jobs.len()
+        true
     })
 }
 
 /// Simulations done and expected in total, over every job of the analysis.
 pub fn analysis_progress() -> (usize, usize) {
-    ANALYSIS.with(|a| {
-        a.borrow().as_ref().map_or((0usize, 0usize), |running| {
-            running.jobs.iter().fold((0usize, 0usize), |(d, t), job| {
-                let (done, total) = job.progress();
-                (d.saturating_add(done), t.saturating_add(total))
-            })
-        })
+    ANALYSIS.with(|a| match a.borrow().as_ref() {
+        Some(Running::Jobs(runner)) => runner.progress(),
+        Some(Running::Done(_)) => (1, 1),
+        Some(Running::Failed(..)) | None => (0, 0),
     })
 }
 
 /// The finished analysis: its answers as `wire` bytes, or why it stopped (`(zh, en)`).
 pub fn analysis_result() -> Result<Vec<u8>, (String, String)> {
-    ANALYSIS.with(|a| match a.borrow_mut().take() {
-        Some(Running { failed: Some(why), .. }) => Err(why),
-        Some(Running { answers, jobs, .. }) if answers.len() == jobs.len() => {
-            Ok(wire::encode_answers(&answers))
+    ANALYSIS.with(|a| {
+        let mut slot = a.borrow_mut();
+        match slot.take() {
+            Some(Running::Done(answers)) => Ok(wire::encode_answers(&answers)),
+            Some(Running::Failed(zh, en)) => Err((zh, en)),
+            other => {
+                *slot = other;
+                Err(("分析尚未完成".into(), "the analysis has not finished".into()))
+            }
         }
-        _ => Err(("分析尚未完成".into(), "the analysis has not finished".into())),
     })
 }
 
@@ -102,7 +112,7 @@ pub fn project_bytes(scenario_json: &str) -> Vec<u8> {
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
-    use wasm_bindgen::prelude::wasm_bindgen;
+    use wasm_bindgen::prelude::{JsValue, wasm_bindgen};
 
     /// `project(scenarioJson)`: a `Uint8Array` of `wire` bytes, empty when the page must run it.
     #[wasm_bindgen]
@@ -119,10 +129,12 @@ mod exports {
         }
     }
 
-    /// `analysisStep(maxRuns)`: `true` once the analysis has finished or failed.
-    #[wasm_bindgen(js_name = analysisStep)]
-    pub fn analysis_step(max_runs: usize) -> bool {
-        super::analysis_step(max_runs)
+    /// `analysisSlice(budgetMs, now)`: runs the analysis for `budgetMs` as `now()` (the
+    /// caller's `performance.now`) tells; `true` once it has finished or failed.
+    #[wasm_bindgen(js_name = analysisSlice)]
+    pub fn analysis_slice(budget_ms: f64, now: &js_sys::Function) -> bool {
+        let clock = || now.call0(&JsValue::NULL).ok().and_then(|t| t.as_f64()).unwrap_or(f64::INFINITY);
+        super::analysis_slice(budget_ms, &clock)
     }
 
     /// `analysisProgress()`: `[done, total]` simulations.
@@ -132,7 +144,7 @@ mod exports {
         vec![u32::try_from(done).unwrap_or(u32::MAX), u32::try_from(total).unwrap_or(u32::MAX)]
     }
 
-    /// `analysisAnswers()`: the answers' `wire` bytes, empty when it failed (then `analysisRefusal()`).
+    /// `analysisResult()`: the answers' `wire` bytes; throws `[zh, en]` when it failed.
     #[wasm_bindgen(js_name = analysisResult)]
     pub fn analysis_result() -> Result<Vec<u8>, Vec<String>> {
         super::analysis_result().map_err(|(zh, en)| vec![zh, en])
@@ -146,7 +158,7 @@ mod tests {
     use delever_model::{Simulator, parse_scenario, presets, wire};
     use rust_decimal::Decimal;
 
-    use super::{analysis_progress, analysis_result, analysis_start, analysis_step, project_bytes};
+    use super::{analysis_progress, analysis_result, analysis_slice, analysis_start, project_bytes};
 
     /// The answers the page would compute for `request` on `json`, job by job to the end.
     fn on_the_page(json: &str, request: &Request) -> Vec<Analysis> {
@@ -180,7 +192,13 @@ mod tests {
         for request in requests {
             analysis_start(json, &wire::encode_request(&request)).expect("starts");
             let mut steps = 0;
-            while !analysis_step(3) {
+            // A slow clock: every slice ends after one engine step.
+            let ticks = std::cell::Cell::new(0.0);
+            let clock = || {
+                ticks.set(ticks.get() + 100.0);
+                ticks.get()
+            };
+            while !analysis_slice(12.0, &clock) {
                 steps += 1;
                 let (done, total) = analysis_progress();
                 assert!(done <= total && total > 0, "{request:?}: {done}/{total}");

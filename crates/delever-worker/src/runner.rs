@@ -1,17 +1,16 @@
-//! Runs an analysis request in time-boxed slices on the page's thread, so a heavy run never blocks the page.
+//! Runs an analysis request in time-boxed slices, so a heavy run never holds the thread it runs on for long.
 //!
 //! A [`Runner`] owns the request's engine jobs. Each [`Runner::slice`] runs simulations
 //! until its time budget is spent (the number per step adapts to the measured cost of a
-//! simulation), then returns, so the browser can paint and handle input between slices.
-//! Cancelling is dropping the runner. The clock is passed in, so this is tested natively.
+//! simulation), then returns, so the worker reads its messages (a cancellation, a newer
+//! request) between slices, and the page, when it runs them itself, paints and handles
+//! input. Cancelling is dropping the runner. The clock is passed in, so this is tested natively.
 
-use delever_model::analysis::{Analysis, Job};
+use delever_model::analysis::{Analysis, Job, Request};
 use delever_model::{Error, Scenario};
 
-use crate::analyses::Request;
-
-/// The page's time budget for one slice, in milliseconds: well under a frame at 60 Hz
-/// with room to paint, and far under the 50 ms that counts as a long task.
+/// The time budget of one slice on the page's own thread, in milliseconds: well under a
+/// frame at 60 Hz with room to paint, and far under the 50 ms that counts as a long task.
 pub const SLICE_MS: f64 = 12.0;
 
 /// What one slice achieved.
@@ -29,8 +28,6 @@ pub enum Step {
 
 /// A request being computed.
 pub struct Runner {
-    pub request: Request,
-    pub version: u64,
     jobs: Vec<Job>,
     results: Vec<Analysis>,
     /// Simulations per engine step, grown while a step is cheap against the budget.
@@ -39,9 +36,9 @@ pub struct Runner {
 
 impl Runner {
     /// Sets up the request's jobs on `scenario` (errors: the engine refuses the request).
-    pub fn new(request: Request, version: u64, scenario: &Scenario) -> Result<Runner, Error> {
+    pub fn new(request: &Request, scenario: &Scenario) -> Result<Runner, Error> {
         let jobs = request.jobs(scenario)?;
-        Ok(Runner { request, version, jobs, results: Vec::new(), batch: 1 })
+        Ok(Runner { jobs, results: Vec::new(), batch: 1 })
     }
 
     /// Simulations done and expected in total, over every job.
@@ -147,7 +144,7 @@ mod tests {
             Request::MonteCarlo { paths: 50, seed: 7, cv: Decimal::new(3, 1) },
         ];
         for request in requests {
-            let mut runner = Runner::new(request.clone(), 1, &s).unwrap();
+            let mut runner = Runner::new(&request, &s).unwrap();
             // A slow clock: every slice ends after one step.
             let (results, slices) = run_to_end(&mut runner, 100.0);
             assert!(slices > 1, "{request:?} ran in one slice");
@@ -186,7 +183,7 @@ mod tests {
     fn a_fast_clock_grows_the_batch_and_finishes_in_few_slices() {
         let s = licheng();
         let request = Request::MonteCarlo { paths: 400, seed: 1, cv: Decimal::new(25, 2) };
-        let mut runner = Runner::new(request, 1, &s).unwrap();
+        let mut runner = Runner::new(&request, &s).unwrap();
         let (_, slices) = run_to_end(&mut runner, 0.01);
         assert!(slices <= 3, "{slices} slices");
     }
@@ -196,6 +193,6 @@ mod tests {
         let mut s = licheng();
         s.targets.clear();
         let request = Request::GoalSeek { lever: Lever::LoanGrowth, targets: vec![], each: vec![] };
-        assert!(Runner::new(request, 1, &s).is_err());
+        assert!(Runner::new(&request, &s).is_err());
     }
 }
