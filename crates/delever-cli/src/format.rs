@@ -30,6 +30,7 @@ pub fn metric_zh(metric: &str) -> &'static str {
         "h1_share" => "上半年完成比例",
         "write_off_share" => "核销占比",
         "cash_recovered" => "现金回收",
+        "assets_received" => "以物抵债资产",
         "losses" => "处置损失",
         "provision_charge" => "拨备计提",
         "npl_change" => "不良余额变动",

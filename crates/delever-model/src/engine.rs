@@ -326,7 +326,10 @@ pub struct MonthRecord {
     /// `NL_m`.
     pub new_lending: Decimal,
     pub losses: Decimal,
+    /// `Cash_m` (collection, and the recovered part of transfers and securitizations).
     pub cash: Decimal,
+    /// `AR_m = r_K × X_foreclosure`: repossessed assets (以物抵债资产), not cash (v2).
+    pub assets_received: Decimal,
     pub provision_charge: Decimal,
     /// Whether the formation cap bit this month.
     pub capped: bool,
@@ -399,6 +402,9 @@ impl MonthRecord {
         if fields.has(Fields::CASH) {
             sum(&mut self.cash, other.cash)?;
         }
+        if fields.has(Fields::ASSETS_RECEIVED) {
+            sum(&mut self.assets_received, other.assets_received)?;
+        }
         if fields.has(Fields::PROVISION_CHARGE) {
             sum(&mut self.provision_charge, other.provision_charge)?;
         }
@@ -428,12 +434,13 @@ impl Fields {
     pub const LOSSES: Fields = Fields(1 << 12);
     pub const CASH: Fields = Fields(1 << 13);
     pub const PROVISION_CHARGE: Fields = Fields(1 << 14);
+    pub const ASSETS_RECEIVED: Fields = Fields(1 << 15);
     /// Every channel's flow: one bit per channel, from bit 16 in channel order.
     pub const CHANNELS: Fields = Fields(0x7f << 16);
     /// The write-off channel's flow alone.
     pub const WRITE_OFF: Fields = Fields::channel(channel::WRITE_OFF);
     /// Every field (bit 9 is free: it was the channels' before each had a bit).
-    pub const ALL: Fields = Fields(0x7dff | Fields::CHANNELS.0);
+    pub const ALL: Fields = Fields(0xfdff | Fields::CHANNELS.0);
 
     /// The flow of channel `c` alone (no field for a `c` past the last channel).
     #[inline]
@@ -894,7 +901,7 @@ fn step(
         capped,
         ..MonthRecord::default()
     };
-    // 10. Losses and cash.
+    // 10. Losses, cash and assets received.
     let [r_t, r_s, _, r_k] = inst.recovery;
     if needs.provisions {
         let [l_t, l_s, l_x, l_k] = inst.loss_rates;
@@ -915,8 +922,9 @@ fn step(
         let mut cash = flows[channel::COLLECTION];
         cash = add_sparse(cash, recovered(flows[channel::TRANSFER], r_t)?, "cash")?;
         cash = add_sparse(cash, recovered(flows[channel::SECURITIZATION], r_s)?, "cash")?;
-        cash = add_sparse(cash, recovered(flows[channel::FORECLOSURE], r_k)?, "cash")?;
         out.cash = cash;
+        // Foreclosure brings in assets, not cash (v2).
+        out.assets_received = recovered(flows[channel::FORECLOSURE], r_k)?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use crate::error::Lang;
 
 /// Scalar year-end metrics, in output order: the ones a target or an analysis can use.
-pub const YEAR_END_SCALARS: [&str; 26] = [
+pub const YEAR_END_SCALARS: [&str; 27] = [
     "deposits",
     "loans",
     "performing",
@@ -21,6 +21,7 @@ pub const YEAR_END_SCALARS: [&str; 26] = [
     "h1_share",
     "write_off_share",
     "cash_recovered",
+    "assets_received",
     "losses",
     "provision_charge",
     "npl_change",
@@ -36,7 +37,7 @@ pub const YEAR_END_SCALARS: [&str; 26] = [
 pub const REGION_ONLY: [&str; 3] = ["amc_stock", "amc_disposal", "amc_disposal_share"];
 
 /// Metrics of each `monthly` entry: the stocks and ratios, then the month's flows.
-pub const MONTHLY: [&str; 20] = [
+pub const MONTHLY: [&str; 21] = [
     "deposits",
     "loans",
     "performing",
@@ -54,6 +55,7 @@ pub const MONTHLY: [&str; 20] = [
     "disposal",
     "disposal_shortfall",
     "cash_recovered",
+    "assets_received",
     "losses",
     "provision_charge",
     "new_lending",
@@ -108,6 +110,7 @@ pub fn name(lang: Lang, id: &str) -> &str {
         "h1_share" => ("上半年处置进度", "First-half share of plan"),
         "write_off_share" => ("核销占比", "Write-off share"),
         "cash_recovered" => ("现金回收", "Cash recovered"),
+        "assets_received" => ("以物抵债资产", "Assets received"),
         "losses" => ("损失", "Losses"),
         "provision_charge" => ("拨备计提", "Provision charge"),
         "npl_change" => ("不良余额变化", "Change in NPL"),

@@ -29,6 +29,7 @@ pub struct MonthMetrics {
     pub disposal_shortfall: Decimal,
     pub disposal_by_channel: [Decimal; 7],
     pub cash_recovered: Decimal,
+    pub assets_received: Decimal,
     pub losses: Decimal,
     pub provision_charge: Decimal,
     pub new_lending: Decimal,
@@ -98,6 +99,7 @@ pub struct YearEnd {
     pub h1_share: Option<Decimal>,
     pub write_off_share: Option<Decimal>,
     pub cash_recovered: Decimal,
+    pub assets_received: Decimal,
     pub losses: Decimal,
     pub provision_charge: Decimal,
     pub npl_change: Decimal,
@@ -130,6 +132,7 @@ impl YearEnd {
             "h1_share" => return self.h1_share,
             "write_off_share" => return self.write_off_share,
             "cash_recovered" => self.cash_recovered,
+            "assets_received" => self.assets_received,
             "losses" => self.losses,
             "provision_charge" => self.provision_charge,
             "npl_change" => self.npl_change,
@@ -286,6 +289,7 @@ const YEAR_FLOWS: Fields = Fields::FORMATION
     .with(Fields::CHANNELS)
     .with(Fields::REMOVALS)
     .with(Fields::CASH)
+    .with(Fields::ASSETS_RECEIVED)
     .with(Fields::LOSSES)
     .with(Fields::PROVISION_CHARGE);
 
@@ -353,6 +357,7 @@ impl<'a> View<'a> {
             disposal_shortfall: r.shortfall(),
             disposal_by_channel: r.channels,
             cash_recovered: r.cash,
+            assets_received: r.assets_received,
             losses: r.losses,
             provision_charge: r.provision_charge,
             new_lending: r.new_lending,
@@ -401,6 +406,7 @@ impl<'a> View<'a> {
             disposal_h1,
             removals: sum(Fields::REMOVALS, &|r| r.removals),
             cash: sum(Fields::CASH, &|r| r.cash),
+            assets_received: sum(Fields::ASSETS_RECEIVED, &|r| r.assets_received),
             losses: sum(Fields::LOSSES, &|r| r.losses),
             provision_charge: sum(Fields::PROVISION_CHARGE, &|r| r.provision_charge),
             npl_open: self.npl_open.get(y).copied().unwrap_or_default(),
@@ -423,6 +429,7 @@ pub(crate) struct YearSums {
     pub disposal_h1: Decimal,
     pub removals: Decimal,
     pub cash: Decimal,
+    pub assets_received: Decimal,
     pub losses: Decimal,
     pub provision_charge: Decimal,
     pub npl_open: Decimal,
@@ -495,6 +502,7 @@ impl YearSums {
             H1Share => return self.h1_share(),
             WriteOffShare => return self.write_off_share(),
             CashRecovered => self.cash,
+            AssetsReceived => self.assets_received,
             Losses => self.losses,
             ProvisionCharge => self.provision_charge,
             NplChange => self.npl_change(),
@@ -530,6 +538,7 @@ impl YearSums {
             h1_share: self.h1_share(),
             write_off_share: self.write_off_share(),
             cash_recovered: self.cash,
+            assets_received: self.assets_received,
             losses: self.losses,
             provision_charge: self.provision_charge,
             npl_change: self.npl_change(),
@@ -563,6 +572,7 @@ pub(crate) enum YearMetric {
     H1Share,
     WriteOffShare,
     CashRecovered,
+    AssetsReceived,
     Losses,
     ProvisionCharge,
     NplChange,
@@ -575,7 +585,7 @@ pub(crate) enum YearMetric {
 }
 
 impl YearMetric {
-    const ALL: [YearMetric; 26] = {
+    const ALL: [YearMetric; 27] = {
         use YearMetric::*;
         [
             Deposits,
@@ -595,6 +605,7 @@ impl YearMetric {
             H1Share,
             WriteOffShare,
             CashRecovered,
+            AssetsReceived,
             Losses,
             ProvisionCharge,
             NplChange,
@@ -640,6 +651,7 @@ impl YearMetric {
             DisposalShortfall => Fields::PLANNED.with(Fields::DISPOSAL),
             WriteOffShare => Fields::WRITE_OFF.with(Fields::DISPOSAL),
             CashRecovered => Fields::CASH,
+            AssetsReceived => Fields::ASSETS_RECEIVED,
             Losses => Fields::LOSSES,
             ProvisionCharge => Fields::PROVISION_CHARGE,
             AdjustedNplRatio => Fields::REMOVALS,
@@ -653,7 +665,7 @@ impl YearMetric {
         match self {
             Provisions | Coverage | AllowanceRatio | Losses | ProvisionCharge | Tier1Capital
             | LeverageRatio => Needs { provisions: true, ..Needs::CORE },
-            CashRecovered => Needs { cash: true, ..Needs::CORE },
+            CashRecovered | AssetsReceived => Needs { cash: true, ..Needs::CORE },
             AmcStock | AmcDisposal | AmcDisposalShare => Needs { amc: true, ..Needs::CORE },
             _ => Needs::CORE,
         }
@@ -680,13 +692,14 @@ pub(crate) enum MonthlyMetric {
     Disposal,
     DisposalShortfall,
     CashRecovered,
+    AssetsReceived,
     Losses,
     ProvisionCharge,
     NewLending,
 }
 
 impl MonthlyMetric {
-    const ALL: [MonthlyMetric; 20] = {
+    const ALL: [MonthlyMetric; 21] = {
         use MonthlyMetric::*;
         [
             Deposits,
@@ -706,6 +719,7 @@ impl MonthlyMetric {
             Disposal,
             DisposalShortfall,
             CashRecovered,
+            AssetsReceived,
             Losses,
             ProvisionCharge,
             NewLending,
@@ -739,6 +753,7 @@ impl MonthlyMetric {
             Disposal => month.disposal,
             DisposalShortfall => month.disposal_shortfall,
             CashRecovered => month.cash_recovered,
+            AssetsReceived => month.assets_received,
             Losses => month.losses,
             ProvisionCharge => month.provision_charge,
             NewLending => month.new_lending,
@@ -769,6 +784,7 @@ impl MonthlyMetric {
             Disposal => r.disposal,
             DisposalShortfall => r.shortfall(),
             CashRecovered => r.cash,
+            AssetsReceived => r.assets_received,
             Losses => r.losses,
             ProvisionCharge => r.provision_charge,
             NewLending => r.new_lending,
@@ -795,6 +811,7 @@ impl MonthlyMetric {
             Disposal => Fields::DISPOSAL,
             DisposalShortfall => Fields::PLANNED.with(Fields::DISPOSAL),
             CashRecovered => Fields::CASH,
+            AssetsReceived => Fields::ASSETS_RECEIVED,
             Losses => Fields::LOSSES,
             ProvisionCharge => Fields::PROVISION_CHARGE,
             NewLending => Fields::NEW_LENDING,
@@ -808,7 +825,7 @@ impl MonthlyMetric {
             Deposits | Ldr => Needs { monthly_deposits: true, ..Needs::CORE },
             Provisions | Coverage | AllowanceRatio | Tier1Capital | LeverageRatio | Losses
             | ProvisionCharge => Needs { provisions: true, ..Needs::CORE },
-            CashRecovered => Needs { cash: true, ..Needs::CORE },
+            CashRecovered | AssetsReceived => Needs { cash: true, ..Needs::CORE },
             AmcStock => Needs { amc: true, ..Needs::CORE },
             _ => Needs::CORE,
         }

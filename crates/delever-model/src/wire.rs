@@ -268,7 +268,7 @@ impl Writer {
         for d in m.disposal_by_channel {
             self.decimal(d);
         }
-        for d in [m.cash_recovered, m.losses, m.provision_charge, m.new_lending] {
+        for d in [m.cash_recovered, m.assets_received, m.losses, m.provision_charge, m.new_lending] {
             self.decimal(d);
         }
     }
@@ -293,7 +293,7 @@ impl Writer {
         for d in [y.h1_share, y.write_off_share] {
             self.option(d);
         }
-        for d in [y.cash_recovered, y.losses, y.provision_charge, y.npl_change] {
+        for d in [y.cash_recovered, y.assets_received, y.losses, y.provision_charge, y.npl_change] {
             self.decimal(d);
         }
         for d in [
@@ -500,7 +500,7 @@ impl<'a> Reader<'a> {
         let [tier1_capital, leverage_exposure, amc_stock] = self.options()?;
         let [formation, disposal_plan, disposal, disposal_shortfall] = self.decimals()?;
         let disposal_by_channel = self.decimals()?;
-        let [cash_recovered, losses, provision_charge, new_lending] = self.decimals()?;
+        let [cash_recovered, assets_received, losses, provision_charge, new_lending] = self.decimals()?;
         Ok(MonthMetrics {
             month,
             deposits,
@@ -517,6 +517,7 @@ impl<'a> Reader<'a> {
             disposal_shortfall,
             disposal_by_channel,
             cash_recovered,
+            assets_received,
             losses,
             provision_charge,
             new_lending,
@@ -531,7 +532,7 @@ impl<'a> Reader<'a> {
         let disposal_by_channel = self.decimals()?;
         let [disposal_plan, disposal_shortfall, disposal_h1] = self.decimals()?;
         let [h1_share, write_off_share] = self.options()?;
-        let [cash_recovered, losses, provision_charge, npl_change] = self.decimals()?;
+        let [cash_recovered, assets_received, losses, provision_charge, npl_change] = self.decimals()?;
         let [adjusted_npl_ratio, tier1_capital, leverage_ratio, amc_stock, amc_disposal, amc_disposal_share] =
             self.options()?;
         Ok(YearEnd {
@@ -554,6 +555,7 @@ impl<'a> Reader<'a> {
             h1_share,
             write_off_share,
             cash_recovered,
+            assets_received,
             losses,
             provision_charge,
             npl_change,

@@ -179,7 +179,7 @@ fn reference(plan: &Plan) -> Result<Reference, SimError> {
                     });
                 }
                 let loans = c(performing.checked_add(npl), "loans")?;
-                // 10. Losses and cash; a zero flow loses and recovers nothing.
+                // 10. Losses, cash and assets received; a zero flow loses and recovers nothing.
                 let times = |rate: Decimal, x: Decimal, step| {
                     if x.is_zero() { Ok(Decimal::ZERO) } else { c(rate.checked_mul(x), step) }
                 };
@@ -224,7 +224,8 @@ fn reference(plan: &Plan) -> Result<Reference, SimError> {
                 let mut cash = flows[channel::COLLECTION];
                 cash = c(cash.checked_add(times(r_t, flows[channel::TRANSFER], "cash")?), "cash")?;
                 cash = c(cash.checked_add(times(r_s, flows[channel::SECURITIZATION], "cash")?), "cash")?;
-                cash = c(cash.checked_add(times(r_k, flows[channel::FORECLOSURE], "cash")?), "cash")?;
+                // AR_m = r_K·X_foreclosure: assets, not cash (v2).
+                let assets_received = times(r_k, flows[channel::FORECLOSURE], "cash")?;
                 records[i * plan.months + m] = MonthRecord {
                     deposits,
                     performing,
@@ -241,6 +242,7 @@ fn reference(plan: &Plan) -> Result<Reference, SimError> {
                     new_lending,
                     losses,
                     cash,
+                    assets_received,
                     provision_charge,
                     capped,
                 };
@@ -298,6 +300,7 @@ fn record_bits(r: &MonthRecord) -> (Vec<[u8; 16]>, bool) {
         r.new_lending,
         r.losses,
         r.cash,
+        r.assets_received,
         r.provision_charge,
     ];
     fields.extend(r.channels);
@@ -319,6 +322,7 @@ fn expected_with(full: &MonthRecord, needs: Needs, year_end: bool) -> MonthRecor
     }
     if !needs.cash {
         r.cash = Decimal::ZERO;
+        r.assets_received = Decimal::ZERO;
     }
     r
 }

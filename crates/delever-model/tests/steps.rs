@@ -18,7 +18,7 @@ use serde_json::json;
 #[test]
 fn month_one_by_hand() {
     let r = records(&base())[0];
-    let cases: [(&str, Decimal, &str); 18] = [
+    let cases: [(&str, Decimal, &str); 19] = [
         ("deposits", r.deposits, "121.2"),
         ("formation", r.formation, "11.88"),
         ("planned", r.planned, "1.2"),
@@ -33,6 +33,7 @@ fn month_one_by_hand() {
         ("loans", r.loans, "1210.8"),
         ("losses", r.losses, "0.78"),
         ("cash", r.cash, "0.42"),
+        ("assets_received", r.assets_received, "0"),
         ("provisions", r.provisions, "34.02"),
         ("provision_charge", r.provision_charge, "24.8"),
         ("tier1_capital", r.tier1_capital, "87.2"),
@@ -89,9 +90,11 @@ fn recovery_channels_split_losses_and_cash() {
             json!({"transfer": "0.25", "securitization": "0.25", "debt_equity": "0.25", "foreclosure": "0.25"}),
         )
     });
-    // Loss = 0.3 × (0.6 + 0.7 + 0.5 + 0.4) = 0.66; Cash = 0.3 × (0.4 + 0.3 + 0.6) = 0.39 (debt-equity gives no cash).
+    // Loss = 0.3 × (0.6 + 0.7 + 0.5 + 0.4) = 0.66; Cash = 0.3 × (0.4 + 0.3) = 0.21 (debt-equity
+    // gives an equity stake, foreclosure assets: neither is cash); AR = 0.3 × 0.6 = 0.18 (v2).
     assert_eq!(r.losses, d("0.66"));
-    assert_eq!(r.cash, d("0.39"));
+    assert_eq!(r.cash, d("0.21"));
+    assert_eq!(r.assets_received, d("0.18"));
 }
 
 #[test]

@@ -156,7 +156,6 @@ mod tests {
     use delever_model::analysis::{Analysis, Lever, Request};
     use delever_model::output::Detail;
     use delever_model::{Simulator, parse_scenario, presets, wire};
-    use rust_decimal::Decimal;
 
     use super::{analysis_progress, analysis_result, analysis_slice, analysis_start, project_bytes};
 
@@ -178,26 +177,11 @@ mod tests {
     #[test]
     fn an_analysis_answers_exactly_what_the_page_would() {
         let json = presets::get("licheng-2019").expect("Licheng").json;
-        let requests = [
-            Request::GoalSeek { lever: Lever::WriteOffShare, targets: Vec::new(), each: Vec::new() },
-            Request::Sensitivity { metric: "npl_ratio".into(), year: None },
-            Request::Map {
-                x: Lever::Disposal,
-                y: Lever::WriteOffShare,
-                metric: "npl_ratio".into(),
-                steps: 5,
-            },
-            Request::MonteCarlo { paths: 40, seed: 42, cv: Decimal::new(25, 2) },
-        ];
-        for request in requests {
+        for request in crate::runner::tests::one_of_each(Vec::new()) {
             analysis_start(json, &wire::encode_request(&request)).expect("starts");
             let mut steps = 0;
             // A slow clock: every slice ends after one engine step.
-            let ticks = std::cell::Cell::new(0.0);
-            let clock = || {
-                ticks.set(ticks.get() + 100.0);
-                ticks.get()
-            };
+            let clock = crate::runner::tests::clock(100.0);
             while !analysis_slice(12.0, &clock) {
                 steps += 1;
                 let (done, total) = analysis_progress();

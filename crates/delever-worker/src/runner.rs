@@ -84,7 +84,7 @@ impl Runner {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::cell::Cell;
 
     use delever_model::Lever;
@@ -99,8 +99,24 @@ mod tests {
         .unwrap()
     }
 
+    /// One request of each kind on Licheng, small enough for a test; goal seek also asks for
+    /// `each` target alone.
+    pub(crate) fn one_of_each(each: Vec<String>) -> [Request; 4] {
+        [
+            Request::GoalSeek { lever: Lever::WriteOffShare, targets: vec![], each },
+            Request::Sensitivity { metric: "npl_ratio".into(), year: None },
+            Request::Map {
+                x: Lever::Disposal,
+                y: Lever::WriteOffShare,
+                metric: "npl_ratio".into(),
+                steps: 5,
+            },
+            Request::MonteCarlo { paths: 50, seed: 7, cv: Decimal::new(3, 1) },
+        ]
+    }
+
     /// A clock that advances by `tick` every time it is read.
-    fn clock(tick: f64) -> impl Fn() -> f64 {
+    pub(crate) fn clock(tick: f64) -> impl Fn() -> f64 {
         let t = Cell::new(0.0);
         move || {
             t.set(t.get() + tick);
@@ -128,22 +144,7 @@ mod tests {
     #[test]
     fn sliced_runs_give_the_engines_answers() {
         let s = licheng();
-        let requests = [
-            Request::GoalSeek {
-                lever: Lever::WriteOffShare,
-                targets: vec![],
-                each: vec![s.targets[0].id.clone()],
-            },
-            Request::Sensitivity { metric: "npl_ratio".into(), year: None },
-            Request::Map {
-                x: Lever::Disposal,
-                y: Lever::WriteOffShare,
-                metric: "npl_ratio".into(),
-                steps: 5,
-            },
-            Request::MonteCarlo { paths: 50, seed: 7, cv: Decimal::new(3, 1) },
-        ];
-        for request in requests {
+        for request in one_of_each(vec![s.targets[0].id.clone()]) {
             let mut runner = Runner::new(&request, &s).unwrap();
             // A slow clock: every slice ends after one step.
             let (results, slices) = run_to_end(&mut runner, 100.0);
