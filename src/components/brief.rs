@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use delever_model::scenario::{CHANNELS, Scope};
+use delever_model::scenario::CHANNELS;
 use serde_json::Value;
 use yew::prelude::*;
 
@@ -579,7 +579,7 @@ pub fn brief(props: &BriefProps) -> Html {
                             <tr>
                                 <td>{ t.target.year }</td>
                                 <td>{ metric_name(lang, &t.target.metric) }</td>
-                                <td>{ match &t.target.scope { Scope::Region => tr(lang, "全辖", "region").to_string(), Scope::Institution(id) => id.clone() } }</td>
+                                <td>{ t.target.scope.label(lang) }</td>
                                 <td class="num">{ format!("{} {}", op_symbol(t), shown(&t.target.metric, Some(t.value))) }</td>
                                 <td class="num">{ shown(&t.target.metric, t.actual) }</td>
                                 <td>{ status(lang, t) }</td>

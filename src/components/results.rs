@@ -239,10 +239,7 @@ pub fn results(props: &ResultsProps) -> Html {
         .filter(|m| **m != "leverage_ratio" || year_end.leverage_ratio.is_some())
         .map(|m| card(lang, m, year_end, &targets));
     let checks = targets.iter().map(|t| {
-        let scope = match &t.target.scope {
-            Scope::Region => tr(lang, "全辖", "region").to_string(),
-            Scope::Institution(id) => id.clone(),
-        };
+        let scope = t.target.scope.label(lang);
         html! {
             <tr data-target={t.target.id.clone()} data-met={t.met.to_string()}>
                 <td>{ &t.target.id }</td>

@@ -12,7 +12,7 @@
 
 use delever_model::metrics::YEAR_END_SCALARS;
 use delever_model::reference::{NATIONAL_NPL_RATIO, NationalAverage, national_npl_ratio};
-use delever_model::scenario::Kind;
+use delever_model::scenario::{Kind, Scope};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use yew::prelude::*;
@@ -360,7 +360,7 @@ pub fn targets_editor(props: &ListProps) -> Html {
     let lang = state.lang;
     let unit = unit_of(state);
     let items = list(state, "targets");
-    let institutions = institution_choices(state);
+    let scopes = scope_choices(state);
     let count = items.len();
     let page = use_state(|| 0usize);
     let (range, at) = page_rows(count, *page);
@@ -370,7 +370,7 @@ pub fn targets_editor(props: &ListProps) -> Html {
         .enumerate()
         .skip(range.start)
         .take(range.len())
-        .map(|(i, item)| target_row(state, dispatch, i, item, &institutions, &mut shown))
+        .map(|(i, item)| target_row(state, dispatch, i, item, &scopes, &mut shown))
         .collect();
     let pages = pager(lang, "targets", count, at, &page);
     let problems = unshown_problems(state, "targets", &shown, |_| false);
@@ -570,7 +570,7 @@ fn target_row(
     dispatch: &Callback<Action>,
     i: usize,
     item: &Value,
-    institutions: &[(String, String)],
+    scopes: &[(String, String)],
     shown: &mut Vec<String>,
 ) -> Html {
     let lang = state.lang;
@@ -630,8 +630,6 @@ fn target_row(
 
     let scope_path = format!("{prefix}.scope");
     shown.push(scope_path.clone());
-    let mut scopes = vec![("region".to_string(), tr(lang, "全辖", "Region").to_string())];
-    scopes.extend(institutions.iter().cloned());
     // A missing or null scope is the region to the engine.
     let current_scope = match item.get("scope") {
         None | Some(Value::Null) => Some("region".to_string()),
@@ -642,7 +640,7 @@ fn target_row(
         dispatch,
         &scope_path,
         &cell_label(lang, &row_name, tr(lang, "范围", "Scope")),
-        &scopes,
+        scopes,
         current_scope.as_deref(),
     );
 
@@ -912,6 +910,26 @@ fn institution_choices(state: &UiState) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A target's scopes, as `(value, text)`: the region, each zone (`zone:NAME`, v2) in the order
+/// the institutions first name it, then each institution.
+fn scope_choices(state: &UiState) -> Vec<(String, String)> {
+    let mut scopes = vec![("region".to_string(), Scope::Region.label(state.lang))];
+    let mut zones: Vec<&str> = Vec::new();
+    for item in list(state, "institutions") {
+        if let Some(zone) = item.get("zone").and_then(Value::as_str).filter(|z| !z.is_empty())
+            && !zones.contains(&zone)
+        {
+            zones.push(zone);
+        }
+    }
+    for zone in zones {
+        let scope = Scope::Zone(zone.to_string());
+        scopes.push((scope.name().into_owned(), scope.label(state.lang)));
+    }
+    scopes.extend(institution_choices(state));
+    scopes
+}
+
 /// The opening fields an institution marks as illustrative.
 fn illustrative_fields(item: &Value) -> Vec<&str> {
     item.pointer("/opening/illustrative")
@@ -1148,8 +1166,12 @@ mod tests {
                 "value=\"leverage_ratio\" selected",
                 "<input checked type=\"checkbox\" data-field=\"targets[12].value\" data-role=\"national-average\"",
                 "2018 年末 1.83%",
+                // Each zone is a scope (v2), once, in the order the institutions name it.
+                "<option value=\"zone:江城区\">片区 江城区</option>",
+                "<option value=\"zone:阳春市\">片区 阳春市</option>",
             ],
         );
+        assert_eq!(html.matches("value=\"zone:江城区\"").count(), 13, "one option per target row");
         // The national-average target shows the figure instead of a number field.
         assert!(!html.contains("id=\"f-targets-12--value\""), "{html}");
         assert!(render(&state, Table::Events).contains("暂无风险暴露事件"));

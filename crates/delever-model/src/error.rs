@@ -94,6 +94,8 @@ pub enum Problem {
     DuplicateId { id: String },
     /// An id that names no institution.
     UnknownInstitution { id: String },
+    /// A `zone:NAME` scope that names no institution's zone.
+    UnknownZone { zone: String },
     /// Opening NPL larger than opening loans.
     NplAboveLoans { npl: Decimal, loans: Decimal },
     /// `tier1_capital` and `leverage_exposure` must be given together.
@@ -315,6 +317,15 @@ impl Problem {
                     format!("\"{id}\" is not the id of any institution in this scenario")
                 } else {
                     format!("\"{id}\" 不是本情景中任何机构的编号")
+                }
+            }
+            UnknownZone { zone } => {
+                if en {
+                    format!(
+                        "no institution is in zone \"{zone}\"; a zone scope is \"zone:\" followed by the zone of at least one institution"
+                    )
+                } else {
+                    format!("没有机构属于片区 \"{zone}\"；片区口径写作 \"zone:\" 加至少一家机构所属的片区名")
                 }
             }
             NplAboveLoans { npl, loans } => {

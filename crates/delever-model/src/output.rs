@@ -921,10 +921,11 @@ impl Projection {
         self
     }
 
-    /// The series of a scope: `region` or an institution id.
+    /// The series of a scope: the region, a zone or an institution.
     pub fn scope(&self, scope: &crate::scenario::Scope) -> Option<&Series> {
         match scope {
             crate::scenario::Scope::Region => Some(&self.region),
+            crate::scenario::Scope::Zone(zone) => self.zones.iter().find(|(z, _)| z == zone).map(|(_, s)| s),
             crate::scenario::Scope::Institution(id) => {
                 self.institutions.iter().find(|(i, _)| i == id).map(|(_, s)| s)
             }

@@ -583,18 +583,41 @@ pub enum TargetValue {
     NationalAverage,
 }
 
-/// Region-wide or one institution.
+/// Region-wide, one zone (its institutions summed, v2), or one institution.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
     Region,
+    /// `"zone:NAME"`: the zone `NAME`.
+    Zone(String),
     Institution(String),
 }
 
+/// How a zone scope is written in a target: `"zone:NAME"`.
+pub const ZONE_PREFIX: &str = "zone:";
+
 impl Scope {
-    pub fn name(&self) -> &str {
+    /// The scope as the scenario file writes it: `region`, `zone:NAME` or the institution's id.
+    pub fn name(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Scope::Region => "region",
-            Scope::Institution(id) => id,
+            Scope::Region => "region".into(),
+            Scope::Zone(zone) => format!("{ZONE_PREFIX}{zone}").into(),
+            Scope::Institution(id) => id.as_str().into(),
+        }
+    }
+
+    /// The scope as a reader sees it: 全辖 / region, 片区 NAME / zone NAME, or the institution's id.
+    pub fn label(&self, lang: crate::Lang) -> String {
+        let en = lang == crate::Lang::En;
+        match self {
+            Scope::Region => if en { "region" } else { "全辖" }.to_string(),
+            Scope::Zone(zone) => {
+                if en {
+                    format!("zone {zone}")
+                } else {
+                    format!("片区 {zone}")
+                }
+            }
+            Scope::Institution(id) => id.clone(),
         }
     }
 }

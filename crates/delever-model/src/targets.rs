@@ -311,6 +311,7 @@ pub fn never_binding(scenario: &Scenario) -> Vec<Warning> {
         if implied < ceiling {
             let scope = match &ratio_target.scope {
                 Scope::Region => String::new(),
+                Scope::Zone(zone) => format!(" for zone \"{zone}\""),
                 Scope::Institution(id) => format!(" for \"{id}\""),
             };
             let mut w = Warning::new(

@@ -363,6 +363,10 @@ impl Reader {
         let institutions = self.required(map, "", "institutions").and_then(|v| self.institutions(v, &frame));
         let ids: HashSet<String> =
             institutions.as_ref().map(|list| list.iter().map(|i| i.id.clone()).collect()).unwrap_or_default();
+        let zones: HashSet<String> = institutions
+            .as_ref()
+            .map(|list| list.iter().filter_map(|i| i.zone.clone()).collect())
+            .unwrap_or_default();
 
         let amc = match map.get("amc") {
             None | Some(Value::Null) => Some(None),
@@ -374,7 +378,7 @@ impl Reader {
         };
         let targets = match map.get("targets") {
             None | Some(Value::Null) => Some(Vec::new()),
-            Some(v) => self.targets(v, &frame, institutions.as_ref().map(|_| &ids)),
+            Some(v) => self.targets(v, &frame, institutions.as_ref().map(|_| (&ids, &zones))),
         };
 
         Some(Scenario {
@@ -801,11 +805,12 @@ impl Reader {
         ok.then_some(out)
     }
 
+    /// `known`: the institutions' ids and zones, when the institutions could be read.
     fn targets(
         &mut self,
         value: &Value,
         frame: &Frame,
-        ids: Option<&HashSet<String>>,
+        known: Option<(&HashSet<String>, &HashSet<String>)>,
     ) -> Option<Vec<Target>> {
         let Value::Array(items) = value else {
             self.push("targets", Problem::WrongType { expected: Expected::Array });
@@ -818,7 +823,7 @@ impl Reader {
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
             let path = index("targets", i);
-            match self.target(item, &path, frame, ids) {
+            match self.target(item, &path, frame, known) {
                 Some(t) => {
                     if !seen.insert(t.id.clone()) {
                         self.push(&child(&path, "id"), Problem::DuplicateId { id: t.id.clone() });
@@ -837,7 +842,7 @@ impl Reader {
         value: &Value,
         path: &str,
         frame: &Frame,
-        ids: Option<&HashSet<String>>,
+        known: Option<(&HashSet<String>, &HashSet<String>)>,
     ) -> Option<Target> {
         let map = self.object(value, path, &["id", "metric", "op", "value", "year", "scope"])?;
         let id = self.required(map, path, "id").and_then(|v| self.id(v, &child(path, "id")));
@@ -889,7 +894,14 @@ impl Reader {
                 self.id(v, &p).and_then(|s| {
                     if s == "region" {
                         Some(Scope::Region)
-                    } else if ids.is_some_and(|ids| !ids.contains(&s)) {
+                    } else if let Some(zone) = s.strip_prefix(ZONE_PREFIX) {
+                        if known.is_some_and(|(_, zones)| !zones.contains(zone)) {
+                            self.push(&p, Problem::UnknownZone { zone: zone.to_string() });
+                            None
+                        } else {
+                            Some(Scope::Zone(zone.to_string()))
+                        }
+                    } else if known.is_some_and(|(ids, _)| !ids.contains(&s)) {
                         self.push(&p, Problem::UnknownInstitution { id: s });
                         None
                     } else {
@@ -911,7 +923,7 @@ impl Reader {
                 return None;
             }
         }
-        if let (Some(metric), Some(Scope::Institution(_))) = (&metric, &scope)
+        if let (Some(metric), Some(Scope::Institution(_) | Scope::Zone(_))) = (&metric, &scope)
             && REGION_ONLY.contains(&metric.as_str())
         {
             self.push(&child(path, "scope"), Problem::RegionOnlyMetric { metric: metric.clone() });

@@ -236,3 +236,50 @@ fn synthetic_scenarios_are_valid_for_every_size() {
         assert_eq!((s.institutions.len(), s.years), (n, years));
     }
 }
+
+/// Three institutions, two of them in zone `z1`, with a zone-scope NPL cap (v2).
+fn zoned() -> delever_model::Scenario {
+    let mut doc = base();
+    let a = doc["institutions"][0].clone();
+    let mut b = a.clone();
+    b["id"] = json!("b");
+    b["opening"]["npl"] = json!("20");
+    let mut c = a.clone();
+    c["id"] = json!("c");
+    c["zone"] = json!("z2");
+    set(&mut doc, "/institutions", json!([a, b, c]));
+    set(
+        &mut doc,
+        "/targets",
+        json!([{"id": "z1_npl", "metric": "npl", "op": "le", "value": "60", "year": 2019, "scope": "zone:z1"}]),
+    );
+    scenario(&doc)
+}
+
+#[test]
+fn a_zone_target_reads_the_zone_and_the_analyses_read_it_the_same_way() {
+    let s = zoned();
+    let p = simulate(&s).unwrap();
+    let zone = &p.zones.iter().find(|(z, _)| z == "z1").expect("zone z1").1;
+    let member = |id: &str| p.institutions.iter().find(|(i, _)| i == id).unwrap().1.year_ends[0].npl;
+    assert_eq!(zone.year_ends[0].npl, member("a") + member("b"), "the zone is its members summed");
+    assert_eq!(p.targets[0].actual, Some(zone.year_ends[0].npl));
+    assert_eq!(p.targets[0].target.scope.name(), "zone:z1");
+    // Every cell of a map, and both sides of goal seek's boundary, agree with simulate.
+    let map = feasibility(&s, Lever::Disposal, Lever::WriteOffShare, 5, None, None).unwrap();
+    for (j, row) in map.cells.iter().enumerate() {
+        for (i, cell) in row.iter().enumerate() {
+            let mut at = s.clone();
+            Lever::Disposal.apply(&mut at, map.x_values[i]);
+            Lever::WriteOffShare.apply(&mut at, map.y_values[j]);
+            let met = simulate(&at).map(|p| p.targets.iter().all(|t| t.met)).unwrap_or(false);
+            assert_eq!(cell.all_met, met, "cell ({i}, {j})");
+        }
+    }
+    let seek = goal_seek(&s, Lever::Disposal, &[]).unwrap();
+    let (low, _) = *seek.intervals.first().expect("a feasible interval");
+    assert!(low > Decimal::ZERO, "the cap binds: {low}");
+    let mut at = s.clone();
+    Lever::Disposal.apply(&mut at, low);
+    assert!(simulate(&at).unwrap().targets[0].met);
+}

@@ -152,6 +152,10 @@ fn event_amc_and_target_rules() {
         &["targets[0].value"],
     );
     check(|d| set(d, "/targets", target("amc_stock", json!("1"), 2019, "a")), &["targets[0].scope"]);
+    // Zone scope (v2): the zone must be some institution's; region-only metrics stay region-only.
+    check(|d| set(d, "/targets", target("npl", json!("1"), 2019, "zone:z9")), &["targets[0].scope"]);
+    check(|d| set(d, "/targets", target("npl", json!("1"), 2019, "zone:")), &["targets[0].scope"]);
+    check(|d| set(d, "/targets", target("amc_stock", json!("1"), 2019, "zone:z1")), &["targets[0].scope"]);
     check(
         |d| {
             set(d, "/start", json!("2024-12"));

@@ -462,10 +462,7 @@ fn targets(
         sheet.write_string(row, 3, if target.op == delever_model::scenario::Op::Ge { "≥" } else { "≤" })?;
         write(sheet, row, 4, &metric_out(metric, check.value), formats)?;
         sheet.write_number(row, 5, f64::from(target.year))?;
-        let scope = match &target.scope {
-            delever_model::scenario::Scope::Region => tr(lang, "全辖", "region").to_string(),
-            delever_model::scenario::Scope::Institution(id) => id.clone(),
-        };
+        let scope = target.scope.label(lang);
         sheet.write_string(row, 6, cell_text(&scope))?;
         if let Some(actual) = check.actual {
             write(sheet, row, 7, &metric_out(metric, actual), formats)?;

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::engine::{Fields, MonthRecord, Needs, Plan, Run};
 use crate::error::SimError;
-use crate::output::{MonthlyMetric, View, YearMetric, YearSums};
+use crate::output::{Entity, MonthlyMetric, View, YearMetric, YearSums};
 use crate::scenario::{Scenario, Scope};
 use crate::targets;
 
@@ -19,11 +19,22 @@ use crate::targets;
 struct Read {
     /// Index into the scenario's targets.
     target: usize,
-    /// `None` for the region, else the institution's index; `Err(())` for an unknown id.
-    scope: Result<Option<usize>, ()>,
+    scope: Where,
     /// Year index (targets outside the horizon read nothing for the region, as in a projection).
     year: usize,
     metric: Option<YearMetric>,
+}
+
+/// The entity a target reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Where {
+    Region,
+    /// An index into [`Probe::zones`].
+    Zone(usize),
+    /// The institution's index.
+    Institution(usize),
+    /// A scope the scenario does not have (reads nothing, as in a projection).
+    Unknown,
 }
 
 /// Runs plans and reads whether each chosen target is met, one year-end region metric, and
@@ -31,6 +42,8 @@ struct Read {
 #[derive(Debug)]
 pub(super) struct Probe {
     reads: Vec<Read>,
+    /// The institutions of each zone a target reads, in file order.
+    zones: Vec<Vec<usize>>,
     /// A year-end region metric and its year index.
     metric: Option<(YearMetric, usize)>,
     monthly: Vec<MonthlyMetric>,
@@ -67,16 +80,41 @@ impl Probe {
         let months = scenario.months();
         let years = usize::try_from(scenario.years).unwrap_or(1);
         let first_year = scenario.first_year();
+        let mut zones: Vec<Vec<usize>> = Vec::new();
+        let mut zone_names: Vec<&str> = Vec::new();
         let reads: Vec<Read> = targets
             .iter()
             .filter_map(|&t| scenario.targets.get(t).map(|target| (t, target)))
             .map(|(t, target)| Read {
                 target: t,
                 scope: match &target.scope {
-                    Scope::Region => Ok(None),
-                    Scope::Institution(id) => {
-                        scenario.institutions.iter().position(|inst| &inst.id == id).map(Some).ok_or(())
+                    Scope::Region => Where::Region,
+                    Scope::Zone(zone) => {
+                        if let Some(z) = zone_names.iter().position(|name| name == zone) {
+                            Where::Zone(z)
+                        } else {
+                            let members: Vec<usize> = scenario
+                                .institutions
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, inst)| inst.zone.as_deref() == Some(zone.as_str()))
+                                .map(|(i, _)| i)
+                                .collect();
+                            if members.is_empty() {
+                                Where::Unknown
+                            } else {
+                                zone_names.push(zone);
+                                let z = zones.len();
+                                zones.push(members);
+                                Where::Zone(z)
+                            }
+                        }
                     }
+                    Scope::Institution(id) => scenario
+                        .institutions
+                        .iter()
+                        .position(|inst| &inst.id == id)
+                        .map_or(Where::Unknown, Where::Institution),
                 },
                 year: usize::try_from(target.year.saturating_sub(first_year)).unwrap_or(0),
                 metric: YearMetric::parse(&target.metric),
@@ -101,7 +139,7 @@ impl Probe {
         for read in &reads {
             if let Some(m) = read.metric {
                 needs = needs.union(m.needs());
-                if read.scope == Ok(None) {
+                if read.scope == Where::Region {
                     read_region_year(read.year, m, &mut month_fields);
                 }
             }
@@ -121,6 +159,7 @@ impl Probe {
         Probe {
             met: Vec::with_capacity(reads.len()),
             reads,
+            zones,
             metric,
             monthly_values: Vec::with_capacity(months.saturating_mul(monthly.len())),
             monthly,
@@ -164,8 +203,20 @@ impl Probe {
         self.met.clear();
         for read in &self.reads {
             let actual = match (read.scope, read.metric) {
-                (Ok(None), Some(m)) => region_years.get(read.year).copied().flatten().and_then(|s| s.get(m)),
-                (Ok(Some(i)), Some(m)) => View::single(plan, run, i).year_sums(read.year, m.flows()).get(m),
+                (Where::Region, Some(m)) => {
+                    region_years.get(read.year).copied().flatten().and_then(|s| s.get(m))
+                }
+                (Where::Institution(i), Some(m)) => {
+                    View::single(plan, run, i).year_sums(read.year, m.flows()).get(m)
+                }
+                // A zone is summed as the projection sums it (year-end fields only).
+                (Where::Zone(z), Some(m)) => match self.zones.get(z) {
+                    Some(members) => Entity::sum(plan, run, members, false)?
+                        .view(None)
+                        .year_sums(read.year, m.flows())
+                        .get(m),
+                    None => None,
+                },
                 _ => None,
             };
             let met = scenario.targets.get(read.target).is_some_and(|t| targets::check(t, actual).0);
