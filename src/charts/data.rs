@@ -7,7 +7,7 @@
 
 use delever_model::output::{MonthMetrics, Series};
 use delever_model::scenario::{CHANNELS, Op, Scope, Target};
-use delever_model::{Lang, Projection, Scenario, reference, targets};
+use delever_model::{Lang, Projection, Scenario, targets};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -245,13 +245,14 @@ impl ChartData {
         let national_average = year_ends
             .iter()
             .filter_map(|end| {
-                let row = reference::national_npl_ratio(end.year)?;
+                // The scenario's own assumption where it gives one (MODEL.md section 11).
+                let figure = current.national_npl_ratio(end.year)?;
                 let span = months_of_year(&months, end.year);
                 Some(Level {
                     year: end.year,
                     first_month: *span.first()?,
                     last_month: *span.last()?,
-                    value: finite(row.npl_ratio)?,
+                    value: finite(figure.ratio())?,
                     op: None,
                 })
             })

@@ -11,7 +11,7 @@
 //! Messages about an institution's `drivers` are left to the drivers editor.
 
 use delever_model::metrics::YEAR_END_SCALARS;
-use delever_model::reference::{NATIONAL_NPL_RATIO, NationalAverage, national_npl_ratio};
+use delever_model::reference::{NATIONAL_NPL_RATIO, NationalAverage, NationalFigure, national_npl_ratio};
 use delever_model::scenario::{Kind, Scope};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -715,25 +715,33 @@ fn target_value_cell(
     if !is_national {
         return html! { <>{ field }{ checkbox }</> };
     }
-    let figure = year.and_then(|y| i32::try_from(y).ok()).and_then(national_npl_ratio);
-    let reference = match figure {
-        Some(row) => {
-            let shown = row
-                .npl_ratio
+    // The last accepted scenario's figure: its own assumption where it gives one (section 11).
+    let year = year.and_then(|y| i32::try_from(y).ok());
+    let current = state.current.clone();
+    let figure = year.and_then(|y| match &current {
+        Some(loaded) => loaded.scenario.national_npl_ratio(y),
+        None => national_npl_ratio(y).map(NationalFigure::Published),
+    });
+    let reference = match (figure, year) {
+        (Some(figure), Some(year)) => {
+            let ratio = figure.ratio();
+            let shown = ratio
                 .checked_mul(Decimal::ONE_HUNDRED)
                 .map(delever_model::num::fmt_decimal)
                 .unwrap_or_default();
-            let (text, source) = match lang {
-                Lang::Zh => (format!("{} 年末 {shown}%", row.year), row.source_zh),
-                Lang::En => (format!("end-{} {shown}%", row.year), row.source),
+            let text = match (lang, figure.is_assumed()) {
+                (Lang::Zh, false) => format!("{year} 年末 {shown}%"),
+                (Lang::Zh, true) => format!("{year} 年末 {shown}%（假设）"),
+                (Lang::En, false) => format!("end-{year} {shown}%"),
+                (Lang::En, true) => format!("end-{year} {shown}% (assumed)"),
             };
             html! {
-                <span class="national-figure num" title={source} data-value={row.npl_ratio.to_string()}>
+                <span class="national-figure num" title={figure.source(lang)} data-value={ratio.to_string()}>
                     { text }
                 </span>
             }
         }
-        None => html! {
+        _ => html! {
             <span class="national-figure">{ tr(lang, "该年无全国数据", "no national figure for that year") }</span>
         },
     };

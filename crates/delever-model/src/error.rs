@@ -84,6 +84,8 @@ pub enum Problem {
     Count { got: usize, min: usize, max: usize },
     /// A month that is not written `YYYY-MM`.
     BadMonth { got: String },
+    /// A year that is not written as four digits (`"2025"`).
+    BadYear { got: String },
     /// `start` must be a December.
     StartNotDecember { got: String },
     /// A month outside the projection.
@@ -282,6 +284,13 @@ impl Problem {
                     format!("\"{got}\" 不是月份；应写作 YYYY-MM，如 \"2019-07\"")
                 }
             }
+            BadYear { got } => {
+                if en {
+                    format!("\"{got}\" is not a year; write four digits between 1900 and 2200, e.g. \"2025\"")
+                } else {
+                    format!("\"{got}\" 不是年份；应写作 1900 至 2200 之间的四位数字，如 \"2025\"")
+                }
+            }
             StartNotDecember { got } => {
                 if en {
                     format!(
@@ -359,9 +368,15 @@ impl Problem {
             }
             NoNationalAverage { year } => {
                 if en {
-                    format!("the reference table has no national NPL ratio for {year}; it covers 2014 … 2024")
+                    format!(
+                        "the reference table has no national commercial-bank NPL ratio for {year} (it covers 2014 … 2024); \
+                         supply your assumption in the scenario: \"reference\": {{\"national_npl_ratio\": {{\"{year}\": \"0.015\"}}, \"source\": \"…\"}}"
+                    )
                 } else {
-                    format!("参考表中没有 {year} 年的全国商业银行不良贷款率；可用年份为 2014 … 2024")
+                    format!(
+                        "参考表中没有 {year} 年的全国商业银行不良贷款率（可用年份为 2014 … 2024）；\
+                         请在情景中写明假设值：\"reference\": {{\"national_npl_ratio\": {{\"{year}\": \"0.015\"}}, \"source\": \"…\"}}"
+                    )
                 }
             }
             RegionOnlyMetric { metric } => {

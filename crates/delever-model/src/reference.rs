@@ -43,6 +43,51 @@ pub const NATIONAL_NPL_RATIO: [NationalAverage; 11] = [
 /// The restated end-2018 figure, for display beside the one used.
 pub const RESTATED_2018: Decimal = pct(189);
 
+/// A national figure for one year, and what it rests on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NationalFigure<'a> {
+    /// The published table (section 6).
+    Published(&'static NationalAverage),
+    /// The scenario's own assumption (section 11), with its source as written.
+    Assumed { year: i32, ratio: Decimal, source: &'a str },
+}
+
+impl NationalFigure<'_> {
+    pub fn ratio(&self) -> Decimal {
+        match self {
+            NationalFigure::Published(row) => row.npl_ratio,
+            NationalFigure::Assumed { ratio, .. } => *ratio,
+        }
+    }
+
+    /// Whether the figure is the scenario's assumption rather than a published one.
+    pub fn is_assumed(&self) -> bool {
+        matches!(self, NationalFigure::Assumed { .. })
+    }
+
+    /// Where the figure comes from, naming its basis (commercial banks, 商业银行).
+    pub fn source(&self, lang: crate::Lang) -> String {
+        let en = lang == crate::Lang::En;
+        match self {
+            NationalFigure::Published(row) => if en { row.source } else { row.source_zh }.to_string(),
+            NationalFigure::Assumed { year, source, .. } => {
+                let source = if source.trim().is_empty() {
+                    if en { "source not given" } else { "未注明来源" }
+                } else {
+                    source
+                };
+                if en {
+                    format!(
+                        "scenario assumption for the {year} commercial-bank NPL ratio, not a published figure ({source})"
+                    )
+                } else {
+                    format!("情景假设的 {year} 年商业银行不良贷款率，非公布数（{source}）")
+                }
+            }
+        }
+    }
+}
+
 /// The national commercial-bank NPL ratio at the end of `year`, if the table has it.
 pub fn national_npl_ratio(year: i32) -> Option<&'static NationalAverage> {
     NATIONAL_NPL_RATIO.iter().find(|row| row.year == year)

@@ -60,9 +60,43 @@ pub struct Scenario {
     pub amc: Option<Amc>,
     pub events: Vec<Event>,
     pub targets: Vec<Target>,
+    /// Reference values the scenario supplies (MODEL.md section 11, v2).
+    pub reference: Option<ReferenceValues>,
+}
+
+/// Scenario-supplied reference values (MODEL.md section 11): the user's assumptions, shown as
+/// such with their source, never as published figures.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReferenceValues {
+    /// The national commercial-bank NPL ratio (a fraction) by year, in year order; these
+    /// years replace or extend the published table for this scenario.
+    pub national_npl_ratio: Vec<(i32, Decimal)>,
+    /// Where the assumption comes from, as written (may be empty).
+    pub source: String,
+}
+
+impl ReferenceValues {
+    pub fn to_json(&self) -> Value {
+        let mut ratios = Map::new();
+        for (year, ratio) in &self.national_npl_ratio {
+            ratios.insert(year.to_string(), Value::String(fmt_decimal(*ratio)));
+        }
+        json!({ "national_npl_ratio": ratios, "source": self.source })
+    }
 }
 
 impl Scenario {
+    /// The national commercial-bank NPL ratio for `year`: the scenario's own assumption where
+    /// it gives one (section 11), else the published table (section 6).
+    pub fn national_npl_ratio(&self, year: i32) -> Option<crate::reference::NationalFigure<'_>> {
+        use crate::reference::NationalFigure;
+        let assumed = self.reference.as_ref().and_then(|r| {
+            let (_, ratio) = r.national_npl_ratio.iter().find(|(y, _)| *y == year)?;
+            Some(NationalFigure::Assumed { year, ratio: *ratio, source: &r.source })
+        });
+        assumed.or_else(|| crate::reference::national_npl_ratio(year).map(NationalFigure::Published))
+    }
+
     /// The first projected calendar year (the year after `start`).
     pub fn first_year(&self) -> i32 {
         self.start.year.saturating_add(1)
@@ -93,7 +127,7 @@ impl Scenario {
 
     /// The canonical JSON form (decimals as strings); parsing it gives back an equal scenario.
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut value = json!({
             "schema": 1,
             "name": self.name,
             "notes": self.notes,
@@ -105,7 +139,12 @@ impl Scenario {
             "amc": self.amc.as_ref().map(Amc::to_json),
             "events": self.events.iter().map(Event::to_json).collect::<Vec<_>>(),
             "targets": self.targets.iter().map(Target::to_json).collect::<Vec<_>>(),
-        })
+        });
+        // Written only when given, so a v1 file's canonical form (and its links) stay as they were.
+        if let (Some(reference), Some(map)) = (&self.reference, value.as_object_mut()) {
+            map.insert("reference".into(), reference.to_json());
+        }
+        value
     }
 }
 
@@ -579,8 +618,9 @@ impl Op {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum TargetValue {
     Fixed(Decimal),
-    /// The national commercial-bank NPL ratio of the target's year (reference table).
-    NationalAverage,
+    /// `"national_average"`: the national commercial-bank NPL ratio of the target's year, as
+    /// resolved when the scenario was read (its own assumption, else the published table).
+    NationalAverage(Decimal),
 }
 
 /// Region-wide, one zone (its institutions summed, v2), or one institution.
@@ -641,7 +681,7 @@ impl Target {
             "op": self.op.name(),
             "value": match self.value {
                 TargetValue::Fixed(v) => Value::String(fmt_decimal(v)),
-                TargetValue::NationalAverage => Value::String("national_average".into()),
+                TargetValue::NationalAverage(_) => Value::String("national_average".into()),
             },
             "year": self.year,
             "scope": self.scope.name(),

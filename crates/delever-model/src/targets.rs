@@ -19,6 +19,10 @@ pub struct TargetResult {
     pub met: bool,
     /// `actual − value` for `ge`, `value − actual` for `le`; positive means room to spare.
     pub margin: Option<Decimal>,
+    /// For `national_average`: where the figure comes from (in English, as the JSON speaks).
+    pub source: Option<String>,
+    /// For `national_average`: whether the figure is the scenario's assumption (section 11).
+    pub assumed: bool,
 }
 
 impl TargetResult {
@@ -35,11 +39,15 @@ impl TargetResult {
             "met": self.met,
             "margin": decimal_json(self.margin),
         });
-        if t.value == TargetValue::NationalAverage
-            && let (Some(map), Some(row)) = (value.as_object_mut(), reference::national_npl_ratio(t.year))
-        {
+        if let (TargetValue::NationalAverage(_), Some(map)) = (&t.value, value.as_object_mut()) {
             map.insert("value_from".into(), json!("national_average"));
-            map.insert("source".into(), json!(row.source));
+            map.insert("basis".into(), json!("commercial banks (商业银行)"));
+            if self.assumed {
+                map.insert("assumed".into(), json!(true));
+            }
+            if let Some(source) = &self.source {
+                map.insert("source".into(), json!(source));
+            }
         }
         value
     }
@@ -49,9 +57,7 @@ impl TargetResult {
 pub fn threshold(target: &Target) -> Decimal {
     match target.value {
         TargetValue::Fixed(v) => v,
-        TargetValue::NationalAverage => {
-            reference::national_npl_ratio(target.year).map(|row| row.npl_ratio).unwrap_or_default()
-        }
+        TargetValue::NationalAverage(ratio) => ratio,
     }
 }
 
@@ -86,7 +92,19 @@ pub fn evaluate(scenario: &Scenario, projection: &Projection) -> Vec<TargetResul
                 .and_then(|series| series.year(target.year))
                 .and_then(|year_end| year_end.get(&target.metric));
             let (met, margin) = check(target, actual);
-            TargetResult { target: target.clone(), value: threshold(target), actual, met, margin }
+            let figure = match target.value {
+                TargetValue::NationalAverage(_) => scenario.national_npl_ratio(target.year),
+                TargetValue::Fixed(_) => None,
+            };
+            TargetResult {
+                target: target.clone(),
+                value: threshold(target),
+                actual,
+                met,
+                margin,
+                source: figure.map(|f| f.source(crate::Lang::En)),
+                assumed: figure.is_some_and(|f| f.is_assumed()),
+            }
         })
         .collect()
 }
@@ -146,7 +164,13 @@ fn amount(value: Decimal) -> String {
 pub fn warnings(scenario: &Scenario, projection: &Projection, run: &Run, plan: &Plan) -> Vec<Warning> {
     let mut out = Vec::new();
     out.extend(never_binding(scenario));
-    if scenario.targets.iter().any(|t| t.value == TargetValue::NationalAverage && t.year == 2018) {
+    let published_2018 = scenario.national_npl_ratio(2018).is_some_and(|f| !f.is_assumed());
+    if published_2018
+        && scenario
+            .targets
+            .iter()
+            .any(|t| matches!(t.value, TargetValue::NationalAverage(_)) && t.year == 2018)
+    {
         out.push(Warning::new(
             "national_average_2018",
             format!(

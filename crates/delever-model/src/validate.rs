@@ -279,7 +279,7 @@ impl Reader {
     }
 
     fn scenario(&mut self, value: &Value) -> Option<Scenario> {
-        const TOP: [&str; 11] = [
+        const TOP: [&str; 12] = [
             "schema",
             "name",
             "notes",
@@ -291,6 +291,7 @@ impl Reader {
             "amc",
             "events",
             "targets",
+            "reference",
         ];
         let map = self.object(value, "", &TOP)?;
 
@@ -376,9 +377,18 @@ impl Reader {
             None | Some(Value::Null) => Some(Vec::new()),
             Some(v) => self.events(v, &frame, institutions.as_ref().map(|_| &ids)),
         };
+        let reference = match map.get("reference") {
+            None | Some(Value::Null) => Some(None),
+            Some(v) => self.reference(v).map(Some),
+        };
         let targets = match map.get("targets") {
             None | Some(Value::Null) => Some(Vec::new()),
-            Some(v) => self.targets(v, &frame, institutions.as_ref().map(|_| (&ids, &zones))),
+            Some(v) => self.targets(
+                v,
+                &frame,
+                institutions.as_ref().map(|_| (&ids, &zones)),
+                reference.as_ref().map(|r| r.as_ref().map_or(&[][..], |r| r.national_npl_ratio.as_slice())),
+            ),
         };
 
         Some(Scenario {
@@ -392,7 +402,44 @@ impl Reader {
             amc: amc?,
             events: events?,
             targets: targets?,
+            reference: reference?,
         })
+    }
+
+    /// `reference` (MODEL.md section 11): `{"national_npl_ratio": {"YYYY": ratio}, "source": "…"}`.
+    fn reference(&mut self, value: &Value) -> Option<ReferenceValues> {
+        let map = self.object(value, "reference", &["national_npl_ratio", "source"])?;
+        let source = self.optional_string(map, "reference", "source", "");
+        let ratios = match map.get("national_npl_ratio") {
+            None | Some(Value::Null) => Some(Vec::new()),
+            Some(Value::Object(years)) => {
+                let mut out: Vec<(i32, Decimal)> = Vec::with_capacity(years.len());
+                let mut ok = true;
+                for (key, v) in years {
+                    let p = child("reference.national_npl_ratio", key);
+                    let year = (key.len() == 4 && key.bytes().all(|b| b.is_ascii_digit()))
+                        .then(|| key.parse::<i32>().ok())
+                        .flatten()
+                        .filter(|y| (1900..=2200).contains(y));
+                    let Some(year) = year else {
+                        self.push(&p, Problem::BadYear { got: key.clone() });
+                        ok = false;
+                        continue;
+                    };
+                    match self.decimal(v, &p, unit_range()) {
+                        Some(ratio) => out.push((year, ratio)),
+                        None => ok = false,
+                    }
+                }
+                out.sort_by_key(|(year, _)| *year);
+                ok.then_some(out)
+            }
+            Some(_) => {
+                self.push("reference.national_npl_ratio", Problem::WrongType { expected: Expected::Object });
+                None
+            }
+        };
+        Some(ReferenceValues { national_npl_ratio: ratios?, source })
     }
 
     /// A per-year field: one decimal, or an array of exactly `years` decimals.
@@ -805,12 +852,14 @@ impl Reader {
         ok.then_some(out)
     }
 
-    /// `known`: the institutions' ids and zones, when the institutions could be read.
+    /// `known`: the institutions' ids and zones, when the institutions could be read;
+    /// `assumed`: the scenario's own national NPL ratios, when its `reference` could be read.
     fn targets(
         &mut self,
         value: &Value,
         frame: &Frame,
         known: Option<(&HashSet<String>, &HashSet<String>)>,
+        assumed: Option<&[(i32, Decimal)]>,
     ) -> Option<Vec<Target>> {
         let Value::Array(items) = value else {
             self.push("targets", Problem::WrongType { expected: Expected::Array });
@@ -823,7 +872,7 @@ impl Reader {
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
             let path = index("targets", i);
-            match self.target(item, &path, frame, known) {
+            match self.target(item, &path, frame, known, assumed) {
                 Some(t) => {
                     if !seen.insert(t.id.clone()) {
                         self.push(&child(&path, "id"), Problem::DuplicateId { id: t.id.clone() });
@@ -843,6 +892,7 @@ impl Reader {
         path: &str,
         frame: &Frame,
         known: Option<(&HashSet<String>, &HashSet<String>)>,
+        assumed: Option<&[(i32, Decimal)]>,
     ) -> Option<Target> {
         let map = self.object(value, path, &["id", "metric", "op", "value", "year", "scope"])?;
         let id = self.required(map, path, "id").and_then(|v| self.id(v, &child(path, "id")));
@@ -877,7 +927,10 @@ impl Reader {
         let target_value = self.required(map, path, "value").and_then(|v| {
             let p = child(path, "value");
             match v {
-                Value::String(s) if s == "national_average" => Some(TargetValue::NationalAverage),
+                // Resolved below, once the metric and year are known.
+                Value::String(s) if s == "national_average" => {
+                    Some(TargetValue::NationalAverage(Decimal::ZERO))
+                }
                 Value::String(_) | Value::Number(_) => {
                     self.decimal(v, &p, signed_amount_range()).map(TargetValue::Fixed)
                 }
@@ -911,16 +964,23 @@ impl Reader {
             }
         };
         // Rules that tie fields together.
-        if let (Some(metric), Some(TargetValue::NationalAverage)) = (&metric, &target_value) {
+        let mut target_value = target_value;
+        if let (Some(metric), Some(TargetValue::NationalAverage(figure))) = (&metric, &mut target_value) {
             if metric != "npl_ratio" {
                 self.push(&child(path, "value"), Problem::NationalAverageMetric { metric: metric.clone() });
                 return None;
             }
-            if let Some(year) = year
-                && reference::national_npl_ratio(year).is_none()
-            {
-                self.push(&child(path, "value"), Problem::NoNationalAverage { year });
-                return None;
+            // The scenario's own assumption first (section 11), then the published table.
+            let year = year?;
+            let own = assumed.and_then(|list| list.iter().find(|(y, _)| *y == year).map(|(_, r)| *r));
+            match own.or_else(|| reference::national_npl_ratio(year).map(|row| row.npl_ratio)) {
+                Some(ratio) => *figure = ratio,
+                // An unreadable `reference` was reported already; it may have held the year.
+                None if assumed.is_none() => return None,
+                None => {
+                    self.push(&child(path, "value"), Problem::NoNationalAverage { year });
+                    return None;
+                }
             }
         }
         if let (Some(metric), Some(Scope::Institution(_) | Scope::Zone(_))) = (&metric, &scope)

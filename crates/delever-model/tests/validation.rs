@@ -4,6 +4,7 @@ mod common;
 
 use common::{base, scenario, set};
 use delever_model::{Issue, Lang, Problem, parse_scenario, parse_scenario_value};
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 /// Applies `edit` to the base scenario and expects exactly the issues at `paths`.
@@ -162,6 +163,82 @@ fn event_amc_and_target_rules() {
             set(d, "/targets", target("npl_ratio", json!("national_average"), 2025, "region"));
         },
         &["targets[0].value"],
+    );
+}
+
+/// Scenario-supplied reference values (MODEL.md section 11, v2).
+#[test]
+fn reference_values_extend_and_replace_the_table() {
+    let national = |year: i64| json!([{"id": "t", "metric": "npl_ratio", "op": "le", "value": "national_average", "year": year}]);
+    let with_2025 = |d: &mut Value| {
+        set(d, "/start", json!("2024-12"));
+        set(d, "/targets", national(2025));
+        set(
+            d,
+            "/reference",
+            json!({"national_npl_ratio": {"2025": "0.0150"}, "source": "our assumption, May 2025"}),
+        );
+    };
+    // A year the table lacks: the scenario's figure, marked as its assumption, with its source.
+    let mut doc = base();
+    with_2025(&mut doc);
+    let s = scenario(&doc);
+    let p = delever_model::simulate(&s).unwrap();
+    assert_eq!(p.targets[0].value, Decimal::new(150, 4));
+    assert!(p.targets[0].assumed);
+    let json = p.targets[0].to_json();
+    assert_eq!(json["value_from"], "national_average");
+    assert_eq!(json["assumed"], true);
+    assert!(json["source"].as_str().unwrap().contains("our assumption, May 2025"), "{json}");
+    assert!(json["basis"].as_str().unwrap().contains("商业银行"));
+    // The canonical form keeps it, and reads back equal.
+    assert_eq!(parse_scenario_value(&s.to_json()).unwrap(), s);
+    // A year the table has: the scenario's figure replaces it.
+    let mut doc = base();
+    set(&mut doc, "/targets", national(2019));
+    set(&mut doc, "/reference", json!({"national_npl_ratio": {"2019": "0.02"}, "source": "stress case"}));
+    let p = delever_model::simulate(&scenario(&doc)).unwrap();
+    assert_eq!((p.targets[0].value, p.targets[0].assumed), (Decimal::new(2, 2), true));
+    // Without one, the published figure, not an assumption; v1 files write no `reference`.
+    let mut doc = base();
+    set(&mut doc, "/targets", national(2019));
+    let s = scenario(&doc);
+    let p = delever_model::simulate(&s).unwrap();
+    assert_eq!((p.targets[0].value, p.targets[0].assumed), (Decimal::new(186, 4), false));
+    assert!(s.to_json().get("reference").is_none());
+    // A year neither has: the message says how to supply it.
+    let mut doc = base();
+    set(&mut doc, "/start", json!("2024-12"));
+    set(&mut doc, "/targets", national(2025));
+    let issues = parse_scenario_value(&doc).unwrap_err();
+    assert!(issues[0].message(Lang::En).contains("\"reference\""), "{}", issues[0].message(Lang::En));
+    assert!(issues[0].message(Lang::Zh).contains("商业银行"));
+    // Each field of `reference` is checked where it is.
+    check(
+        |d| set(d, "/reference", json!({"national_npl_ratio": {"25": "0.01"}})),
+        &["reference.national_npl_ratio.25"],
+    );
+    check(
+        |d| set(d, "/reference", json!({"national_npl_ratio": {"2025": "1.5"}})),
+        &["reference.national_npl_ratio.2025"],
+    );
+    check(
+        |d| set(d, "/reference", json!({"national_npl_ratio": {"2025": "x"}})),
+        &["reference.national_npl_ratio.2025"],
+    );
+    check(
+        |d| set(d, "/reference", json!({"national_npl_ratio": ["0.01"]})),
+        &["reference.national_npl_ratio"],
+    );
+    check(|d| set(d, "/reference", json!({"national": {}})), &["reference.national"]);
+    check(|d| set(d, "/reference", json!("1.5%")), &["reference"]);
+    // An unreadable `reference` is reported once, not again at each target that needed it.
+    check(
+        |d| {
+            with_2025(d);
+            set(d, "/reference/national_npl_ratio/2025", json!("-1"));
+        },
+        &["reference.national_npl_ratio.2025"],
     );
 }
 

@@ -477,10 +477,8 @@ fn targets(
             write(sheet, row, 9, &metric_out(metric, margin), formats)?;
             sheet.write_string(row, 11, fmt_decimal(margin))?;
         }
-        if target.value == TargetValue::NationalAverage {
-            let source = delever_model::reference::national_npl_ratio(target.year)
-                .map(|r| r.source.to_string())
-                .unwrap_or_default();
+        if matches!(target.value, TargetValue::NationalAverage(_)) {
+            let source = check.source.clone().unwrap_or_default();
             let label = format!(
                 "{} · {source}",
                 tr(lang, "全国商业银行平均不良率", "national commercial-bank NPL ratio")

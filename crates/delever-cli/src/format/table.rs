@@ -267,8 +267,10 @@ fn institutions_section(scenario: &Scenario, projection: &Projection) -> String 
 
 fn target_value(result: &TargetResult) -> String {
     let shown = metric_value(&result.target.metric, Some(result.value));
-    if result.target.value == TargetValue::NationalAverage {
-        format!("{shown} 全国 national")
+    if result.assumed {
+        format!("{shown} 假设全国商业银行 assumed national commercial-bank")
+    } else if matches!(result.target.value, TargetValue::NationalAverage(_)) {
+        format!("{shown} 全国商业银行 national commercial-bank")
     } else {
         shown
     }
