@@ -71,6 +71,7 @@ const api = Object.freeze({
   sensitivity: entry('sensitivity'),
   feasibility: entry('feasibility'),
   monteCarlo: entry('monteCarlo'),
+  decompose: entry('decompose'),
   version: entry('version'),
 });
 

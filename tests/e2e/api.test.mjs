@@ -72,7 +72,7 @@ describe('window.delever', () => {
     assert.equal(shape.frozen, true);
     assert.equal(shape.writable, false);
     assert.equal(shape.configurable, false);
-    assert.deepEqual(shape.keys, ['feasibility', 'goalSeek', 'monteCarlo', 'ready', 'sensitivity', 'simulate', 'version']);
+    assert.deepEqual(shape.keys, ['decompose', 'feasibility', 'goalSeek', 'monteCarlo', 'ready', 'sensitivity', 'simulate', 'version']);
     assert.ok(shape.types.every((type) => type === 'function'));
     assert.match(shape.version, /^\d+\.\d+\.\d+/);
     assert.deepEqual(shape.readyDetail, { version: shape.version });
@@ -132,6 +132,17 @@ describe('window.delever', () => {
       release();
       await early.context.close();
     }
+  });
+
+  test('decompose is the command line’s decompose (MODEL.md section 12, v2)', async () => {
+    const file = presetPath(LICHENG);
+    const scenario = presetText(LICHENG);
+    assert.equal(await text('decompose', scenario, null), cliJson('decompose', file, '--format', 'json'));
+    assert.equal(await text('decompose', scenario, 2019), cliJson('decompose', file, '--year', '2019', '--format', 'json'));
+    const refused = await call('decompose', scenario, 2030);
+    assert.equal(refused.error?.isError, true);
+    assert.match(refused.error.message, /2030/);
+    assert.match(refused.error.message, /2019 … 2019/);
   });
 
   test('goalSeek is the command line’s goal-seek', async () => {

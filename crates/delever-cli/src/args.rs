@@ -139,6 +139,22 @@ pub enum Command {
         format: Format,
     },
 
+    /// Divide each region target on deposits, loans, NPL or disposal among the institutions
+    /// (一行一方案, MODEL.md section 10): shares from each one's opening stock of the target's
+    /// year, each part checked against its projected year-end.
+    ///
+    /// csv: one row per part, `target,metric,op,year,institution,share,value,actual,met,margin`.
+    Decompose {
+        /// Scenario file, or - for standard input.
+        file: String,
+        /// Only the targets of this year (default: every year).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+
     /// List the built-in presets (id, name, years).
     Presets {
         /// Output format.

@@ -25,6 +25,7 @@ pub fn run(command: Command, language: Language) -> Result<String, Failure> {
         Command::MonteCarlo { file, paths, seed, cv, metrics, format } => {
             monte_carlo(&file, paths, seed, &cv, metrics, format)
         }
+        Command::Decompose { file, year, format } => decompose(&file, year, format),
         Command::Presets { format } => list_presets(format),
         Command::Preset { id } => preset(&id),
     }
@@ -94,6 +95,15 @@ fn monte_carlo(
         Format::Json => json_text(&result.to_json()),
         Format::Csv => Ok(csv::monte_carlo(&result)),
         Format::Table => Ok(table::monte_carlo(&scenario, &result)),
+    }
+}
+
+fn decompose(file: &str, year: Option<i32>, format: Format) -> Result<String, Failure> {
+    let (scenario, divided) = request::decompose(load_scenario(file), year, "--year")?;
+    match format {
+        Format::Json => json_text(&delever_model::division::decomposition_json(&divided)),
+        Format::Csv => Ok(csv::decomposition(&divided)),
+        Format::Table => Ok(table::decomposition(&scenario, &divided)),
     }
 }
 

@@ -35,6 +35,27 @@ pub fn simulate(scenario: Result<Scenario, Failure>) -> Result<(Scenario, Projec
     Ok((scenario, projection))
 }
 
+/// `decompose`: the scenario's problems, then the year's (reported at `year_name`, `--year`
+/// on the command line): it must be a year of the projection.
+pub fn decompose(
+    scenario: Result<Scenario, Failure>,
+    year: Option<i32>,
+    year_name: &str,
+) -> Result<(Scenario, Vec<delever_model::division::Divided>), Failure> {
+    let (scenario, projection) = simulate(scenario)?;
+    if let Some(y) = year {
+        let (first, last) = (scenario.first_year(), scenario.last_year());
+        if y < first || y > last {
+            return Err(Failure::one(
+                format!("{year_name}: {y} is not a year of the projection; allowed: {first} … {last}"),
+                format!("{year_name}：{y} 不在测算年份内；可选 {first} … {last}"),
+            ));
+        }
+    }
+    let divided = delever_model::division::decompose(&scenario, &projection, year);
+    Ok((scenario, divided))
+}
+
 /// `goal-seek`: the lever's problems, then the scenario's.
 pub fn goal_seek(
     scenario: Result<Scenario, Failure>,

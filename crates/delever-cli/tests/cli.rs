@@ -271,6 +271,28 @@ fn goal_seek_reports_intervals() {
 }
 
 #[test]
+fn decompose_divides_the_region_targets_in_every_format() {
+    let file = licheng_file();
+    let v = json_of(check_ok(&run(&["decompose", file.path()])));
+    let targets = v["targets"].as_array().expect("targets");
+    assert_eq!(targets.len(), 4, "deposits, loans, disposal and NPL; not the ratio targets");
+    assert_eq!(targets[0]["parts"][0]["institution"], json!("all"));
+    assert_eq!(targets[0]["parts"][0]["share"], json!("1"));
+    let csv = parse_csv(check_ok(&run(&["decompose", file.path(), "--format", "csv"])));
+    assert_eq!(
+        csv[0],
+        ["target", "metric", "op", "year", "institution", "share", "value", "actual", "met", "margin"]
+    );
+    assert_eq!(csv.len(), 5);
+    assert!(check_ok(&run(&["decompose", file.path(), "--format", "table"])).contains("一行一方案"));
+    check_fails(
+        "a year outside",
+        &run(&["decompose", file.path(), "--year", "2030"]),
+        &["--year", "2019 … 2019"],
+    );
+}
+
+#[test]
 fn sensitivity_sorts_five_bars_by_swing() {
     let file = licheng_file();
     let out = run(&["sensitivity", file.path()]);

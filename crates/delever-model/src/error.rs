@@ -86,6 +86,8 @@ pub enum Problem {
     BadMonth { got: String },
     /// A year that is not written as four digits (`"2025"`).
     BadYear { got: String },
+    /// A number that must be greater than zero.
+    NotPositive { value: Decimal },
     /// `start` must be a December.
     StartNotDecember { got: String },
     /// A month outside the projection.
@@ -282,6 +284,13 @@ impl Problem {
                     format!("\"{got}\" is not a month; write YYYY-MM, e.g. \"2019-07\"")
                 } else {
                     format!("\"{got}\" 不是月份；应写作 YYYY-MM，如 \"2019-07\"")
+                }
+            }
+            NotPositive { value } => {
+                if en {
+                    format!("{value} is not allowed; it must be greater than 0")
+                } else {
+                    format!("{value} 不可用；必须大于 0")
                 }
             }
             BadYear { got } => {

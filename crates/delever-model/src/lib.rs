@@ -12,6 +12,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod analysis;
+pub mod division;
 pub mod engine;
 pub mod error;
 pub mod invariants;

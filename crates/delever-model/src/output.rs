@@ -205,6 +205,8 @@ pub struct Projection {
     pub institutions: Vec<(String, Series)>,
     pub targets: Vec<TargetResult>,
     pub warnings: Vec<Warning>,
+    /// The scenario's assessment scored (MODEL.md section 10), when it has one.
+    pub assessment: Option<crate::division::Scores>,
 }
 
 /// One entity's raw monthly records and yearly plan totals, from which every metric is derived:
@@ -906,8 +908,11 @@ impl Projection {
             institutions,
             targets: Vec::new(),
             warnings: Vec::new(),
+            assessment: None,
         };
         projection.targets = targets::evaluate(scenario, &projection);
+        projection.assessment =
+            scenario.assessment.as_ref().map(|a| crate::division::assess(scenario, &projection, a));
         projection.warnings = targets::warnings(scenario, &projection, run, plan);
         Ok(projection)
     }
@@ -942,7 +947,7 @@ impl Projection {
         for (id, series) in &self.institutions {
             institutions.insert(id.clone(), series.to_json());
         }
-        json!({
+        let mut value = json!({
             "schema": 1,
             "scenario": self.scenario,
             "months": self.months,
@@ -951,6 +956,10 @@ impl Projection {
             "institutions": Value::Object(institutions),
             "targets": self.targets.iter().map(TargetResult::to_json).collect::<Vec<_>>(),
             "warnings": self.warnings.iter().map(Warning::to_json).collect::<Vec<_>>(),
-        })
+        });
+        if let (Some(assessment), Some(map)) = (&self.assessment, value.as_object_mut()) {
+            map.insert("assessment".into(), assessment.to_json());
+        }
+        value
     }
 }

@@ -62,6 +62,88 @@ pub struct Scenario {
     pub targets: Vec<Target>,
     /// Reference values the scenario supplies (MODEL.md section 11, v2).
     pub reference: Option<ReferenceValues>,
+    /// How zones or institutions are scored (MODEL.md section 10, v2).
+    pub assessment: Option<Assessment>,
+}
+
+/// What an assessment scores: every zone, or every institution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Zone,
+    Institution,
+}
+
+impl Level {
+    pub const NAMES: [&'static str; 2] = ["zone", "institution"];
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "zone" => Some(Level::Zone),
+            "institution" => Some(Level::Institution),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Zone => "zone",
+            Level::Institution => "institution",
+        }
+    }
+}
+
+/// Which way a criterion's value is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    Lower,
+    Higher,
+}
+
+impl Better {
+    pub const NAMES: [&'static str; 2] = ["lower", "higher"];
+
+    pub fn parse(s: &str) -> Option<Better> {
+        match s {
+            "lower" => Some(Better::Lower),
+            "higher" => Some(Better::Higher),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Better::Lower => "lower",
+            Better::Higher => "higher",
+        }
+    }
+}
+
+/// One scored measure: a scalar year-end metric, `loan_growth` or `disposal_completion`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Criterion {
+    pub metric: String,
+    pub better: Better,
+    /// `> 0`.
+    pub weight: Decimal,
+}
+
+/// The assessment (考核计分): the year, the level, the criteria.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assessment {
+    pub year: i32,
+    pub level: Level,
+    pub criteria: Vec<Criterion>,
+}
+
+impl Assessment {
+    pub fn to_json(&self) -> Value {
+        let criteria: Vec<Value> = self
+            .criteria
+            .iter()
+            .map(|c| json!({"metric": c.metric, "better": c.better.name(), "weight": fmt_decimal(c.weight)}))
+            .collect();
+        json!({"year": self.year, "level": self.level.name(), "criteria": criteria})
+    }
 }
 
 /// Scenario-supplied reference values (MODEL.md section 11): the user's assumptions, shown as
@@ -141,8 +223,13 @@ impl Scenario {
             "targets": self.targets.iter().map(Target::to_json).collect::<Vec<_>>(),
         });
         // Written only when given, so a v1 file's canonical form (and its links) stay as they were.
-        if let (Some(reference), Some(map)) = (&self.reference, value.as_object_mut()) {
-            map.insert("reference".into(), reference.to_json());
+        if let Some(map) = value.as_object_mut() {
+            if let Some(reference) = &self.reference {
+                map.insert("reference".into(), reference.to_json());
+            }
+            if let Some(assessment) = &self.assessment {
+                map.insert("assessment".into(), assessment.to_json());
+            }
         }
         value
     }

@@ -84,6 +84,23 @@ fn signed_amount_range() -> Range {
     range(Some(-MAX_AMOUNT), Some(MAX_AMOUNT))
 }
 
+/// The most criteria an assessment may have.
+const MAX_CRITERIA: usize = 20;
+
+/// What an assessment criterion may score: any scalar year-end metric, or the two ratios
+/// section 10 adds.
+const ASSESSMENT_METRICS: [&str; YEAR_END_SCALARS.len() + 2] = {
+    let mut all = [""; YEAR_END_SCALARS.len() + 2];
+    let mut i = 0;
+    while i < YEAR_END_SCALARS.len() {
+        all[i] = YEAR_END_SCALARS[i];
+        i += 1;
+    }
+    all[YEAR_END_SCALARS.len()] = "loan_growth";
+    all[YEAR_END_SCALARS.len() + 1] = "disposal_completion";
+    all
+};
+
 fn child(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
@@ -279,7 +296,7 @@ impl Reader {
     }
 
     fn scenario(&mut self, value: &Value) -> Option<Scenario> {
-        const TOP: [&str; 12] = [
+        const TOP: [&str; 13] = [
             "schema",
             "name",
             "notes",
@@ -292,6 +309,7 @@ impl Reader {
             "events",
             "targets",
             "reference",
+            "assessment",
         ];
         let map = self.object(value, "", &TOP)?;
 
@@ -377,6 +395,10 @@ impl Reader {
             None | Some(Value::Null) => Some(Vec::new()),
             Some(v) => self.events(v, &frame, institutions.as_ref().map(|_| &ids)),
         };
+        let assessment = match map.get("assessment") {
+            None | Some(Value::Null) => Some(None),
+            Some(v) => self.assessment(v, &frame).map(Some),
+        };
         let reference = match map.get("reference") {
             None | Some(Value::Null) => Some(None),
             Some(v) => self.reference(v).map(Some),
@@ -403,7 +425,85 @@ impl Reader {
             events: events?,
             targets: targets?,
             reference: reference?,
+            assessment: assessment?,
         })
+    }
+
+    /// A calendar year inside the projection (when the horizon could be read).
+    fn horizon_year(&mut self, v: &Value, p: &str, frame: &Frame) -> Option<i32> {
+        let Some(y) = json_integer(v) else {
+            self.push(p, Problem::WrongType { expected: Expected::Integer });
+            return None;
+        };
+        if let (Some(start), Some(years)) = (frame.start, frame.years) {
+            let first = start.year.saturating_add(1);
+            let last = start.year.saturating_add(i32::try_from(years).unwrap_or(0));
+            if y < i64::from(first) || y > i64::from(last) {
+                self.push(p, Problem::YearOutsideHorizon { got: y, first, last });
+                return None;
+            }
+        }
+        i32::try_from(y).ok()
+    }
+
+    /// `assessment` (MODEL.md section 10): the year, the level and at least one criterion.
+    fn assessment(&mut self, value: &Value, frame: &Frame) -> Option<Assessment> {
+        const PATH: &str = "assessment";
+        let map = self.object(value, PATH, &["year", "level", "criteria"])?;
+        let year =
+            self.required(map, PATH, "year").and_then(|v| self.horizon_year(v, "assessment.year", frame));
+        let level = self
+            .required(map, PATH, "level")
+            .and_then(|v| self.word(v, "assessment.level", &Level::NAMES, Level::parse));
+        let criteria = self.required(map, PATH, "criteria").and_then(|v| {
+            let Value::Array(items) = v else {
+                self.push("assessment.criteria", Problem::WrongType { expected: Expected::Array });
+                return None;
+            };
+            if items.is_empty() {
+                self.push("assessment.criteria", Problem::Count { got: 0, min: 1, max: MAX_CRITERIA });
+                return None;
+            }
+            if items.len() > MAX_CRITERIA {
+                self.push(
+                    "assessment.criteria",
+                    Problem::Count { got: items.len(), min: 1, max: MAX_CRITERIA },
+                );
+                return None;
+            }
+            let mut out = Vec::with_capacity(items.len());
+            let mut ok = true;
+            for (i, item) in items.iter().enumerate() {
+                match self.criterion(item, &index("assessment.criteria", i)) {
+                    Some(c) => out.push(c),
+                    None => ok = false,
+                }
+            }
+            ok.then_some(out)
+        });
+        Some(Assessment { year: year?, level: level?, criteria: criteria? })
+    }
+
+    fn criterion(&mut self, value: &Value, path: &str) -> Option<Criterion> {
+        let map = self.object(value, path, &["metric", "better", "weight"])?;
+        let metric = self.required(map, path, "metric").and_then(|v| {
+            self.word(v, &child(path, "metric"), &ASSESSMENT_METRICS, |s| {
+                ASSESSMENT_METRICS.contains(&s).then(|| s.to_string())
+            })
+        });
+        let better = self
+            .required(map, path, "better")
+            .and_then(|v| self.word(v, &child(path, "better"), &Better::NAMES, Better::parse));
+        let weight = self.required(map, path, "weight").and_then(|v| {
+            let p = child(path, "weight");
+            let w = self.decimal(v, &p, amount_range())?;
+            if w <= Decimal::ZERO {
+                self.push(&p, Problem::NotPositive { value: w });
+                return None;
+            }
+            Some(w)
+        });
+        Some(Criterion { metric: metric?, better: better?, weight: weight? })
     }
 
     /// `reference` (MODEL.md section 11): `{"national_npl_ratio": {"YYYY": ratio}, "source": "…"}`.
@@ -908,22 +1008,8 @@ impl Reader {
                 _ => None,
             })
         });
-        let year = self.required(map, path, "year").and_then(|v| {
-            let p = child(path, "year");
-            let Some(y) = json_integer(v) else {
-                self.push(&p, Problem::WrongType { expected: Expected::Integer });
-                return None;
-            };
-            if let (Some(start), Some(years)) = (frame.start, frame.years) {
-                let first = start.year.saturating_add(1);
-                let last = start.year.saturating_add(i32::try_from(years).unwrap_or(0));
-                if y < i64::from(first) || y > i64::from(last) {
-                    self.push(&p, Problem::YearOutsideHorizon { got: y, first, last });
-                    return None;
-                }
-            }
-            i32::try_from(y).ok()
-        });
+        let year =
+            self.required(map, path, "year").and_then(|v| self.horizon_year(v, &child(path, "year"), frame));
         let target_value = self.required(map, path, "value").and_then(|v| {
             let p = child(path, "value");
             match v {

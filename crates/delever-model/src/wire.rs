@@ -98,9 +98,19 @@ pub fn decode(bytes: &[u8], scenario: &Scenario) -> Result<Projection, WireError
     if r.at != bytes.len() {
         return Err(WireError::Trailing);
     }
-    let mut projection =
-        Projection { scenario: name, months, region, zones, institutions, targets: Vec::new(), warnings };
+    let mut projection = Projection {
+        scenario: name,
+        months,
+        region,
+        zones,
+        institutions,
+        targets: Vec::new(),
+        warnings,
+        assessment: None,
+    };
     projection.targets = targets::evaluate(scenario, &projection);
+    projection.assessment =
+        scenario.assessment.as_ref().map(|a| crate::division::assess(scenario, &projection, a));
     Ok(projection)
 }
 

@@ -84,6 +84,23 @@ pub fn monte_carlo_json(scenario_json: &str, paths: usize, seed: u64, cv: &str) 
     monte_carlo(scenario_json, paths, seed, cv).map_err(|failure| render(&failure))
 }
 
+/// `decompose(scenarioJson, year)`: as `delever-cli decompose FILE [--year Y] --format json`
+/// (MODEL.md section 12, v2).
+pub fn decompose_json(scenario_json: &str, year: Option<i32>) -> Result<String, String> {
+    decompose(scenario_json, year).map_err(|failure| render(&failure))
+}
+
+/// [`decompose_json`] with JavaScript arguments; `year` may be null or undefined (every year).
+pub fn decompose_js(scenario_json: JsArg, year: JsArg) -> Result<String, String> {
+    let checked = scenario_text(scenario_json).and_then(|text| {
+        let (min, max) = (i128::from(i32::MIN), i128::from(i32::MAX));
+        let year = whole_number("year", year, min, max, min..=max)?;
+        Ok((text, year.and_then(|year| i32::try_from(year).ok())))
+    });
+    let (text, year) = checked.map_err(|failure| render(&failure))?;
+    decompose_json(&text, year)
+}
+
 /// [`simulate_json`] with its argument as JavaScript passed it.
 pub fn simulate_js(scenario_json: JsArg) -> Result<String, String> {
     let text = scenario_text(scenario_json).map_err(|failure| render(&failure))?;
@@ -178,6 +195,11 @@ fn sensitivity(text: &str, metric: Option<&str>, year: Option<i32>) -> Result<St
 fn feasibility(text: &str, x: &str, y: &str, steps: usize) -> Result<String, Failure> {
     let (_, result) = request::feasibility(request::scenario(text), (x, y), steps, None, None)?;
     json_text(&result.to_json())
+}
+
+fn decompose(text: &str, year: Option<i32>) -> Result<String, Failure> {
+    let (_, divided) = request::decompose(request::scenario(text), year, "year")?;
+    json_text(&delever_model::division::decomposition_json(&divided))
 }
 
 fn monte_carlo(text: &str, paths: usize, seed: u64, cv: &str) -> Result<String, Failure> {
@@ -381,6 +403,11 @@ mod exports {
         super::monte_carlo_js(arg(&scenario_json), arg(&paths), arg(&seed), arg(&cv)).map_err(thrown)
     }
 
+    #[wasm_bindgen(js_name = decompose)]
+    pub fn decompose(scenario_json: JsValue, year: JsValue) -> Result<String, JsError> {
+        super::decompose_js(arg(&scenario_json), arg(&year)).map_err(thrown)
+    }
+
     #[wasm_bindgen(js_name = version)]
     pub fn version() -> String {
         super::version().to_string()
@@ -396,6 +423,19 @@ mod tests {
 
     fn licheng() -> &'static str {
         presets::get("licheng-2019").expect("the Licheng preset exists").json
+    }
+
+    #[test]
+    fn decompose_divides_the_region_targets_and_checks_the_year() {
+        let text = decompose_json(licheng(), None).expect("divides");
+        let value: Value = serde_json::from_str(&text).expect("JSON");
+        let ids: Vec<&str> =
+            value["targets"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["deposits_floor", "loans_floor", "disposal_floor", "npl_cap"]);
+        assert_eq!(decompose_js(JsArg::Text(licheng().into()), JsArg::Number(2019.0)), Ok(text));
+        let refused = decompose_js(JsArg::Text(licheng().into()), JsArg::Number(2030.0)).unwrap_err();
+        assert!(refused.contains("2030") && refused.contains("2019 … 2019"), "{refused}");
+        assert!(decompose_js(JsArg::Text(licheng().into()), JsArg::Number(2019.5)).is_err());
     }
 
     fn pretty(value: &Value) -> String {

@@ -160,6 +160,35 @@ pub fn monte_carlo(result: &MonteCarlo) -> String {
     out
 }
 
+/// `decompose --format csv`: one row per institution's part of each divided target.
+pub fn decomposition(divided: &[delever_model::division::Divided]) -> String {
+    let mut out = String::new();
+    push_row(
+        &mut out,
+        &["target", "metric", "op", "year", "institution", "share", "value", "actual", "met", "margin"],
+    );
+    for d in divided {
+        for p in &d.parts {
+            push_row(
+                &mut out,
+                &[
+                    d.target.id.clone(),
+                    d.target.metric.clone(),
+                    d.target.op.name().to_string(),
+                    d.target.year.to_string(),
+                    p.institution.clone(),
+                    fmt_decimal(p.share),
+                    fmt_decimal(p.value),
+                    cell(p.actual),
+                    p.met.to_string(),
+                    cell(p.margin),
+                ],
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -532,6 +532,54 @@ pub fn presets(rows: &[(&Preset, Option<Scenario>)]) -> String {
     table.render("")
 }
 
+/// `decompose --format table`: each divided target, one row per institution.
+pub fn decomposition(scenario: &Scenario, divided: &[delever_model::division::Divided]) -> String {
+    let mut out = title(scenario, "目标分解 Targets divided among the institutions (一行一方案)");
+    if divided.is_empty() {
+        out.push_str("  无可分解的全辖目标 no region target on deposits, loans, npl or disposal\n");
+        return out;
+    }
+    for d in divided {
+        let metric = d.target.metric.as_str();
+        out.push_str(&format!(
+            "\n{} · {} {} {} · end-{} 年末\n",
+            d.target.id,
+            metric_label(metric),
+            delever_model::division::op_symbol(d.target.op),
+            metric_value(metric, Some(d.value)),
+            d.target.year
+        ));
+        let mut table = Table::numeric([
+            "机构 institution",
+            "份额 share",
+            "分解目标 part",
+            "预测 projected",
+            "结果 result",
+            "余量 margin",
+        ])
+        .with_aligns(&[
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+        ]);
+        for p in &d.parts {
+            table.row(vec![
+                p.institution.clone(),
+                percent(p.share),
+                metric_value(metric, Some(p.value)),
+                metric_value(metric, p.actual),
+                if p.met { "达标 met".to_string() } else { "未达标 not met".to_string() },
+                metric_value(metric, p.margin),
+            ]);
+        }
+        out.push_str(&table.render("  "));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
