@@ -434,23 +434,33 @@ pub fn interval_text(
     }
 }
 
+/// A target as a reader names it: metric, condition, year and scope, e.g.
+/// "杠杆率 ≥ 4.00%（2016，yj_rcb）" / "Leverage ratio ≥ 4.00% (2016, yj_rcb)", so that
+/// twelve banks' targets on one metric are twelve different lines.
+pub fn target_label(lang: Lang, t: &delever_model::scenario::Target) -> String {
+    let op = match t.op {
+        delever_model::scenario::Op::Le => "≤",
+        delever_model::scenario::Op::Ge => "≥",
+    };
+    let value = delever_model::targets::threshold(t).to_string();
+    let shown = crate::format::value(crate::format::kind_of(&t.metric), &value).unwrap_or(value);
+    let scope = t.scope.label(lang);
+    match lang {
+        Lang::Zh => format!("{} {op} {shown}（{}，{scope}）", metric_name(lang, &t.metric), t.year),
+        Lang::En => format!("{} {op} {shown} ({}, {scope})", metric_name(lang, &t.metric), t.year),
+    }
+}
+
 /// Why no lever value meets the chosen targets together, from each target's own answer:
-/// a target no value meets alone, else two targets whose ranges do not overlap.
+/// a target no value meets alone, else two targets whose ranges do not overlap. A sentence
+/// of its own in either language.
 pub fn why_infeasible(lang: Lang, scenario: &Scenario, each: &[&GoalSeek]) -> String {
     let describe = |id: &str| {
         scenario
             .targets
             .iter()
             .find(|t| t.id == id)
-            .map(|t| {
-                let op = match t.op {
-                    delever_model::scenario::Op::Le => "≤",
-                    delever_model::scenario::Op::Ge => "≥",
-                };
-                let value = delever_model::targets::threshold(t).to_string();
-                let shown = crate::format::value(crate::format::kind_of(&t.metric), &value).unwrap_or(value);
-                format!("{} {op} {shown}（{}）", metric_name(lang, &t.metric), t.year)
-            })
+            .map(|t| target_label(lang, t))
             .unwrap_or_else(|| id.to_string())
     };
     let target_of = |g: &GoalSeek| g.targets.first().cloned().unwrap_or_default();
@@ -458,7 +468,7 @@ pub fn why_infeasible(lang: Lang, scenario: &Scenario, each: &[&GoalSeek]) -> St
         let t = describe(&target_of(alone));
         return match lang {
             Lang::Zh => format!("原因：单独看，{t} 在该范围内就无法达成。"),
-            Lang::En => format!("because {t} cannot be met anywhere in the range even on its own."),
+            Lang::En => format!("The reason: {t} cannot be met anywhere in the range, even on its own."),
         };
     }
     let overlaps = |x: &GoalSeek, y: &GoalSeek| {
@@ -470,7 +480,7 @@ pub fn why_infeasible(lang: Lang, scenario: &Scenario, each: &[&GoalSeek]) -> St
                 let (tx, ty) = (describe(&target_of(x)), describe(&target_of(y)));
                 return match lang {
                     Lang::Zh => format!("原因：{tx} 与 {ty} 方向相反，没有同时满足两者的取值。"),
-                    Lang::En => format!("because {tx} and {ty} pull apart: no value meets both."),
+                    Lang::En => format!("The reason: {tx} and {ty} pull apart, and no value meets both."),
                 };
             }
         }
@@ -478,7 +488,7 @@ pub fn why_infeasible(lang: Lang, scenario: &Scenario, each: &[&GoalSeek]) -> St
     tr(
         lang,
         "原因：各目标两两可以兼顾，但没有一个取值能同时满足全部目标。",
-        "because no single value meets all of them at once, although each pair can be met together.",
+        "The reason: each pair of targets can be met together, but no single value meets all of them at once.",
     )
     .to_string()
 }
@@ -617,7 +627,35 @@ mod tests {
         let high = g(&ids[1], vec![(Decimal::new(4, 1), Decimal::ONE)]);
         let text = why_infeasible(Lang::En, &s, &[&low, &high]);
         assert!(text.contains("pull apart"), "{text}");
+        assert!(text.starts_with("The reason: ") && text.ends_with('.'), "a sentence of its own: {text}");
         let never = g(&ids[1], vec![]);
         assert!(why_infeasible(Lang::Zh, &s, &[&low, &never]).contains("无法达成"));
+    }
+
+    #[test]
+    fn target_labels_name_their_scope() {
+        let s = delever_model::parse_scenario(
+            delever_model::presets::get("yangjiang-2016-2018").map(|p| p.json).unwrap_or(""),
+        )
+        .unwrap();
+        let leverage: Vec<String> = s
+            .targets
+            .iter()
+            .filter(|t| t.metric == "leverage_ratio")
+            .map(|t| target_label(Lang::En, t))
+            .collect();
+        assert!(leverage.len() > 1);
+        let mut distinct = leverage.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), leverage.len(), "{leverage:?}");
+        let first = s.targets.iter().find(|t| t.metric == "leverage_ratio").unwrap();
+        assert!(
+            target_label(Lang::Zh, first).contains(&format!("（{}，", first.year)),
+            "{}",
+            target_label(Lang::Zh, first)
+        );
+        let region = s.targets.iter().find(|t| t.scope == delever_model::scenario::Scope::Region).unwrap();
+        assert!(target_label(Lang::Zh, region).ends_with("，全辖）"));
     }
 }

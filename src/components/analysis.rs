@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::analyses::{
     self, Answers, MAX_COMPARED, Outcome, Panel, Request, Setting, applied_value, interval_text, lever_name,
-    lever_value, monte_carlo_settings, why_infeasible,
+    lever_value, monte_carlo_settings, target_label, why_infeasible,
 };
 use crate::components::analysis_charts::{FanChart, MapChart, TornadoChart};
 use crate::components::results::shown;
@@ -487,15 +487,6 @@ fn goal_seek_panel(ctx: &PanelContext, result: Answer) -> Html {
         }
     };
     html! { <>{ controls }{ answer }</> }
-}
-
-fn target_label(lang: Lang, t: &delever_model::scenario::Target) -> String {
-    let op = match t.op {
-        delever_model::scenario::Op::Le => "≤",
-        delever_model::scenario::Op::Ge => "≥",
-    };
-    let value = delever_model::targets::threshold(t);
-    format!("{} {op} {}（{}）", metric_name(lang, &t.metric), shown(&t.metric, Some(value)), t.year)
 }
 
 fn year_options(ctx: &PanelContext, chosen: Option<i32>) -> Html {
