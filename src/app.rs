@@ -11,8 +11,8 @@ use yew::prelude::*;
 
 use crate::components::brief::describe_change;
 use crate::components::{
-    AnalysisSection, Brief, ChartsPanel, EventsTable, InstitutionsTable, Latest, Levers, QuickLevers,
-    Results, SpreadsheetTools, TargetsEditor,
+    AnalysisSection, Brief, ChartsPanel, Division, EventsTable, InstitutionsTable, Latest, Levers,
+    QuickLevers, Results, SpreadsheetTools, TargetsEditor,
 };
 use crate::embed::{self, Incoming, View};
 use crate::i18n::tr;
@@ -302,6 +302,7 @@ pub fn app() -> Html {
                     <InstitutionsTable state={page.clone()} dispatch={dispatch.clone()} />
                     <EventsTable state={page.clone()} dispatch={dispatch.clone()} />
                     <TargetsEditor state={page.clone()} dispatch={dispatch.clone()} />
+                    <Division loaded={page.current.clone()} lang={lang} />
                 </section>
                 <footer class="colophon">
                     { format!("Delever · delever-model {} · ", delever_model::MODEL_VERSION) }

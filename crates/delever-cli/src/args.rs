@@ -26,10 +26,11 @@ pub struct Cli {
 pub enum Command {
     /// Run the monthly model and print every output (MODEL.md section 4).
     ///
-    /// json: the projection object (schema, scenario, months, region, zones,
-    /// institutions, targets, warnings).
+    /// json: the projection object (schema, scenario, as_of, months, region, zones,
+    /// institutions, targets, warnings; assessment when the scenario has one).
     ///
-    /// csv: one table with a header row `scope,id,period,<metrics…>,disposal_<channel>…`;
+    /// csv: one table with a header row `scope,id,period,<metrics…>,disposal_<channel>…,actual`
+    /// (`actual`: true for a reported month, false for a projected one, empty on year-ends);
     /// `scope` is region (empty id), zone (id = zone name) or institution (id); `period`
     /// is a month `YYYY-MM` or a year-end `YYYY` (each year's row follows its December).
     /// A cell is empty where the metric is null or not defined for that row (year-end

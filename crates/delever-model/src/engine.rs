@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::error::SimError;
 use crate::num::{Overflow, TWELVE, add, add_sparse, div, mul, sub};
-use crate::scenario::{Basis, Disposal, Scenario, channel};
+use crate::scenario::{Basis, Disposal, ReportedDisposal, Scenario, channel};
 
 /// How an institution's yearly disposal plan is set.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -128,6 +128,20 @@ pub struct InstitutionPlan {
     pub events: Vec<Decimal>,
     /// Event totals by year.
     pub event_years: Vec<Decimal>,
+    /// The reported months `1 … as_of` (MODEL.md section 9), index 0 is month 1.
+    pub reported: Vec<Reported>,
+}
+
+/// One reported month of one institution, as the scenario gives it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reported {
+    pub deposits: Decimal,
+    pub loans: Decimal,
+    pub npl: Decimal,
+    pub provisions: Option<Decimal>,
+    pub formation: Option<Decimal>,
+    pub disposal: ReportedDisposal,
+    pub capital: Option<(Decimal, Decimal)>,
 }
 
 /// The AMC, resolved.
@@ -151,6 +165,8 @@ pub struct Plan {
     pub amc: Option<AmcPlan>,
     /// The region's default pacing, used by the AMC.
     pub default_weights: [Decimal; 12],
+    /// The as-of month `a`: months `1 … a` are reported (0: none).
+    pub as_of: usize,
 }
 
 impl Plan {
@@ -159,6 +175,24 @@ impl Plan {
         let years = usize::try_from(scenario.years).unwrap_or(1);
         let months = scenario.months();
         let labels = (1..=months).map(|m| scenario.month_label(m).to_string()).collect::<Vec<_>>();
+        let as_of = scenario.as_of();
+        let mut reported: std::collections::HashMap<&str, Vec<Option<Reported>>> =
+            std::collections::HashMap::new();
+        for actual in &scenario.actuals {
+            let Some(m) = scenario.month_index(actual.month) else { continue };
+            let months = reported.entry(actual.institution.as_str()).or_insert_with(|| vec![None; as_of]);
+            if let Some(slot) = months.get_mut(m) {
+                *slot = Some(Reported {
+                    deposits: actual.deposits,
+                    loans: actual.loans,
+                    npl: actual.npl,
+                    provisions: actual.provisions,
+                    formation: actual.formation,
+                    disposal: actual.disposal,
+                    capital: actual.capital,
+                });
+            }
+        }
         let institutions = scenario
             .institutions
             .iter()
@@ -195,6 +229,11 @@ impl Plan {
                     retention: Decimal::ZERO,
                     events,
                     event_years,
+                    // Validation gives every institution every month 1 … as_of.
+                    reported: reported
+                        .get(inst.id.as_str())
+                        .map(|months| months.iter().flatten().copied().collect())
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -206,6 +245,7 @@ impl Plan {
             region_amounts: None,
             amc: None,
             default_weights: [Decimal::ZERO; 12],
+            as_of,
         };
         plan.resolve_drivers(scenario);
         plan
@@ -697,34 +737,101 @@ impl Run {
         // A year's pacing repeats its weights (two values for `h1_share`, one for `even`), and
         // `A_y × w_k` is the same product each time it repeats: reuse it (bit for bit the same).
         let mut planned: Option<(Decimal, Decimal)> = None;
+        // Reported months of this year (section 9): `k_a`; after them, the catch-up.
+        let k_a = plan.as_of.saturating_sub(y.saturating_mul(12)).min(12);
+        let mut catch_up: Option<CatchUp> = None;
+        let label = |m: usize| plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default();
         for k in 1..=12usize {
             let m = y.saturating_mul(12).saturating_add(k); // 1-based projection month
             let event = inst.events.get(m.saturating_sub(1)).copied().unwrap_or_default();
             let weight = inst.weights.get(k.saturating_sub(1)).copied().unwrap_or_default();
             let index = base.saturating_add(k).saturating_sub(1);
+            if k == k_a.saturating_add(1) && k_a > 0 {
+                catch_up = Some(self.catch_up(inst, &drivers, &open, a_y, base, k_a).map_err(
+                    |Overflow(step)| SimError::Overflow {
+                        institution: inst.id.clone(),
+                        month: label(m),
+                        step,
+                    },
+                )?);
+            }
+            let anchor = self.anchor(inst, i, m);
             // The month's slot, and the previous month's record (the year's opening in January).
             let len = self.records.len();
             let (before, rest) = self.records.split_at_mut(index.min(len));
             let Some(slot) = rest.first_mut() else { break };
             let prev = if k == 1 { &open } else { before.last().unwrap_or(&open) };
-            let month = Month { k, a_y, weight, event, lending_base };
-            step(inst, &drivers, &open, prev, &month, &mut planned, needs, slot).map_err(
-                |err| match err {
-                    StepError::Overflow(Overflow(step)) => SimError::Overflow {
-                        institution: inst.id.clone(),
-                        month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
-                        step,
-                    },
-                    StepError::Negative(stock, value) => SimError::NegativeStock {
-                        institution: inst.id.clone(),
-                        month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
-                        stock,
-                        value,
-                    },
+            let month = Month { k, a_y, weight, event, lending_base, anchor, catch_up };
+            let outcome = match inst.reported.get(m.saturating_sub(1)) {
+                Some(reported) if k <= k_a => {
+                    reported_step(inst, prev, reported, &month, &mut planned, needs, slot)
+                }
+                _ => step(inst, &drivers, &open, prev, &month, &mut planned, needs, slot),
+            };
+            outcome.map_err(|err| match err {
+                StepError::Overflow(Overflow(step)) => SimError::Overflow {
+                    institution: inst.id.clone(),
+                    month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
+                    step,
                 },
-            )?;
+                StepError::Negative(stock, value) => SimError::NegativeStock {
+                    institution: inst.id.clone(),
+                    month: plan.labels.get(m.saturating_sub(1)).cloned().unwrap_or_default(),
+                    stock,
+                    value,
+                },
+            })?;
         }
         Ok(())
+    }
+
+    /// What is left of year's plan after its `k_a` reported months, and how the remaining
+    /// months catch it up (section 9, re-forecast).
+    fn catch_up(
+        &self,
+        inst: &InstitutionPlan,
+        drivers: &YearDrivers,
+        open: &MonthRecord,
+        a_y: Decimal,
+        base: usize,
+        k_a: usize,
+    ) -> Result<CatchUp, Overflow> {
+        let reported = self.records.get(base..base.saturating_add(k_a)).unwrap_or(&[]);
+        let mut done = Decimal::ZERO;
+        for r in reported {
+            done = add(done, r.disposal, "disposal plan")?;
+        }
+        let rem = sub(a_y, done, "disposal plan")?.max(Decimal::ZERO);
+        let mut rest = Decimal::ZERO;
+        for w in inst.weights.iter().skip(k_a) {
+            rest = add(rest, *w, "disposal plan")?;
+        }
+        let dep_a = reported.last().map(|r| r.deposits).unwrap_or(open.deposits);
+        let dep_pace = mul(open.deposits, drivers.deposit_growth, "deposits")?;
+        Ok(CatchUp { k_a, rem, rest, dep_a, dep_pace })
+    }
+
+    /// Step 12's exposure anchor for month `m` (1-based): the last earlier reported month
+    /// whose exposure was reported, else the opening.
+    fn anchor(&self, inst: &InstitutionPlan, i: usize, m: usize) -> Anchor {
+        let opening = Anchor {
+            exposure: inst.capital0.map(|(_, e)| e).unwrap_or_default(),
+            loans: inst.loans0,
+            provisions: inst.provisions0,
+        };
+        if inst.reported.is_empty() {
+            return opening;
+        }
+        let earlier = m.saturating_sub(1).min(inst.reported.len());
+        (1..=earlier)
+            .rev()
+            .find(|&r| inst.reported.get(r.saturating_sub(1)).is_some_and(|rep| rep.capital.is_some()))
+            .and_then(|r| self.records.get(i.saturating_mul(self.months).saturating_add(r).saturating_sub(1)))
+            .map_or(opening, |record| Anchor {
+                exposure: record.leverage_exposure,
+                loans: record.loans,
+                provisions: record.provisions,
+            })
     }
 
     /// Twelve months of the AMC in year `y` (after every institution's year has run).
@@ -788,6 +895,42 @@ impl From<Overflow> for StepError {
     }
 }
 
+/// The re-forecast months of the as-of year (section 9): `Dsp*_m = Rem × w_k / W` (or
+/// `Rem / (12 − k_a)` when `W = 0`), `Dep_m = Dep_a + Dep_y0 × g_D × (k − k_a) / 12`.
+#[derive(Clone, Copy, Debug)]
+struct CatchUp {
+    k_a: usize,
+    rem: Decimal,
+    /// `W = Σ_{j > k_a} w_j`.
+    rest: Decimal,
+    dep_a: Decimal,
+    /// `Dep_y0 × g_D`.
+    dep_pace: Decimal,
+}
+
+impl CatchUp {
+    fn planned(&self, weight: Decimal) -> Result<Decimal, Overflow> {
+        if self.rest.is_zero() {
+            div(self.rem, Decimal::from(12usize.saturating_sub(self.k_a)), "disposal")
+        } else {
+            div(mul(self.rem, weight, "disposal")?, self.rest, "disposal")
+        }
+    }
+
+    fn deposits(&self, k: usize) -> Result<Decimal, Overflow> {
+        let months = Decimal::from(k.saturating_sub(self.k_a));
+        add(self.dep_a, div(mul(self.dep_pace, months, "deposits")?, TWELVE, "deposits")?, "deposits")
+    }
+}
+
+/// Step 12's exposure anchor: `E_m = E_r + (L_m − L_r) − (R_m − R_r)`.
+#[derive(Clone, Copy, Debug)]
+struct Anchor {
+    exposure: Decimal,
+    loans: Decimal,
+    provisions: Decimal,
+}
+
 /// What one month of one institution's year brings to the step.
 struct Month {
     /// The month in the year, 1 … 12.
@@ -800,6 +943,9 @@ struct Month {
     event: Decimal,
     /// `g_L × L_y0 / 12`.
     lending_base: Decimal,
+    anchor: Anchor,
+    /// In the as-of year's re-forecast months.
+    catch_up: Option<CatchUp>,
 }
 
 /// Whether two decimals are the same bits (not just the same value), so that reusing a
@@ -826,9 +972,12 @@ fn step(
     needs: Needs,
     out: &mut MonthRecord,
 ) -> Result<(), StepError> {
-    let Month { k, a_y, weight, event, lending_base } = *month;
-    // 1. Deposits grow linearly through the year from the year's opening: Dep_y0 × (1 + g_D × k / 12).
-    let deposits = if needs.monthly_deposits || k == 12 {
+    let Month { k, a_y, weight, event, lending_base, anchor, catch_up } = *month;
+    // 1. Deposits grow linearly through the year from the year's opening: Dep_y0 × (1 + g_D × k / 12);
+    // after reported months, from the last report at the plan's pace.
+    let deposits = if let Some(c) = catch_up {
+        c.deposits(k)?
+    } else if needs.monthly_deposits || k == 12 {
         let factor = drivers.deposit_factors.get(k.saturating_sub(1)).copied().unwrap_or(Decimal::ONE);
         mul(open.deposits, factor, "deposits")?
     } else {
@@ -846,27 +995,18 @@ fn step(
     };
     let capped = uncapped > prev.performing;
     let formation = if capped { prev.performing } else { uncapped };
-    // 4. Planned and actual disposal.
-    let planned = match *planned_memo {
-        Some((w, p)) if same_bits(w, weight) => p,
-        _ => planned_memo.insert((weight, mul(a_y, weight, "disposal")?)).1,
+    // 4. Planned and actual disposal (after reported months, what is left of the plan).
+    let planned = match catch_up {
+        Some(c) => c.planned(weight)?,
+        None => match *planned_memo {
+            Some((w, p)) if same_bits(w, weight) => p,
+            _ => planned_memo.insert((weight, mul(a_y, weight, "disposal")?)).1,
+        },
     };
     let available = add(prev.npl, formation, "disposal")?;
     let disposal = planned.min(available);
-    // 5. Channel flows; the largest channel takes the last-digit rounding so Σ X_c = Dsp exactly.
-    let mut flows = [Decimal::ZERO; 7];
-    if !disposal.is_zero() {
-        let mut assigned = Decimal::ZERO;
-        for (c, (flow, share)) in flows.iter_mut().zip(inst.shares).enumerate() {
-            if c != inst.residual_channel && !share.is_zero() {
-                *flow = mul(disposal, share, "channels")?;
-                assigned = add_sparse(assigned, *flow, "channels")?;
-            }
-        }
-        if let Some(rest) = flows.get_mut(inst.residual_channel) {
-            *rest = sub(disposal, assigned, "channels")?;
-        }
-    }
+    // 5. Channel flows.
+    let flows = split(inst, disposal)?;
     // 6. NPL.
     let npl = sub(available, disposal, "npl")?;
     // 7. Removals: every channel but upgrade takes the loan off the books.
@@ -901,19 +1041,54 @@ fn step(
         capped,
         ..MonthRecord::default()
     };
-    // 10. Losses, cash and assets received.
+    // 10. Losses, cash and assets received; 11–12.
+    let losses = losses_and_cash(inst, &flows, needs, out)?;
+    if needs.provisions {
+        provide(inst, prev, out, losses, None, anchor)?;
+    }
+    Ok(())
+}
+
+/// Step 5: `Dsp_m` over the channel shares; the largest channel takes the last-digit rounding
+/// so that `Σ X_c = Dsp` exactly.
+#[inline]
+fn split(inst: &InstitutionPlan, disposal: Decimal) -> Result<[Decimal; 7], Overflow> {
+    let mut flows = [Decimal::ZERO; 7];
+    if !disposal.is_zero() {
+        let mut assigned = Decimal::ZERO;
+        for (c, (flow, share)) in flows.iter_mut().zip(inst.shares).enumerate() {
+            if c != inst.residual_channel && !share.is_zero() {
+                *flow = mul(disposal, share, "channels")?;
+                assigned = add_sparse(assigned, *flow, "channels")?;
+            }
+        }
+        if let Some(rest) = flows.get_mut(inst.residual_channel) {
+            *rest = sub(disposal, assigned, "channels")?;
+        }
+    }
+    Ok(flows)
+}
+
+/// Step 10's losses, cash and assets received from the month's channel flows.
+#[inline]
+fn losses_and_cash(
+    inst: &InstitutionPlan,
+    flows: &[Decimal; 7],
+    needs: Needs,
+    out: &mut MonthRecord,
+) -> Result<Decimal, Overflow> {
     let [r_t, r_s, _, r_k] = inst.recovery;
+    let mut losses = Decimal::ZERO;
     if needs.provisions {
         let [l_t, l_s, l_x, l_k] = inst.loss_rates;
         let lost = |x: Decimal, loss_rate: Decimal| -> Result<Decimal, Overflow> {
             if x.is_zero() { Ok(Decimal::ZERO) } else { mul(loss_rate, x, "losses") }
         };
-        let mut losses = flows[channel::WRITE_OFF];
+        losses = flows[channel::WRITE_OFF];
         losses = add_sparse(losses, lost(flows[channel::TRANSFER], l_t)?, "losses")?;
         losses = add_sparse(losses, lost(flows[channel::SECURITIZATION], l_s)?, "losses")?;
         losses = add_sparse(losses, lost(flows[channel::DEBT_EQUITY], l_x)?, "losses")?;
         losses = add_sparse(losses, lost(flows[channel::FORECLOSURE], l_k)?, "losses")?;
-        provide(inst, prev, out, losses)?;
     }
     if needs.cash {
         let recovered = |x: Decimal, r: Decimal| -> Result<Decimal, Overflow> {
@@ -926,16 +1101,83 @@ fn step(
         // Foreclosure brings in assets, not cash (v2).
         out.assets_received = recovered(flows[channel::FORECLOSURE], r_k)?;
     }
+    Ok(losses)
+}
+
+/// A reported month (section 9, steps 1–9 for `m ≤ a`): the reported stocks and disposals;
+/// formation as reported or the roll-forward residual; removals, losses, cash and assets on
+/// the reported flows; provisions and capital as reported, else steps 11–12 on the reported
+/// stocks. New lending is what the stocks imply, `P_m − P_{m−1} + F_m − X_upgrade`, so that
+/// step 9's identity holds (the contract leaves it unsaid).
+#[allow(clippy::too_many_arguments)]
+fn reported_step(
+    inst: &InstitutionPlan,
+    prev: &MonthRecord,
+    reported: &Reported,
+    month: &Month,
+    planned_memo: &mut Option<(Decimal, Decimal)>,
+    needs: Needs,
+    out: &mut MonthRecord,
+) -> Result<(), StepError> {
+    let Month { a_y, weight, anchor, .. } = *month;
+    let (deposits, loans, npl) = (reported.deposits, reported.loans, reported.npl);
+    let performing = sub(loans, npl, "performing")?;
+    let (flows, disposal) = match reported.disposal {
+        ReportedDisposal::Channels(flows) => {
+            let mut total = Decimal::ZERO;
+            for x in flows {
+                total = add(total, x, "disposal")?;
+            }
+            (flows, total)
+        }
+        ReportedDisposal::Total(total) => (split(inst, total)?, total),
+    };
+    let formation = match reported.formation {
+        Some(f) => f,
+        None => add(sub(npl, prev.npl, "formation")?, disposal, "formation")?,
+    };
+    let planned = match *planned_memo {
+        Some((w, p)) if same_bits(w, weight) => p,
+        _ => planned_memo.insert((weight, mul(a_y, weight, "disposal")?)).1,
+    };
+    let upgrade = flows[channel::UPGRADE];
+    let removals = sub(disposal, upgrade, "removals")?;
+    let new_lending = sub(
+        add(sub(performing, prev.performing, "new lending")?, formation, "new lending")?,
+        upgrade,
+        "new lending",
+    )?;
+    *out = MonthRecord {
+        deposits,
+        performing,
+        npl,
+        loans,
+        formation,
+        planned,
+        disposal,
+        channels: flows,
+        removals,
+        new_lending,
+        capped: false,
+        ..MonthRecord::default()
+    };
+    let losses = losses_and_cash(inst, &flows, needs, out)?;
+    if needs.provisions {
+        provide(inst, prev, out, losses, Some(reported), anchor)?;
+    }
     Ok(())
 }
 
 /// Steps 11–12 for a month whose losses are known: provisions, the charge, capital and exposure.
+/// `reported`: a reported month's provisions and capital, used where given (section 9).
 #[inline]
 fn provide(
     inst: &InstitutionPlan,
     prev: &MonthRecord,
     record: &mut MonthRecord,
     losses: Decimal,
+    reported: Option<&Reported>,
+    anchor: Anchor,
 ) -> Result<(), Overflow> {
     let (npl, loans) = (record.npl, record.loans);
     // 11. Provisions: losses first draw on the stock, then the floors top it up.
@@ -953,18 +1195,26 @@ fn provide(
         (Some(a), None) | (None, Some(a)) => a,
         (None, None) => Decimal::ZERO,
     };
-    let provisions = pre.max(floor).max(Decimal::ZERO);
+    let provisions = match reported.and_then(|r| r.provisions) {
+        Some(reported) => reported,
+        None => pre.max(floor).max(Decimal::ZERO),
+    };
     let provision_charge = sub(provisions, pre, "provisions")?;
-    // 12. Capital and leverage exposure, when modelled.
-    if let Some((_, e0)) = inst.capital0 {
-        let income = sub(mul(inst.monthly_return, prev.loans, "capital")?, provision_charge, "capital")?;
-        let kept = if income > Decimal::ZERO { mul(inst.retention, income, "capital")? } else { income };
-        record.tier1_capital = add(prev.tier1_capital, kept, "capital")?;
-        record.leverage_exposure = sub(
-            add(e0, sub(loans, inst.loans0, "leverage exposure")?, "leverage exposure")?,
-            sub(provisions, inst.provisions0, "leverage exposure")?,
-            "leverage exposure",
-        )?;
+    // 12. Capital and leverage exposure, when modelled (the exposure from its anchor).
+    if inst.capital0.is_some() {
+        if let Some((k, e)) = reported.and_then(|r| r.capital) {
+            record.tier1_capital = k;
+            record.leverage_exposure = e;
+        } else {
+            let income = sub(mul(inst.monthly_return, prev.loans, "capital")?, provision_charge, "capital")?;
+            let kept = if income > Decimal::ZERO { mul(inst.retention, income, "capital")? } else { income };
+            record.tier1_capital = add(prev.tier1_capital, kept, "capital")?;
+            record.leverage_exposure = sub(
+                add(anchor.exposure, sub(loans, anchor.loans, "leverage exposure")?, "leverage exposure")?,
+                sub(provisions, anchor.provisions, "leverage exposure")?,
+                "leverage exposure",
+            )?;
+        }
     }
     record.losses = losses;
     record.provisions = provisions;

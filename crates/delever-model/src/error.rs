@@ -88,6 +88,13 @@ pub enum Problem {
     BadYear { got: String },
     /// A number that must be greater than zero.
     NotPositive { value: Decimal },
+    /// Two reported entries for one institution and month.
+    DuplicateActual { institution: String, month: String },
+    /// An institution without a report for a month that another institution reports (or
+    /// before the last reported month).
+    ActualsMissingMonth { institution: String, month: String },
+    /// Reported capital for an institution that does not model capital.
+    CapitalNotModelled { institution: String },
     /// `start` must be a December.
     StartNotDecember { got: String },
     /// A month outside the projection.
@@ -284,6 +291,37 @@ impl Problem {
                     format!("\"{got}\" is not a month; write YYYY-MM, e.g. \"2019-07\"")
                 } else {
                     format!("\"{got}\" 不是月份；应写作 YYYY-MM，如 \"2019-07\"")
+                }
+            }
+            DuplicateActual { institution, month } => {
+                if en {
+                    format!(
+                        "\"{institution}\" reports {month} twice; give one entry per institution and month"
+                    )
+                } else {
+                    format!("\"{institution}\" 的 {month} 报送了两次；每家机构每月只能有一条")
+                }
+            }
+            ActualsMissingMonth { institution, month } => {
+                if en {
+                    format!(
+                        "\"{institution}\" has no report for {month}; every institution must report the same months, without a gap from the first month of the projection"
+                    )
+                } else {
+                    format!(
+                        "\"{institution}\" 缺少 {month} 的报送；所有机构须报送相同的月份，且自测算首月起不得间断"
+                    )
+                }
+            }
+            CapitalNotModelled { institution } => {
+                if en {
+                    format!(
+                        "\"{institution}\" does not model capital (no opening tier1_capital); leave out tier1_capital and leverage_exposure"
+                    )
+                } else {
+                    format!(
+                        "\"{institution}\" 未设资本（期初无一级资本）；请删去 tier1_capital 与 leverage_exposure"
+                    )
                 }
             }
             NotPositive { value } => {

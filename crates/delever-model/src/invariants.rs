@@ -67,6 +67,19 @@ fn check_series(id: &str, opening_npl: Decimal, series: &Series) -> Result<(), S
         if m.performing.checked_add(m.npl) != Some(m.loans) {
             return Err(format!("{at}: L = P + N fails: {} ≠ {} + {}", m.loans, m.performing, m.npl));
         }
+        // A reported month's stocks are the reported ones: its formation may be a reported
+        // figure that does not roll forward, or a negative residual (MODEL.md section 9).
+        if m.actual {
+            if m.performing.is_sign_negative() && !m.performing.is_zero() {
+                return Err(format!("{at}: performing is negative ({})", m.performing));
+            }
+            let by_channel = sum(m.disposal_by_channel.iter().copied());
+            if !by_channel.is_some_and(|total| close(total, m.disposal)) {
+                return Err(format!("{at}: Σ X_c {by_channel:?} ≠ Dsp {}", m.disposal));
+            }
+            previous_npl = m.npl;
+            continue;
+        }
         let change = m.npl.checked_sub(previous_npl);
         let net = m.formation.checked_sub(m.disposal);
         if !matches!((change, net), (Some(c), Some(n)) if close(c, n)) {

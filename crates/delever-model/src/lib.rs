@@ -25,6 +25,7 @@ pub mod rng;
 pub mod scenario;
 pub mod simulator;
 pub mod targets;
+pub mod tracking;
 pub mod validate;
 pub mod wire;
 

@@ -33,6 +33,8 @@ pub struct MonthMetrics {
     pub losses: Decimal,
     pub provision_charge: Decimal,
     pub new_lending: Decimal,
+    /// Whether the month is reported (section 9), not projected.
+    pub actual: bool,
 }
 
 impl MonthMetrics {
@@ -73,6 +75,7 @@ impl MonthMetrics {
             map.insert(name.into(), decimal_json(self.get(name)));
         }
         map.insert("disposal_by_channel".into(), channels_json(&self.disposal_by_channel));
+        map.insert("actual".into(), Value::Bool(self.actual));
         Value::Object(map)
     }
 }
@@ -207,6 +210,10 @@ pub struct Projection {
     pub warnings: Vec<Warning>,
     /// The scenario's assessment scored (MODEL.md section 10), when it has one.
     pub assessment: Option<crate::division::Scores>,
+    /// The last reported month (`YYYY-MM`), when the scenario has actuals (section 9).
+    pub as_of: Option<String>,
+    /// With actuals: the as-of year's progress against the plan (section 9).
+    pub tracking: Option<crate::tracking::Tracking>,
 }
 
 /// One entity's raw monthly records and yearly plan totals, from which every metric is derived:
@@ -224,6 +231,8 @@ pub(crate) struct View<'a> {
     pub amc: Option<&'a [AmcMonth]>,
     /// Channels whose flow is `Decimal::ZERO` in every record (their sums are that zero).
     pub idle: Fields,
+    /// The as-of month: months `1 … as_of` are reported (section 9).
+    pub as_of: usize,
 }
 
 /// The sums behind a zone's or the region's metrics.
@@ -234,6 +243,7 @@ pub(crate) struct Entity {
     pub capital: bool,
     /// The channels no member can use.
     pub idle: Fields,
+    pub as_of: usize,
 }
 
 impl Entity {
@@ -269,7 +279,14 @@ impl Entity {
                 *n = n.checked_add(run.npl_open_of(i, y)).ok_or_else(|| overflow("aggregation"))?;
             }
         }
-        Ok(Entity { records, plans, npl_open, capital: capital && !members.is_empty(), idle })
+        Ok(Entity {
+            records,
+            plans,
+            npl_open,
+            capital: capital && !members.is_empty(),
+            idle,
+            as_of: plan.as_of,
+        })
     }
 
     pub(crate) fn view<'a>(&'a self, amc: Option<&'a [AmcMonth]>) -> View<'a> {
@@ -280,6 +297,7 @@ impl Entity {
             capital: self.capital,
             amc,
             idle: self.idle,
+            as_of: self.as_of,
         }
     }
 }
@@ -319,6 +337,7 @@ impl<'a> View<'a> {
             capital: plan.institutions.get(i).is_some_and(|inst| inst.capital0.is_some()),
             amc: None,
             idle: idle_channels(plan, &[i]),
+            as_of: plan.as_of,
         }
     }
 
@@ -363,6 +382,7 @@ impl<'a> View<'a> {
             losses: r.losses,
             provision_charge: r.provision_charge,
             new_lending: r.new_lending,
+            actual: m < self.as_of,
         }
     }
 
@@ -404,7 +424,21 @@ impl<'a> View<'a> {
             disposal: sum(Fields::DISPOSAL, &|r| r.disposal),
             by_channel,
             plan: self.plans.get(y).copied().unwrap_or_default(),
-            shortfall: sum(Fields::PLANNED.with(Fields::DISPOSAL), &|r| r.shortfall()),
+            // In a year with reported months, the year's unmet plan (section 9); else the
+            // sum of the months' (step 4).
+            shortfall: if start < self.as_of {
+                if flows.has(Fields::DISPOSAL) {
+                    let disposal = months
+                        .iter()
+                        .fold(Decimal::ZERO, |acc, r| acc.checked_add(r.disposal).unwrap_or(acc));
+                    let plan = self.plans.get(y).copied().unwrap_or_default();
+                    plan.checked_sub(disposal).unwrap_or_default().max(Decimal::ZERO)
+                } else {
+                    Decimal::ZERO
+                }
+            } else {
+                sum(Fields::PLANNED.with(Fields::DISPOSAL), &|r| r.shortfall())
+            },
             disposal_h1,
             removals: sum(Fields::REMOVALS, &|r| r.removals),
             cash: sum(Fields::CASH, &|r| r.cash),
@@ -909,11 +943,28 @@ impl Projection {
             targets: Vec::new(),
             warnings: Vec::new(),
             assessment: None,
+            as_of: plan.as_of.checked_sub(1).and_then(|m| plan.labels.get(m)).cloned(),
+            tracking: None,
         };
         projection.targets = targets::evaluate(scenario, &projection);
         projection.assessment =
             scenario.assessment.as_ref().map(|a| crate::division::assess(scenario, &projection, a));
         projection.warnings = targets::warnings(scenario, &projection, run, plan);
+        if plan.as_of > 0 {
+            // The plan: the same scenario without its actuals (section 9).
+            let bare = crate::tracking::without_actuals(plan);
+            let mut bare_run = Run::new(&bare);
+            let planned = match bare_run.execute(&bare) {
+                Ok(()) => Some(Projection::build_with(scenario, &bare, &bare_run, Detail::RegionMonthly)?),
+                Err(_) => None,
+            };
+            for (j, result) in projection.targets.iter_mut().enumerate() {
+                result.planned = Some(planned.as_ref().and_then(|p| p.targets.get(j)).and_then(|t| t.actual));
+            }
+            if planned.is_some() {
+                projection.tracking = Some(crate::tracking::tracking(scenario, plan, run, &bare_run));
+            }
+        }
         Ok(projection)
     }
 
@@ -950,6 +1001,7 @@ impl Projection {
         let mut value = json!({
             "schema": 1,
             "scenario": self.scenario,
+            "as_of": self.as_of,
             "months": self.months,
             "region": self.region.to_json(),
             "zones": Value::Object(zones),
@@ -957,8 +1009,13 @@ impl Projection {
             "targets": self.targets.iter().map(TargetResult::to_json).collect::<Vec<_>>(),
             "warnings": self.warnings.iter().map(Warning::to_json).collect::<Vec<_>>(),
         });
-        if let (Some(assessment), Some(map)) = (&self.assessment, value.as_object_mut()) {
-            map.insert("assessment".into(), assessment.to_json());
+        if let Some(map) = value.as_object_mut() {
+            if let Some(assessment) = &self.assessment {
+                map.insert("assessment".into(), assessment.to_json());
+            }
+            if let Some(tracking) = &self.tracking {
+                map.insert("tracking".into(), tracking.to_json());
+            }
         }
         value
     }

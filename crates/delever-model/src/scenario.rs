@@ -64,6 +64,67 @@ pub struct Scenario {
     pub reference: Option<ReferenceValues>,
     /// How zones or institutions are scored (MODEL.md section 10, v2).
     pub assessment: Option<Assessment>,
+    /// Reported months (MODEL.md section 9, v2), in file order; every institution reports the
+    /// same months `1 … as_of` (validated).
+    pub actuals: Vec<Actual>,
+}
+
+/// A month's reported disposal: per channel (a channel left out is 0), or one total split
+/// over the institution's channel shares as step 5 splits `Dsp_m`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ReportedDisposal {
+    Channels([Decimal; 7]),
+    Total(Decimal),
+}
+
+/// One institution's reported month (月报).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actual {
+    pub month: YearMonth,
+    pub institution: String,
+    pub deposits: Decimal,
+    pub loans: Decimal,
+    pub npl: Decimal,
+    pub provisions: Option<Decimal>,
+    pub formation: Option<Decimal>,
+    pub disposal: ReportedDisposal,
+    /// `(tier1_capital, leverage_exposure)`, given together.
+    pub capital: Option<(Decimal, Decimal)>,
+}
+
+impl Actual {
+    pub fn to_json(&self) -> Value {
+        let mut map = Map::new();
+        map.insert("month".into(), Value::String(self.month.to_string()));
+        map.insert("institution".into(), Value::String(self.institution.clone()));
+        map.insert("deposits".into(), Value::String(fmt_decimal(self.deposits)));
+        map.insert("loans".into(), Value::String(fmt_decimal(self.loans)));
+        map.insert("npl".into(), Value::String(fmt_decimal(self.npl)));
+        if let Some(p) = self.provisions {
+            map.insert("provisions".into(), Value::String(fmt_decimal(p)));
+        }
+        if let Some(f) = self.formation {
+            map.insert("formation".into(), Value::String(fmt_decimal(f)));
+        }
+        let disposal = match self.disposal {
+            ReportedDisposal::Total(t) => Value::String(fmt_decimal(t)),
+            ReportedDisposal::Channels(x) => {
+                let mut channels = Map::new();
+                for (name, amount) in CHANNELS.iter().zip(x) {
+                    if !amount.is_zero() {
+                        channels.insert((*name).into(), Value::String(fmt_decimal(amount)));
+                    }
+                }
+                Value::Object(channels)
+            }
+        };
+        map.insert("disposal".into(), disposal);
+        if let Some((k, e)) = self.capital {
+            map.insert("tier1_capital".into(), Value::String(fmt_decimal(k)));
+            map.insert("leverage_exposure".into(), Value::String(fmt_decimal(e)));
+        }
+        Value::Object(map)
+    }
 }
 
 /// What an assessment scores: every zone, or every institution.
@@ -184,6 +245,23 @@ impl Scenario {
         self.start.year.saturating_add(1)
     }
 
+    /// The as-of month `a`: how many months, from the first, are reported (0 without actuals).
+    pub fn as_of(&self) -> usize {
+        self.actuals
+            .iter()
+            .filter_map(|a| self.month_index(a.month))
+            .map(|m| m.saturating_add(1))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The 0-based index of `month` in the projection, if inside it.
+    pub fn month_index(&self, month: YearMonth) -> Option<usize> {
+        let years = i64::from(month.year).checked_sub(i64::from(self.start.year))?;
+        let offset = years.checked_mul(12)?.checked_add(i64::from(month.month))?.checked_sub(13)?;
+        usize::try_from(offset).ok().filter(|m| *m < self.months())
+    }
+
     /// The last projected calendar year.
     pub fn last_year(&self) -> i32 {
         self.start.year.saturating_add(i32::try_from(self.years).unwrap_or(10))
@@ -229,6 +307,12 @@ impl Scenario {
             }
             if let Some(assessment) = &self.assessment {
                 map.insert("assessment".into(), assessment.to_json());
+            }
+            if !self.actuals.is_empty() {
+                map.insert(
+                    "actuals".into(),
+                    Value::Array(self.actuals.iter().map(Actual::to_json).collect()),
+                );
             }
         }
         value

@@ -3,7 +3,7 @@
 use crate::engine::{Plan, Run};
 use crate::error::SimError;
 use crate::output::{Detail, Projection};
-use crate::scenario::{Event, Opening, Scenario, YearMonth};
+use crate::scenario::{Actual, Event, Opening, Scenario, YearMonth};
 
 /// A plan and a run kept across scenarios that differ only in their drivers.
 ///
@@ -32,6 +32,8 @@ struct Shape {
     years: u32,
     institutions: Vec<(String, Opening)>,
     events: Vec<Event>,
+    /// The reported months are compiled into the plan too.
+    actuals: Vec<Actual>,
 }
 
 impl Shape {
@@ -41,6 +43,7 @@ impl Shape {
             years: scenario.years,
             institutions: scenario.institutions.iter().map(|i| (i.id.clone(), i.opening.clone())).collect(),
             events: scenario.events.clone(),
+            actuals: scenario.actuals.clone(),
         }
     }
 
@@ -48,6 +51,7 @@ impl Shape {
         self.start == scenario.start
             && self.years == scenario.years
             && self.events == scenario.events
+            && self.actuals == scenario.actuals
             && self.institutions.len() == scenario.institutions.len()
             && self
                 .institutions

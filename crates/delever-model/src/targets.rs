@@ -23,6 +23,9 @@ pub struct TargetResult {
     pub source: Option<String>,
     /// For `national_average`: whether the figure is the scenario's assumption (section 11).
     pub assumed: bool,
+    /// With actuals (section 9): the target's `actual` in the plan (the scenario without its
+    /// actuals); `None` without actuals (not printed).
+    pub planned: Option<Option<Decimal>>,
 }
 
 impl TargetResult {
@@ -39,6 +42,9 @@ impl TargetResult {
             "met": self.met,
             "margin": decimal_json(self.margin),
         });
+        if let (Some(planned), Some(map)) = (self.planned, value.as_object_mut()) {
+            map.insert("planned".into(), decimal_json(planned));
+        }
         if let (TargetValue::NationalAverage(_), Some(map)) = (&t.value, value.as_object_mut()) {
             map.insert("value_from".into(), json!("national_average"));
             map.insert("basis".into(), json!("commercial banks (商业银行)"));
@@ -104,6 +110,7 @@ pub fn evaluate(scenario: &Scenario, projection: &Projection) -> Vec<TargetResul
                 margin,
                 source: figure.map(|f| f.source(crate::Lang::En)),
                 assumed: figure.is_some_and(|f| f.is_assumed()),
+                planned: None,
             }
         })
         .collect()
@@ -161,6 +168,55 @@ fn amount(value: Decimal) -> String {
 }
 
 /// The warnings of a finished run.
+/// Section 9, step 9: each institution-month whose reported formation leaves
+/// `|N_{m−1} + F_m − Dsp_m − N_m|` above 1% of `max(N_{m−1}, N_m)` (the reported stocks are
+/// used all the same).
+fn roll_forward(plan: &Plan, run: &Run) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let one_percent = Decimal::new(1, 2);
+    for (i, inst) in plan.institutions.iter().enumerate() {
+        let records = run.institution(i);
+        for (m, reported) in inst.reported.iter().enumerate() {
+            if reported.formation.is_none() {
+                continue;
+            }
+            let (Some(record), Some(before)) = (
+                records.get(m),
+                if m == 0 { Some(inst.npl0) } else { records.get(m.saturating_sub(1)).map(|r| r.npl) },
+            ) else {
+                continue;
+            };
+            let gap = before
+                .checked_add(record.formation)
+                .and_then(|x| x.checked_sub(record.disposal))
+                .and_then(|x| x.checked_sub(record.npl))
+                .map(|x| x.abs());
+            let limit = before.max(record.npl).checked_mul(one_percent);
+            if let (Some(gap), Some(limit)) = (gap, limit)
+                && gap > limit
+            {
+                let month = plan.labels.get(m).cloned().unwrap_or_default();
+                let mut w = Warning::new(
+                    "actuals_roll_forward",
+                    format!(
+                        "the report of \"{}\" for {month} does not roll forward: last month's NPL + formation − disposal differs from the reported NPL by {} (more than 1%); the reported NPL is used",
+                        inst.id,
+                        fmt_decimal(gap)
+                    ),
+                    format!(
+                        "\"{}\" {month} 的报送数不衔接：上月不良 + 本月生成 − 本月处置 与报送不良相差 {}（超过 1%）；仍采用报送的不良余额",
+                        inst.id,
+                        fmt_decimal(gap)
+                    ),
+                );
+                w.institution = Some(inst.id.clone());
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
 pub fn warnings(scenario: &Scenario, projection: &Projection, run: &Run, plan: &Plan) -> Vec<Warning> {
     let mut out = Vec::new();
     out.extend(never_binding(scenario));
@@ -181,6 +237,7 @@ pub fn warnings(scenario: &Scenario, projection: &Projection, run: &Run, plan: &
         ));
     }
     let unit = &scenario.unit;
+    out.extend(roll_forward(plan, run));
     for (i, inst) in plan.institutions.iter().enumerate() {
         let records = run.institution(i);
         let capped: Vec<usize> =

@@ -296,7 +296,7 @@ impl Reader {
     }
 
     fn scenario(&mut self, value: &Value) -> Option<Scenario> {
-        const TOP: [&str; 13] = [
+        const TOP: [&str; 14] = [
             "schema",
             "name",
             "notes",
@@ -310,6 +310,7 @@ impl Reader {
             "targets",
             "reference",
             "assessment",
+            "actuals",
         ];
         let map = self.object(value, "", &TOP)?;
 
@@ -395,6 +396,10 @@ impl Reader {
             None | Some(Value::Null) => Some(Vec::new()),
             Some(v) => self.events(v, &frame, institutions.as_ref().map(|_| &ids)),
         };
+        let actuals = match map.get("actuals") {
+            None | Some(Value::Null) => Some(Vec::new()),
+            Some(v) => self.actuals(v, &frame, institutions.as_deref()),
+        };
         let assessment = match map.get("assessment") {
             None | Some(Value::Null) => Some(None),
             Some(v) => self.assessment(v, &frame).map(Some),
@@ -426,6 +431,7 @@ impl Reader {
             targets: targets?,
             reference: reference?,
             assessment: assessment?,
+            actuals: actuals?,
         })
     }
 
@@ -911,6 +917,175 @@ impl Reader {
             return None;
         }
         Some(month)
+    }
+
+    /// `actuals` (MODEL.md section 9): each entry's fields, one entry per institution and
+    /// month, and the same months `1 … a` for every institution (checked when the institutions
+    /// and the horizon could be read).
+    fn actuals(
+        &mut self,
+        value: &Value,
+        frame: &Frame,
+        institutions: Option<&[Institution]>,
+    ) -> Option<Vec<Actual>> {
+        let Value::Array(items) = value else {
+            self.push("actuals", Problem::WrongType { expected: Expected::Array });
+            return None;
+        };
+        const FIELDS: [&str; 10] = [
+            "month",
+            "institution",
+            "deposits",
+            "loans",
+            "npl",
+            "provisions",
+            "formation",
+            "disposal",
+            "tier1_capital",
+            "leverage_exposure",
+        ];
+        let mut out: Vec<Actual> = Vec::with_capacity(items.len());
+        let mut seen: HashSet<(String, YearMonth)> = HashSet::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let path = index("actuals", i);
+            let Some(map) = self.object(item, &path, &FIELDS) else {
+                ok = false;
+                continue;
+            };
+            let month = self
+                .required(map, &path, "month")
+                .and_then(|v| self.month_in_horizon(v, &child(&path, "month"), frame));
+            let known = institutions
+                .map(|list| list.iter().map(|inst| (inst.id.as_str(), inst.opening.capital.is_some())));
+            let institution = self.required(map, &path, "institution").and_then(|v| {
+                let p = child(&path, "institution");
+                let id = self.id(v, &p)?;
+                if let Some(mut known) = known.clone()
+                    && !known.any(|(known, _)| known == id)
+                {
+                    self.push(&p, Problem::UnknownInstitution { id });
+                    return None;
+                }
+                Some(id)
+            });
+            let deposits = self.required_decimal(map, &path, "deposits", amount_range());
+            let loans = self.required_decimal(map, &path, "loans", amount_range());
+            let npl = self.required_decimal(map, &path, "npl", amount_range());
+            let provisions = self.optional_decimal(map, &path, "provisions", amount_range());
+            let formation = self.optional_decimal(map, &path, "formation", signed_amount_range());
+            let disposal = self.required(map, &path, "disposal").and_then(|v| {
+                let p = child(&path, "disposal");
+                match v {
+                    Value::Object(_) => {
+                        let channels = self.object(v, &p, &CHANNELS)?;
+                        let mut flows = [Decimal::ZERO; 7];
+                        let mut fine = true;
+                        for (slot, name) in flows.iter_mut().zip(CHANNELS) {
+                            match channels.get(name) {
+                                None | Some(Value::Null) => {}
+                                Some(x) => match self.decimal(x, &child(&p, name), amount_range()) {
+                                    Some(d) => *slot = d,
+                                    None => fine = false,
+                                },
+                            }
+                        }
+                        fine.then_some(ReportedDisposal::Channels(flows))
+                    }
+                    _ => self.decimal(v, &p, amount_range()).map(ReportedDisposal::Total),
+                }
+            });
+            let k = self.optional_decimal(map, &path, "tier1_capital", signed_amount_range());
+            let e = self.optional_decimal(map, &path, "leverage_exposure", signed_amount_range());
+            let capital = match (k, e) {
+                (Ok(Some(k)), Ok(Some(e))) => Some(Some((k, e))),
+                (Ok(None), Ok(None)) => Some(None),
+                (Ok(_), Ok(_)) => {
+                    self.push(&path, Problem::CapitalPair);
+                    None
+                }
+                _ => None,
+            };
+            if let (Some(Some(_)), Some(id), Some(mut known)) = (&capital, &institution, known)
+                && known.any(|(known, models)| known == id && !models)
+            {
+                self.push(
+                    &child(&path, "tier1_capital"),
+                    Problem::CapitalNotModelled { institution: id.clone() },
+                );
+                ok = false;
+            }
+            if let (Some(npl), Some(loans)) = (npl, loans)
+                && npl > loans
+            {
+                self.push(&child(&path, "npl"), Problem::NplAboveLoans { npl, loans });
+                ok = false;
+            }
+            if let (Some(id), Some(month)) = (&institution, month)
+                && !seen.insert((id.clone(), month))
+            {
+                self.push(
+                    &path,
+                    Problem::DuplicateActual { institution: id.clone(), month: month.to_string() },
+                );
+                ok = false;
+            }
+            match (month, institution, deposits, loans, npl, provisions, formation, disposal, capital) {
+                (
+                    Some(month),
+                    Some(institution),
+                    Some(deposits),
+                    Some(loans),
+                    Some(npl),
+                    Ok(provisions),
+                    Ok(formation),
+                    Some(disposal),
+                    Some(capital),
+                ) => out.push(Actual {
+                    month,
+                    institution,
+                    deposits,
+                    loans,
+                    npl,
+                    provisions,
+                    formation,
+                    disposal,
+                    capital,
+                }),
+                _ => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        // The same months for every institution, without a gap from the first month.
+        if let (Some(list), Some((first, _))) = (institutions, frame.horizon()) {
+            let index = |m: YearMonth| {
+                (i64::from(m.year).saturating_sub(i64::from(first.year)))
+                    .saturating_mul(12)
+                    .saturating_add(i64::from(m.month))
+                    .saturating_sub(i64::from(first.month))
+            };
+            let a = out.iter().map(|x| index(x.month)).max().map_or(0, |m| m.saturating_add(1));
+            for inst in list {
+                let reported: HashSet<i64> =
+                    out.iter().filter(|x| x.institution == inst.id).map(|x| index(x.month)).collect();
+                if let Some(gap) = (0..a).find(|m| !reported.contains(m)) {
+                    let months = i64::from(first.month).saturating_sub(1).saturating_add(gap);
+                    let month = YearMonth {
+                        year: first.year.saturating_add(i32::try_from(months.div_euclid(12)).unwrap_or(0)),
+                        month: u32::try_from(months.rem_euclid(12)).unwrap_or(0).saturating_add(1),
+                    }
+                    .to_string();
+                    self.push(
+                        "actuals",
+                        Problem::ActualsMissingMonth { institution: inst.id.clone(), month },
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
     }
 
     fn events(&mut self, value: &Value, frame: &Frame, ids: Option<&HashSet<String>>) -> Option<Vec<Event>> {

@@ -23,7 +23,8 @@ const ANSWERS_MAGIC: &[u8; 8] = b"DLVANS01";
 
 /// The warning codes `targets::warnings` writes (a decoded code must be one of them; a test
 /// below reads them off `targets.rs`).
-const WARNING_CODES: [&str; 8] = [
+const WARNING_CODES: [&str; 9] = [
+    "actuals_roll_forward",
     "allowance_below_floor",
     "capital_negative",
     "coverage_below_floor",
@@ -107,7 +108,22 @@ pub fn decode(bytes: &[u8], scenario: &Scenario) -> Result<Projection, WireError
         targets: Vec::new(),
         warnings,
         assessment: None,
+        as_of: None,
+        // The page reads neither from a worker's answer yet (README, "Not done yet").
+        tracking: None,
     };
+    let as_of = scenario.as_of();
+    if as_of > 0 {
+        projection.as_of = Some(scenario.month_label(as_of).to_string());
+        let series = std::iter::once(&mut projection.region)
+            .chain(projection.zones.iter_mut().map(|(_, s)| s))
+            .chain(projection.institutions.iter_mut().map(|(_, s)| s));
+        for s in series {
+            for month in s.monthly.iter_mut().take(as_of) {
+                month.actual = true;
+            }
+        }
+    }
     projection.targets = targets::evaluate(scenario, &projection);
     projection.assessment =
         scenario.assessment.as_ref().map(|a| crate::division::assess(scenario, &projection, a));
@@ -531,6 +547,8 @@ impl<'a> Reader<'a> {
             losses,
             provision_charge,
             new_lending,
+            // Set from the scenario by `decode` (the as-of month is the scenario's).
+            actual: false,
         })
     }
 

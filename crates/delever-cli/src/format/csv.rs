@@ -41,6 +41,8 @@ pub fn projection_columns() -> Vec<String> {
         }
     }
     columns.extend(CHANNELS.iter().map(|c| format!("disposal_{c}")));
+    // Whether a month is reported (MODEL.md section 9); empty on year-end rows.
+    columns.push("actual".to_string());
     columns
 }
 
@@ -83,6 +85,7 @@ fn month_row(scope: &str, id: &str, month: &MonthMetrics) -> Vec<String> {
         row.push(cell(value));
     }
     row.extend(month.disposal_by_channel.iter().map(|v| fmt_decimal(*v)));
+    row.push(month.actual.to_string());
     row
 }
 
@@ -93,6 +96,7 @@ fn year_row(scope: &str, id: &str, year_end: &YearEnd) -> Vec<String> {
         row.push(cell(year_end.get(metric)));
     }
     row.extend(year_end.disposal_by_channel.iter().map(|v| fmt_decimal(*v)));
+    row.push(String::new());
     row
 }
 

@@ -155,6 +155,11 @@ pub fn projection(scenario: &Scenario, projection: &Projection, language: Langua
         years_text(scenario),
         scenario.institutions.len()
     ));
+    if let Some(as_of) = &projection.as_of {
+        out.push_str(&format!(
+            "实际数据截至 actuals as of: {as_of}（此后为重新预测 re-forecast after it）\n"
+        ));
+    }
     out.push_str(&region_section(projection, &scenario.unit));
     out.push_str(&zones_section(projection, &scenario.unit));
     out.push_str(&institutions_section(scenario, projection));

@@ -195,7 +195,15 @@ impl Probe {
             View { amc, ..View::single(plan, run, 0) }
         } else {
             sum_region(plan, run, month_fields, self.region_years_read, region, plans, npl_open)?;
-            View { records: region, plans, npl_open, capital: region_capital(plan), amc, idle: Fields::NONE }
+            View {
+                records: region,
+                plans,
+                npl_open,
+                capital: region_capital(plan),
+                amc,
+                idle: Fields::NONE,
+                as_of: plan.as_of,
+            }
         };
         for (y, (slot, flows)) in region_years.iter_mut().zip(year_flows.iter()).enumerate() {
             *slot = flows.map(|flows| view.year_sums(y, flows));

@@ -1,0 +1,88 @@
+// Targets divided among the banks and the assessment's scores (MODEL.md sections 10 and 12,
+// v2): the page's `data-decomposition` and `data-assessment` hold exactly the command line's
+// JSON, follow a lever move, and the table's rows appear when the section is opened.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  assertClean,
+  cliJson,
+  eventually,
+  launch,
+  openPage,
+  presetPath,
+  presetScenario,
+  simulateWithCli,
+  textField,
+  waitForAddress,
+} from './helpers.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+function fragment(scenario) {
+  return `#scenario=${Buffer.from(JSON.stringify(scenario), 'utf8').toString('base64url').replace(/=+$/, '')}`;
+}
+
+/** The page's decomposition JSON, parsed. */
+async function shownDecomposition(page) {
+  return JSON.parse(await page.locator('[data-decomposition]').getAttribute('data-decomposition'));
+}
+
+describe('targets divided among the banks, and the assessment', () => {
+  test('Licheng: the command line’s decomposition, before and after a lever move; rows when opened', async () => {
+    const opened = await openPage(browser);
+    const { page } = opened;
+    assert.deepEqual(await shownDecomposition(page), JSON.parse(cliJson('decompose', presetPath('licheng-2019'), '--format', 'json')));
+    assert.equal(await page.locator('.decomposition table').count(), 0, 'rows only once opened');
+    await textField(page, 'defaults.deposit_growth').fill('1');
+    const { scenario } = await waitForAddress(page, (s) => String(s.defaults.deposit_growth) === '0.01', 'deposit growth 1%');
+    const dir = mkdtempSync(join(tmpdir(), 'delever-division-'));
+    try {
+      writeFileSync(join(dir, 's.json'), JSON.stringify(scenario));
+      const expected = JSON.parse(cliJson('decompose', join(dir, 's.json'), '--format', 'json'));
+      await eventually(async () => assert.deepEqual(await shownDecomposition(page), expected));
+      assert.equal(expected.targets[0].parts[0].met, false, 'deposits fall short at 1% growth');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await page.locator('details.division > summary').click();
+    await page.locator('.decomposition table[data-target="deposits_floor"] tr[data-institution="all"][data-met="false"]').waitFor();
+    await assertClean(opened);
+    await opened.context.close();
+  });
+
+  test('an assessment by zone: the scores simulate prints', async () => {
+    const scenario = presetScenario('yangjiang-2016-2018');
+    scenario.assessment = {
+      year: 2017,
+      level: 'zone',
+      criteria: [
+        { metric: 'npl_change', better: 'lower', weight: '50' },
+        { metric: 'loan_growth', better: 'higher', weight: '30' },
+        { metric: 'disposal_completion', better: 'higher', weight: '20' },
+      ],
+    };
+    const expected = simulateWithCli(scenario).assessment;
+    assert.ok(expected.entries.length > 1, 'several zones are scored');
+    const opened = await openPage(browser, { path: `index.html${fragment(scenario)}` });
+    const { page } = opened;
+    await eventually(async () => {
+      const shown = JSON.parse(await page.locator('[data-assessment]').getAttribute('data-assessment'));
+      assert.deepEqual(shown, expected);
+    }, { timeout: 30_000 });
+    await page.locator('details.division > summary').click();
+    assert.equal(await page.locator('.assessment tbody tr').count(), expected.entries.length);
+    await assertClean(opened);
+    await opened.context.close();
+  });
+});
