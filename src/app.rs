@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::components::brief::describe_change;
 use crate::components::{
     AnalysisSection, Brief, ChartsPanel, Division, EventsTable, InstitutionsTable, Latest, Levers,
-    QuickLevers, Results, SpreadsheetTools, TargetsEditor,
+    QuickLevers, Results, SpreadsheetTools, TargetsEditor, TrackingPanel,
 };
 use crate::embed::{self, Incoming, View};
 use crate::i18n::tr;
@@ -293,6 +293,7 @@ pub fn app() -> Html {
                     </div>
                     <div class="right">
                         <Results state={page.clone()} dispatch={dispatch.clone()} />
+                        <TrackingPanel loaded={page.current.clone()} lang={lang} />
                         <ChartsPanel state={page.clone()} />
                     </div>
                 </main>

@@ -14,6 +14,7 @@ pub mod quick;
 pub mod results;
 pub mod sheets;
 pub mod tables;
+pub mod tracking;
 
 pub use analysis::AnalysisSection;
 pub use brief::Brief;
@@ -26,3 +27,4 @@ pub use quick::QuickLevers;
 pub use results::Results;
 pub use sheets::SpreadsheetTools;
 pub use tables::{EventsTable, InstitutionsTable, TargetsEditor};
+pub use tracking::TrackingPanel;

@@ -38,6 +38,25 @@ async function shownDecomposition(page) {
   return JSON.parse(await page.locator('[data-decomposition]').getAttribute('data-decomposition'));
 }
 
+describe('tracking through the year (MODEL.md section 9)', () => {
+  test('the as-of-May preset: the tracking figures are the command line’s, for each scope', async () => {
+    const scenario = presetScenario('licheng-2019-may');
+    const expected = simulateWithCli(scenario);
+    assert.equal(expected.as_of, '2019-05');
+    const opened = await openPage(browser, { path: `index.html${fragment(scenario)}` });
+    const { page } = opened;
+    const figure = (field) => page.locator(`[data-kpi="tracking.${field}"]`).getAttribute('data-value');
+    await eventually(async () => assert.equal(await figure('required_monthly'), expected.tracking.region.required_monthly), { timeout: 30_000 });
+    for (const field of ['disposal_plan', 'disposal_to_date', 'scheduled_to_date', 'completion', 'behind', 'npl_vs_plan', 'loans_vs_plan', 'deposits_vs_plan']) {
+      assert.equal(await figure(field), expected.tracking.region[field], field);
+    }
+    await page.selectOption('select[data-field="ui.tracking_scope"]', 'all');
+    assert.equal(await figure('behind'), expected.tracking.institutions.all.behind);
+    await assertClean(opened);
+    await opened.context.close();
+  });
+});
+
 describe('targets divided among the banks, and the assessment', () => {
   test('Licheng: the command line’s decomposition, before and after a lever move; rows when opened', async () => {
     const opened = await openPage(browser);
@@ -81,6 +100,7 @@ describe('targets divided among the banks, and the assessment', () => {
       assert.deepEqual(shown, expected);
     }, { timeout: 30_000 });
     await page.locator('details.division > summary').click();
+    await page.locator('.assessment tbody tr').first().waitFor();
     assert.equal(await page.locator('.assessment tbody tr').count(), expected.entries.length);
     await assertClean(opened);
     await opened.context.close();

@@ -10,12 +10,18 @@ pub struct Preset {
     pub json: &'static str,
 }
 
-const PRESETS: [Preset; 3] = [
+const PRESETS: [Preset; 4] = [
     Preset {
         id: "licheng-2019",
         name: "鲤城区 2019 年信贷风险防控化解",
         name_en: "Licheng District 2019 credit-risk plan",
         json: include_str!("../../../www/presets/licheng-2019.json"),
+    },
+    Preset {
+        id: "licheng-2019-may",
+        name: "鲤城区 2019 年信贷风险防控化解（截至 5 月，示意实际数）",
+        name_en: "Licheng District 2019, as of May (illustrative actuals)",
+        json: include_str!("../../../www/presets/licheng-2019-may.json"),
     },
     Preset {
         id: "yangjiang-2016-2018",

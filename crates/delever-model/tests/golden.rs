@@ -23,6 +23,12 @@ fn licheng_2019_projection() {
 }
 
 #[test]
+fn licheng_2019_may_projection() {
+    let p = simulate(&preset("licheng-2019-may")).unwrap();
+    expect_file!["golden/licheng-2019-may.json"].assert_eq(&pretty(&p.to_json()));
+}
+
+#[test]
 fn yangjiang_2016_2018_projection() {
     let p = simulate(&preset("yangjiang-2016-2018")).unwrap();
     expect_file!["golden/yangjiang-2016-2018.json"].assert_eq(&pretty(&p.to_json()));

@@ -164,8 +164,47 @@ pub fn projection(scenario: &Scenario, projection: &Projection, language: Langua
     out.push_str(&zones_section(projection, &scenario.unit));
     out.push_str(&institutions_section(scenario, projection));
     out.push_str(&targets_section(projection));
+    out.push_str(&tracking_section(projection, &scenario.unit));
     out.push_str(&warnings_section(projection, language));
     out
+}
+
+/// With actuals: the as-of year's progress against the plan, for the region, each zone and
+/// each institution (MODEL.md section 9).
+fn tracking_section(projection: &Projection, unit: &str) -> String {
+    let Some(tracking) = &projection.tracking else { return String::new() };
+    let region = &tracking.region;
+    let mut table = Table::numeric([
+        "范围 scope",
+        "计划 plan",
+        "累计处置 to date",
+        "时序进度 scheduled",
+        "完成进度 completion",
+        "落后 behind",
+        "此后每月需处置 required / month",
+        "不良较计划 NPL vs plan",
+    ]);
+    let rows = std::iter::once(("全辖 region".to_string(), region))
+        .chain(tracking.zones.iter().map(|(z, p)| (format!("片区 zone {z}"), p)))
+        .chain(tracking.institutions.iter().map(|(id, p)| (id.clone(), p)));
+    for (scope, p) in rows {
+        table.row(vec![
+            scope,
+            amount(p.disposal_plan),
+            amount(p.disposal_to_date),
+            amount(p.scheduled_to_date),
+            p.completion.map(percent).unwrap_or_else(|| NULL.to_string()),
+            amount(p.behind),
+            p.required_monthly.map(amount).unwrap_or_else(|| NULL.to_string()),
+            amount(p.npl_vs_plan),
+        ]);
+    }
+    format!(
+        "\n跟踪 Tracking, {} · 截至 as of {}（{unit}；落后为正 positive = behind schedule）\n{}",
+        region.year,
+        region.as_of,
+        table.render("  ")
+    )
 }
 
 fn region_section(projection: &Projection, unit: &str) -> String {
