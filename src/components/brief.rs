@@ -345,6 +345,73 @@ pub fn lever_label(doc: &Value, path: &str, lang: delever_model::Lang) -> Option
                 _ => return None,
             }
         }
+        [Part::Key("actuals")] => tr("实际数据", "Actuals"),
+        [Part::Key("actuals"), Part::Index(i), rest @ ..] => {
+            let place = i.saturating_add(1);
+            let entry = if en { format!("Actual {place}") } else { format!("第 {place} 条实际数据") };
+            let field = match rest {
+                [] => return Some(entry),
+                [Part::Key("month")] => tr("月份", "month"),
+                [Part::Key("institution")] => tr("机构", "institution"),
+                [Part::Key("deposits")] => format!("{}{}", tr("存款", "deposits"), context.unit()),
+                [Part::Key("loans")] => format!("{}{}", tr("贷款", "loans"), context.unit()),
+                [Part::Key("npl")] => format!("{}{}", tr("不良贷款", "NPL"), context.unit()),
+                [Part::Key("provisions")] => format!("{}{}", tr("拨备", "provisions"), context.unit()),
+                [Part::Key("formation")] => format!("{}{}", tr("不良生成", "formation"), context.unit()),
+                [Part::Key("disposal")] => format!("{}{}", tr("处置", "disposal"), context.unit()),
+                [Part::Key("disposal"), Part::Key(name)] => {
+                    let (zh, en_name) =
+                        CHANNELS.iter().position(|c| c == name).and_then(|c| CHANNEL_NAMES.get(c))?;
+                    let channel = if en { en_name.to_ascii_lowercase() } else { (*zh).to_string() };
+                    format!("{}{channel}{}", tr("处置·", "disposal by "), context.unit())
+                }
+                [Part::Key("tier1_capital")] => {
+                    format!("{}{}", tr("一级资本", "tier-1 capital"), context.unit())
+                }
+                [Part::Key("leverage_exposure")] => {
+                    format!("{}{}", tr("杠杆率敞口", "leverage exposure"), context.unit())
+                }
+                _ => return None,
+            };
+            joined(entry, field)
+        }
+        [Part::Key("reference")] => tr("参考数据假设", "Reference assumptions"),
+        [Part::Key("reference"), Part::Key("source")] => {
+            tr("参考数据假设的来源", "Source of the reference assumptions")
+        }
+        [Part::Key("reference"), Part::Key("national_npl_ratio")] => {
+            tr("全国商业银行不良贷款率假设", "Assumed national commercial-bank NPL ratio")
+        }
+        [Part::Key("reference"), Part::Key("national_npl_ratio"), Part::Key(year)] => {
+            if en {
+                format!("Assumed national commercial-bank NPL ratio, {year}")
+            } else {
+                format!("{year} 年全国商业银行不良贷款率假设")
+            }
+        }
+        [Part::Key("assessment"), rest @ ..] => {
+            let head = tr("考核计分", "Assessment");
+            match rest {
+                [] => head,
+                [Part::Key("year")] => joined(head, tr("年份", "year")),
+                [Part::Key("level")] => joined(head, tr("对象", "level")),
+                [Part::Key("criteria")] => joined(head, tr("指标", "criteria")),
+                [Part::Key("criteria"), Part::Index(i), tail @ ..] => {
+                    let place = i.saturating_add(1);
+                    let criterion =
+                        if en { format!("criterion {place}") } else { format!("第 {place} 项指标") };
+                    let field = match tail {
+                        [] => return Some(joined(head, criterion)),
+                        [Part::Key("metric")] => tr("名称", "metric"),
+                        [Part::Key("better")] => tr("方向", "direction"),
+                        [Part::Key("weight")] => tr("权重", "weight"),
+                        _ => return None,
+                    };
+                    joined(joined(head, criterion), field)
+                }
+                _ => return None,
+            }
+        }
         [Part::Key("amc"), rest @ ..] => {
             let amc = tr("地方资产管理公司", "Local AMC");
             match rest {
@@ -842,6 +909,9 @@ mod tests {
         rich["defaults"]["pacing"] =
             serde_json::json!({"weights": ["0.5", "0.5", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]});
         rich["defaults"]["loan_growth"] = serde_json::json!(["0.1"]);
+        rich["reference"] = serde_json::json!({"national_npl_ratio": {"2019": "0.015"}, "source": "x"});
+        rich["assessment"] = serde_json::json!({"year": 2019, "level": "zone",
+            "criteria": [{"metric": "npl_change", "better": "lower", "weight": "1"}]});
         docs.push(rich);
         for doc in &docs {
             let mut all = Vec::new();

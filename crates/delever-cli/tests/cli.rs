@@ -373,7 +373,7 @@ fn monte_carlo_percentiles_are_ordered_and_reproducible() {
 fn presets_are_listed_and_printed() {
     let out = run(&["presets"]);
     let text = check_ok(&out);
-    let ids = ["licheng-2019", "yangjiang-2016-2018", "chongqing-2016-2020"];
+    let ids = ["licheng-2019", "licheng-2019-may", "yangjiang-2016-2018", "chongqing-2016-2020"];
     for id in ids {
         assert!(text.contains(id), "{text}");
     }

@@ -17,7 +17,7 @@ use crate::scenario::Scenario;
 use crate::targets::{self, Warning};
 
 /// The first bytes of every encoding: what it holds, the format and its version.
-const MAGIC: &[u8; 8] = b"DLVWIRE1";
+const MAGIC: &[u8; 8] = b"DLVWIRE2";
 const REQUEST_MAGIC: &[u8; 8] = b"DLVASK01";
 const ANSWERS_MAGIC: &[u8; 8] = b"DLVANS01";
 
@@ -80,6 +80,32 @@ pub fn encode(projection: &Projection) -> Vec<u8> {
     for warning in &projection.warnings {
         w.warning(warning);
     }
+    // With actuals (section 9): each target's value in the plan, and the tracking block, which
+    // `decode` cannot derive from the scenario without running its plan.
+    w.count(projection.targets.len());
+    for target in &projection.targets {
+        match target.planned {
+            None => w.0.push(0),
+            Some(planned) => {
+                w.0.push(1);
+                w.option(planned);
+            }
+        }
+    }
+    match &projection.tracking {
+        None => w.0.push(0),
+        Some(tracking) => {
+            w.0.push(1);
+            w.progress(&tracking.region);
+            for members in [&tracking.zones, &tracking.institutions] {
+                w.count(members.len());
+                for (name, progress) in members {
+                    w.text(name);
+                    w.progress(progress);
+                }
+            }
+        }
+    }
     w.0
 }
 
@@ -96,6 +122,15 @@ pub fn decode(bytes: &[u8], scenario: &Scenario) -> Result<Projection, WireError
     let zones = r.list(|r| Ok((r.text()?, r.series()?)))?;
     let institutions = r.list(|r| Ok((r.text()?, r.series()?)))?;
     let warnings = r.list(Reader::warning)?;
+    let planned = r.list(|r| if r.tag()? { r.option().map(Some) } else { Ok(None) })?;
+    let tracking = if r.tag()? {
+        let region = r.progress()?;
+        let zones = r.list(|r| Ok((r.text()?, r.progress()?)))?;
+        let institutions = r.list(|r| Ok((r.text()?, r.progress()?)))?;
+        Some(crate::tracking::Tracking { region, zones, institutions })
+    } else {
+        None
+    };
     if r.at != bytes.len() {
         return Err(WireError::Trailing);
     }
@@ -109,8 +144,7 @@ pub fn decode(bytes: &[u8], scenario: &Scenario) -> Result<Projection, WireError
         warnings,
         assessment: None,
         as_of: None,
-        // The page reads neither from a worker's answer yet (README, "Not done yet").
-        tracking: None,
+        tracking,
     };
     let as_of = scenario.as_of();
     if as_of > 0 {
@@ -125,6 +159,12 @@ pub fn decode(bytes: &[u8], scenario: &Scenario) -> Result<Projection, WireError
         }
     }
     projection.targets = targets::evaluate(scenario, &projection);
+    if planned.len() != projection.targets.len() {
+        return Err(WireError::Invalid("planned values"));
+    }
+    for (target, planned) in projection.targets.iter_mut().zip(planned) {
+        target.planned = planned;
+    }
     projection.assessment =
         scenario.assessment.as_ref().map(|a| crate::division::assess(scenario, &projection, a));
     Ok(projection)
@@ -257,6 +297,21 @@ impl Writer {
                 self.0.extend_from_slice(&y.to_le_bytes());
             }
         }
+    }
+
+    fn progress(&mut self, p: &crate::tracking::Progress) {
+        self.0.extend_from_slice(&p.year.to_le_bytes());
+        self.text(&p.as_of);
+        for d in [p.disposal_plan, p.disposal_to_date, p.scheduled_to_date] {
+            self.decimal(d);
+        }
+        self.option(p.completion);
+        self.decimal(p.behind);
+        self.option(p.required_monthly);
+        for d in [p.npl_vs_plan, p.loans_vs_plan, p.deposits_vs_plan] {
+            self.decimal(d);
+        }
+        self.option(p.npl_ratio_vs_plan);
     }
 
     fn optional_text(&mut self, text: Option<&str>) {
@@ -512,6 +567,31 @@ impl<'a> Reader<'a> {
 
     fn optional_text(&mut self) -> Result<Option<String>, WireError> {
         if self.tag()? { self.text().map(Some) } else { Ok(None) }
+    }
+
+    fn progress(&mut self) -> Result<crate::tracking::Progress, WireError> {
+        let year = i32::from_le_bytes(self.array()?);
+        let as_of = self.text()?;
+        let [disposal_plan, disposal_to_date, scheduled_to_date] = self.decimals()?;
+        let completion = self.option()?;
+        let behind = self.decimal()?;
+        let required_monthly = self.option()?;
+        let [npl_vs_plan, loans_vs_plan, deposits_vs_plan] = self.decimals()?;
+        let npl_ratio_vs_plan = self.option()?;
+        Ok(crate::tracking::Progress {
+            year,
+            as_of,
+            disposal_plan,
+            disposal_to_date,
+            scheduled_to_date,
+            completion,
+            behind,
+            required_monthly,
+            npl_vs_plan,
+            loans_vs_plan,
+            deposits_vs_plan,
+            npl_ratio_vs_plan,
+        })
     }
 
     fn series(&mut self) -> Result<Series, WireError> {

@@ -379,9 +379,12 @@ const NEEDS: [Needs; 3] =
 
 #[test]
 fn the_fast_path_is_the_plain_step_on_every_preset_and_the_synthetic_scenarios() {
+    // The plain step is section 3's; reported months (section 9) are held to their own
+    // hand-computed tables and fixed point in tests/actuals.rs.
     let mut scenarios: Vec<_> = presets::all()
         .iter()
         .map(|p| delever_model::parse_scenario(p.json).unwrap_or_else(|_| panic!("preset {} is valid", p.id)))
+        .filter(|s| s.actuals.is_empty())
         .collect();
     for (n, years) in [(3, 2), (50, 5)] {
         scenarios
