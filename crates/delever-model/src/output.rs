@@ -902,29 +902,16 @@ impl Projection {
         let all: Vec<usize> = (0..plan.institutions.len()).collect();
         let amc = if plan.amc.is_some() { Some(run.amc.as_slice()) } else { None };
         let region = Entity::sum(plan, run, &all, true)?.view(amc).series(plan, first_year, true);
-        let mut zone_names: Vec<String> = Vec::new();
-        for inst in &scenario.institutions {
-            if let Some(zone) = &inst.zone
-                && !zone_names.contains(zone)
-            {
-                zone_names.push(zone.clone());
-            }
-        }
+        let zone_names = scenario.zones();
         let mut zones = Vec::with_capacity(zone_names.len());
         for zone in zone_names {
-            let members: Vec<usize> = scenario
-                .institutions
-                .iter()
-                .enumerate()
-                .filter(|(_, inst)| inst.zone.as_deref() == Some(zone.as_str()))
-                .map(|(i, _)| i)
-                .collect();
+            let members = scenario.zone_members(zone);
             let series = Entity::sum(plan, run, &members, members_monthly)?.view(None).series(
                 plan,
                 first_year,
                 members_monthly,
             );
-            zones.push((zone, series));
+            zones.push((zone.to_string(), series));
         }
         let institutions: Vec<(String, Series)> = scenario
             .institutions

@@ -245,6 +245,27 @@ impl Scenario {
         self.start.year.saturating_add(1)
     }
 
+    /// The zones, in the order the institutions first name them.
+    pub fn zones(&self) -> Vec<&str> {
+        let mut zones: Vec<&str> = Vec::new();
+        for zone in self.institutions.iter().filter_map(|inst| inst.zone.as_deref()) {
+            if !zones.contains(&zone) {
+                zones.push(zone);
+            }
+        }
+        zones
+    }
+
+    /// The indices of the institutions in `zone`, in file order.
+    pub fn zone_members(&self, zone: &str) -> Vec<usize> {
+        self.institutions
+            .iter()
+            .enumerate()
+            .filter(|(_, inst)| inst.zone.as_deref() == Some(zone))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     /// The as-of month `a`: how many months, from the first, are reported (0 without actuals).
     pub fn as_of(&self) -> usize {
         self.actuals

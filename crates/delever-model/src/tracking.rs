@@ -134,26 +134,10 @@ fn progress(plan: &Plan, run: &Run, bare: &Run, members: &[usize], first_year: i
 pub fn tracking(scenario: &crate::Scenario, plan: &Plan, run: &Run, bare: &Run) -> Tracking {
     let first_year = scenario.first_year();
     let all: Vec<usize> = (0..plan.institutions.len()).collect();
-    let mut zone_names: Vec<&str> = Vec::new();
-    for inst in &scenario.institutions {
-        if let Some(zone) = inst.zone.as_deref()
-            && !zone_names.contains(&zone)
-        {
-            zone_names.push(zone);
-        }
-    }
-    let zones = zone_names
-        .iter()
-        .map(|zone| {
-            let members: Vec<usize> = scenario
-                .institutions
-                .iter()
-                .enumerate()
-                .filter(|(_, inst)| inst.zone.as_deref() == Some(*zone))
-                .map(|(i, _)| i)
-                .collect();
-            ((*zone).to_string(), progress(plan, run, bare, &members, first_year))
-        })
+    let zones = scenario
+        .zones()
+        .into_iter()
+        .map(|zone| (zone.to_string(), progress(plan, run, bare, &scenario.zone_members(zone), first_year)))
         .collect();
     let institutions = scenario
         .institutions

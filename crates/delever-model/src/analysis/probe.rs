@@ -93,13 +93,7 @@ impl Probe {
                         if let Some(z) = zone_names.iter().position(|name| name == zone) {
                             Where::Zone(z)
                         } else {
-                            let members: Vec<usize> = scenario
-                                .institutions
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, inst)| inst.zone.as_deref() == Some(zone.as_str()))
-                                .map(|(i, _)| i)
-                                .collect();
+                            let members = scenario.zone_members(zone);
                             if members.is_empty() {
                                 Where::Unknown
                             } else {
