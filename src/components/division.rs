@@ -16,14 +16,16 @@ use crate::components::results::{margin_text, shown};
 use crate::i18n::{metric_name, tr};
 use crate::state::Loaded;
 
+/// Props of a component that shows the accepted document: it and the language, the
+/// document compared by pointer (a new `Loaded` is a new document).
 #[derive(Properties)]
-pub struct DivisionProps {
+pub struct LoadedProps {
     pub loaded: Option<Rc<Loaded>>,
     pub lang: Lang,
 }
 
-impl PartialEq for DivisionProps {
-    fn eq(&self, other: &DivisionProps) -> bool {
+impl PartialEq for LoadedProps {
+    fn eq(&self, other: &LoadedProps) -> bool {
         self.lang == other.lang
             && match (&self.loaded, &other.loaded) {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
@@ -34,7 +36,7 @@ impl PartialEq for DivisionProps {
 }
 
 #[function_component(Division)]
-pub fn division(props: &DivisionProps) -> Html {
+pub fn division(props: &LoadedProps) -> Html {
     let open = use_state(|| false);
     let ontoggle = {
         let open = open.clone();

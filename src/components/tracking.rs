@@ -3,37 +3,18 @@
 //! Each figure carries `data-kpi="tracking.FIELD"` and `data-value` (the exact decimal),
 //! MODEL.md section 12; the scope is chosen among the region, each zone and each institution.
 
-use std::rc::Rc;
-
 use delever_model::Lang;
 use delever_model::num::fmt_decimal;
 use delever_model::tracking::Progress;
 use rust_decimal::Decimal;
 use yew::prelude::*;
 
+use crate::components::division::LoadedProps;
 use crate::components::results::shown;
 use crate::i18n::tr;
-use crate::state::Loaded;
-
-#[derive(Properties)]
-pub struct TrackingProps {
-    pub loaded: Option<Rc<Loaded>>,
-    pub lang: Lang,
-}
-
-impl PartialEq for TrackingProps {
-    fn eq(&self, other: &TrackingProps) -> bool {
-        self.lang == other.lang
-            && match (&self.loaded, &other.loaded) {
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            }
-    }
-}
 
 #[function_component(TrackingPanel)]
-pub fn tracking_panel(props: &TrackingProps) -> Html {
+pub fn tracking_panel(props: &LoadedProps) -> Html {
     let scope = use_state(|| "region".to_string());
     let Some(tracking) = props.loaded.as_ref().and_then(|l| l.projection.tracking.clone()) else {
         return html! {};

@@ -12,6 +12,7 @@ import {
   assertClean,
   cliJson,
   eventually,
+  fragment,
   launch,
   openPage,
   presetPath,
@@ -29,9 +30,6 @@ after(async () => {
   await browser?.close();
 });
 
-function fragment(scenario) {
-  return `#scenario=${Buffer.from(JSON.stringify(scenario), 'utf8').toString('base64url').replace(/=+$/, '')}`;
-}
 
 /** The page's decomposition JSON, parsed. */
 async function shownDecomposition(page) {

@@ -136,6 +136,11 @@ export async function waitUntilReady(page) {
 }
 
 /** Reads a preset's scenario file as text, exactly as the CLI reads it. */
+/** The `#scenario=` fragment of a scenario object (MODEL.md section 8: base64url, no padding). */
+export function fragment(scenario) {
+  return `#scenario=${Buffer.from(JSON.stringify(scenario), 'utf8').toString('base64url').replace(/=+$/, '')}`;
+}
+
 export function presetPath(id) {
   return join(ROOT, 'www', 'presets', `${id}.json`);
 }

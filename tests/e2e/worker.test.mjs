@@ -20,6 +20,7 @@ import {
   baseUrl,
   cliJson,
   eventually,
+  fragment,
   launch,
   openPage,
   origin,
@@ -33,9 +34,6 @@ const INSTITUTIONS = 100;
 const YEARS = 5;
 const LEVER = 'defaults.loan_growth';
 
-function fragment(scenario) {
-  return `#scenario=${Buffer.from(JSON.stringify(scenario), 'utf8').toString('base64url').replace(/=+$/, '')}`;
-}
 
 /** Records, in the page, whether the results were ever marked as updating. */
 async function watchUpdating({ page }) {
