@@ -34,6 +34,19 @@ pub fn draw_balances<DB: DrawingBackend>(
     if !baselines.is_empty() {
         legend.push(LegendItem::new(Swatch::Dashed(palette::BASELINE), labels.baseline));
     }
+    let plans: Vec<&[Option<f64>]> = [&data.plan_deposits, &data.plan_loans]
+        .into_iter()
+        .flatten()
+        .map(Vec::as_slice)
+        .filter(|_| data.reported > 0)
+        .collect();
+    if data.reported > 0 {
+        legend.push(LegendItem::new(Swatch::Line(palette::INK), labels.reported));
+        legend.push(LegendItem::new(Swatch::Dashed(palette::INK), labels.reforecast));
+    }
+    if !plans.is_empty() {
+        legend.push(LegendItem::new(Swatch::Dotted(role::PLAN), labels.plan));
+    }
     if !(data.deposit_targets.is_empty() && data.loan_targets.is_empty()) {
         legend.push(LegendItem::new(Swatch::Dashed(role::TARGET), labels.target));
     }
@@ -45,6 +58,7 @@ pub fn draw_balances<DB: DrawingBackend>(
         .iter()
         .chain(&data.loans)
         .chain(baselines.iter().flat_map(|b| b.iter()))
+        .chain(plans.iter().flat_map(|p| p.iter()))
         .chain(data.others.iter().flat_map(|other| other.deposits.iter().chain(&other.loans)))
         .flatten()
         .copied()
@@ -89,8 +103,11 @@ pub fn draw_balances<DB: DrawingBackend>(
         overlay::draw(&pen, &frame, &other.deposits, index)?;
         overlay::draw(&pen, &frame, &other.loans, index)?;
     }
-    series::solid_line(&pen, &frame, &data.deposits, role::DEPOSITS, false)?;
-    series::solid_line(&pen, &frame, &data.loans, role::CURRENT, false)?;
+    for plan in &plans {
+        series::dotted_line(&pen, &frame, plan, role::PLAN)?;
+    }
+    series::tracked_line(&pen, &frame, &data.deposits, role::DEPOSITS, data.reported, false)?;
+    series::tracked_line(&pen, &frame, &data.loans, role::CURRENT, data.reported, false)?;
 
     let colour_of = |name: &str| if name == labels.deposits { role::DEPOSITS } else { role::CURRENT };
     let wanted = ends.iter().map(|&(v, name)| (frame.y(v), end_text(v), colour_of(name)));

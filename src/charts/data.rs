@@ -35,6 +35,14 @@ pub struct ChartData {
     /// The national commercial-bank NPL ratio for each projected year the reference table covers.
     pub national_average: Vec<Level>,
 
+    /// With actuals: how many months from the start are reported (drawn solid; the
+    /// re-forecast after them dashed); 0 without actuals.
+    pub reported: usize,
+    /// With actuals: the plan's region paths (the scenario without its actuals), by month.
+    pub plan_npl_ratio: Option<Vec<Option<f64>>>,
+    pub plan_deposits: Option<Vec<Option<f64>>>,
+    pub plan_loans: Option<Vec<Option<f64>>>,
+
     /// Region deposits and loans by month.
     pub deposits: Vec<Option<f64>>,
     pub loans: Vec<Option<f64>>,
@@ -265,8 +273,17 @@ impl ChartData {
             None => Vec::new(),
         };
 
+        let plan = projection.plan.as_ref().map(|plan| &plan.monthly);
+        let plan_path = |pick: &dyn Fn(&MonthMetrics) -> Option<Decimal>| {
+            plan.map(|monthly| monthly.iter().map(|m| pick(m).and_then(finite)).collect())
+        };
+
         ChartData {
             lang,
+            reported: region.iter().take_while(|m| m.actual).count(),
+            plan_npl_ratio: plan_path(&|m| m.npl_ratio()),
+            plan_deposits: plan_path(&|m| Some(m.deposits)),
+            plan_loans: plan_path(&|m| Some(m.loans)),
             labels: Labels::of(lang),
             unit: current.unit.clone(),
             has_baseline: baseline.is_some(),
@@ -336,6 +353,10 @@ impl ChartData {
             baseline_npl_ratio,
             npl_ratio_targets,
             national_average,
+            reported,
+            plan_npl_ratio,
+            plan_deposits,
+            plan_loans,
             deposits,
             loans,
             baseline_deposits,
@@ -363,6 +384,8 @@ impl ChartData {
                         && *baseline_npl_ratio == other.baseline_npl_ratio
                         && *npl_ratio_targets == other.npl_ratio_targets
                         && *national_average == other.national_average
+                        && *reported == other.reported
+                        && *plan_npl_ratio == other.plan_npl_ratio
                         && *others == other.others
                 }
                 Chart::Balances => {
@@ -374,6 +397,9 @@ impl ChartData {
                         && *baseline_loans == other.baseline_loans
                         && *deposit_targets == other.deposit_targets
                         && *loan_targets == other.loan_targets
+                        && *reported == other.reported
+                        && *plan_deposits == other.plan_deposits
+                        && *plan_loans == other.plan_loans
                         && *others == other.others
                 }
                 Chart::Waterfall => {

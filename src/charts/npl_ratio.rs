@@ -27,7 +27,18 @@ pub fn draw_npl_ratio<DB: DrawingBackend>(
     let pen = Pen::new(area, style);
     let labels = data.labels;
     let baseline = data.baseline_npl_ratio.as_deref();
-    let mut legend = vec![LegendItem::new(Swatch::LineMarker(role::CURRENT), labels.current)];
+    let mut legend = if data.reported > 0 {
+        vec![
+            LegendItem::new(Swatch::LineMarker(role::CURRENT), labels.reported),
+            LegendItem::new(Swatch::Dashed(role::CURRENT), labels.reforecast),
+        ]
+    } else {
+        vec![LegendItem::new(Swatch::LineMarker(role::CURRENT), labels.current)]
+    };
+    let plan = data.plan_npl_ratio.as_deref().filter(|_| data.reported > 0);
+    if plan.is_some() {
+        legend.push(LegendItem::new(Swatch::Dotted(role::PLAN), labels.plan));
+    }
     if baseline.is_some() {
         legend.push(LegendItem::new(Swatch::Dashed(palette::BASELINE), labels.baseline));
     }
@@ -44,6 +55,7 @@ pub fn draw_npl_ratio<DB: DrawingBackend>(
         .npl_ratio
         .iter()
         .chain(baseline.unwrap_or_default())
+        .chain(plan.unwrap_or_default())
         .chain(data.others.iter().flat_map(|other| &other.npl_ratio))
         .flatten()
         .copied()
@@ -88,7 +100,10 @@ pub fn draw_npl_ratio<DB: DrawingBackend>(
     for (index, other) in data.others.iter().take(MAX_OTHERS).enumerate() {
         overlay::draw(&pen, &frame, &other.npl_ratio, index)?;
     }
-    series::solid_line(&pen, &frame, &data.npl_ratio, role::CURRENT, true)?;
+    if let Some(plan) = plan {
+        series::dotted_line(&pen, &frame, plan, role::PLAN)?;
+    }
+    series::tracked_line(&pen, &frame, &data.npl_ratio, role::CURRENT, data.reported, true)?;
     if let Some((_, value)) = last {
         let at = (frame.right + style.label_size * 0.5, frame.y(value));
         pen.text(&end_label, at, style.value_size, role::CURRENT, Anchor::LeftMiddle, true)?;

@@ -3,7 +3,7 @@
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
-use super::frame::{DrawResult, Frame, Pen, dash, text_width};
+use super::frame::{DrawResult, Frame, Pen, dash, dot, text_width};
 
 /// Runs of consecutive present values, as pixel points.
 pub(super) fn runs(frame: &Frame, values: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
@@ -40,6 +40,48 @@ pub fn solid_line<DB: DrawingBackend>(
                 pen.circle(point, style.marker_radius, colour, true)?;
             }
         }
+    }
+    Ok(())
+}
+
+/// The current scenario's line with actuals: solid over the `reported` months, dashed (at the
+/// same width) from the last reported month on, the re-forecast. Without actuals
+/// (`reported` 0) it is [`solid_line`].
+pub fn tracked_line<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    frame: &Frame,
+    values: &[Option<f64>],
+    colour: RGBColor,
+    reported: usize,
+    markers: bool,
+) -> DrawResult<DB> {
+    if reported == 0 {
+        return solid_line(pen, frame, values, colour, markers);
+    }
+    let split = reported.min(values.len());
+    solid_line(pen, frame, &values[..split], colour, markers)?;
+    // The re-forecast starts at the last reported month, so the two parts join.
+    let mut ahead = values.to_vec();
+    ahead.iter_mut().take(split.saturating_sub(1)).for_each(|v| *v = None);
+    let style = pen.style;
+    let (dash_length, gap) = dash(style);
+    for run in runs(frame, &ahead) {
+        pen.dashed(&run, colour, style.line_width, dash_length, gap)?;
+    }
+    Ok(())
+}
+
+/// A dotted line through the present values (the plan without actuals).
+pub fn dotted_line<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    frame: &Frame,
+    values: &[Option<f64>],
+    colour: RGBColor,
+) -> DrawResult<DB> {
+    let style = pen.style;
+    let (dot_length, gap) = dot(style);
+    for run in runs(frame, values) {
+        pen.dashed(&run, colour, style.secondary_line_width, dot_length, gap)?;
     }
     Ok(())
 }

@@ -45,6 +45,8 @@ pub mod role {
     pub const DEPOSITS: RGBColor = BLUISH_GREEN;
     /// New NPL in the waterfall: an increase, so the "warning" colour.
     pub const FORMATION: RGBColor = VERMILLION;
+    /// The plan without actuals, beside the reported months and the re-forecast.
+    pub const PLAN: RGBColor = REDDISH_PURPLE;
     /// Zones in the ranking; institutions are [`CURRENT`].
     pub const ZONE: RGBColor = BLUISH_GREEN;
 

@@ -405,3 +405,33 @@ fn styles_scale_for_presentation_and_dense_screens() {
     assert_eq!(normal.scaled(f64::NAN), normal);
     assert_eq!(normal.scaled(0.1).thin_line_width, 1, "lines never vanish");
 }
+
+#[test]
+fn reported_months_are_solid_the_reforecast_dashed_and_the_plan_beside_them() {
+    let (scenario, projection) = preset("licheng-2019-may");
+    let data = ChartData::build(&scenario, &projection, None, 0, Lang::Zh);
+    assert_eq!(data.reported, 5, "January to May are reported");
+    let plan = data.plan_npl_ratio.as_ref().expect("the plan's path");
+    assert_eq!(plan.len(), 12);
+    // The plan differs from the reported months (they are illustrative, not the plan's).
+    assert_ne!(plan[..5], data.npl_ratio[..5]);
+    let all = render_all("licheng-may", &data);
+    for chart in [Chart::NplRatio, Chart::Balances] {
+        let svg = svg_of(&all, chart);
+        for word in ["实际", "重新预测", "原计划"] {
+            assert!(svg.contains(word), "{}: legend lacks {word}", chart.id());
+        }
+        assert!(count(svg, "polyline", "stroke", role::PLAN) > 1, "{}: the plan is dotted", chart.id());
+    }
+    // The NPL ratio: one solid run over the reported months, then dashes to December.
+    let svg = svg_of(&all, Chart::NplRatio);
+    assert!(count(svg, "polyline", "stroke", role::CURRENT) > 3, "dashed re-forecast");
+
+    // Without actuals there is no plan line and the legend names the scenario as before.
+    let (scenario, projection) = preset("licheng-2019");
+    let data = ChartData::build(&scenario, &projection, None, 0, Lang::Zh);
+    assert_eq!((data.reported, data.plan_npl_ratio.is_none()), (0, true));
+    let svg = render("licheng-bare", Chart::NplRatio, &data, &Style::normal(), (WIDTH, HEIGHT));
+    assert_eq!(count(&svg, "polyline", "stroke", role::PLAN), 0);
+    assert!(!svg.contains("重新预测"));
+}

@@ -96,8 +96,11 @@ pub fn charts_panel(props: &ChartsPanelProps) -> Html {
                 let file = format!("{}-{id}.png", current.scenario.name);
                 let current = current.clone();
                 let save = Callback::from(move |_| crate::components::canvas::save_png(&file, id, &current.scenario, lang));
+                // With actuals, the monthly charts draw this many reported months solid and the
+                // re-forecast after them dashed, beside the plan (MODEL.md section 12).
+                let reported = (data.reported > 0 && MAIN_CHARTS.contains(chart)).then(|| data.reported.to_string());
                 html! {
-                    <figure class="chart-card" data-chart-card={id}>
+                    <figure class="chart-card" data-chart-card={id} data-reported={reported}>
                         <ChartCanvas chart={*chart} {data} style={style.clone()} drawn_for={build} />
                         <figcaption class="chart-actions">
                             <button type="button" data-action={format!("png-{id}")} onclick={save}>
@@ -187,8 +190,11 @@ fn chart_tables(lang: Lang, loaded: &Loaded, year_index: usize) -> Html {
     let unit = &loaded.scenario.unit;
     let months = projection.region.monthly.iter().map(|m| {
         html! {
-            <tr data-month={m.month.clone()}>
-                <th scope="row">{ &m.month }</th>
+            <tr data-month={m.month.clone()} data-actual={m.actual.then_some("true")}>
+                <th scope="row">
+                    { &m.month }
+                    if m.actual { <span class="reported-mark">{ tr(lang, "（实际）", " (reported)") }</span> }
+                </th>
                 { for MONTHLY.iter().map(|metric| {
                     let value = m.get(metric);
                     html! { <td class="num" data-value={value.map(fmt_decimal)}>{ shown(metric, value) }</td> }

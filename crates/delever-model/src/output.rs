@@ -214,6 +214,10 @@ pub struct Projection {
     pub as_of: Option<String>,
     /// With actuals: the as-of year's progress against the plan (section 9).
     pub tracking: Option<crate::tracking::Tracking>,
+    /// With actuals: the plan's region series (the same scenario without its actuals, section 9),
+    /// for the charts that draw the plan beside the reported months and the re-forecast.
+    /// Not part of the JSON output.
+    pub plan: Option<Series>,
 }
 
 /// One entity's raw monthly records and yearly plan totals, from which every metric is derived:
@@ -932,6 +936,7 @@ impl Projection {
             assessment: None,
             as_of: plan.as_of.checked_sub(1).and_then(|m| plan.labels.get(m)).cloned(),
             tracking: None,
+            plan: None,
         };
         projection.targets = targets::evaluate(scenario, &projection);
         projection.assessment =
@@ -948,8 +953,9 @@ impl Projection {
             for (j, result) in projection.targets.iter_mut().enumerate() {
                 result.planned = Some(planned.as_ref().and_then(|p| p.targets.get(j)).and_then(|t| t.actual));
             }
-            if planned.is_some() {
+            if let Some(planned) = planned {
                 projection.tracking = Some(crate::tracking::tracking(scenario, plan, run, &bare_run));
+                projection.plan = Some(planned.region);
             }
         }
         Ok(projection)

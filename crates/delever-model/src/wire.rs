@@ -17,7 +17,7 @@ use crate::scenario::Scenario;
 use crate::targets::{self, Warning};
 
 /// The first bytes of every encoding: what it holds, the format and its version.
-const MAGIC: &[u8; 8] = b"DLVWIRE2";
+const MAGIC: &[u8; 8] = b"DLVWIRE3";
 const REQUEST_MAGIC: &[u8; 8] = b"DLVASK01";
 const ANSWERS_MAGIC: &[u8; 8] = b"DLVANS01";
 
@@ -106,6 +106,13 @@ pub fn encode(projection: &Projection) -> Vec<u8> {
             }
         }
     }
+    match &projection.plan {
+        None => w.0.push(0),
+        Some(plan) => {
+            w.0.push(1);
+            w.series(plan);
+        }
+    }
     w.0
 }
 
@@ -131,6 +138,7 @@ pub fn decode(bytes: &[u8], scenario: &Scenario) -> Result<Projection, WireError
     } else {
         None
     };
+    let plan = if r.tag()? { Some(r.series()?) } else { None };
     if r.at != bytes.len() {
         return Err(WireError::Trailing);
     }
@@ -145,6 +153,7 @@ pub fn decode(bytes: &[u8], scenario: &Scenario) -> Result<Projection, WireError
         assessment: None,
         as_of: None,
         tracking,
+        plan,
     };
     let as_of = scenario.as_of();
     if as_of > 0 {
