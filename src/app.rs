@@ -11,8 +11,8 @@ use yew::prelude::*;
 
 use crate::components::brief::describe_change;
 use crate::components::{
-    AnalysisSection, Brief, ChartsPanel, Division, EventsTable, InstitutionsTable, Latest, Levers,
-    QuickLevers, Results, SpreadsheetTools, TargetsEditor, TrackingPanel,
+    ActualsEditor, AnalysisSection, Brief, ChartsPanel, Division, EventsTable, InstitutionsTable, Latest,
+    Levers, QuickLevers, Results, SpreadsheetTools, TargetsEditor, TrackingPanel,
 };
 use crate::embed::{self, Incoming, View};
 use crate::i18n::tr;
@@ -301,6 +301,7 @@ pub fn app() -> Html {
                 <section class="editors" aria-label={tr(lang, "机构、事件与目标", "Institutions, events and targets")}>
                     <SpreadsheetTools state={page.clone()} dispatch={dispatch.clone()} latest={Some(latest.clone())} />
                     <InstitutionsTable state={page.clone()} dispatch={dispatch.clone()} />
+                    <ActualsEditor state={page.clone()} dispatch={dispatch.clone()} />
                     <EventsTable state={page.clone()} dispatch={dispatch.clone()} />
                     <TargetsEditor state={page.clone()} dispatch={dispatch.clone()} />
                     <Division loaded={page.current.clone()} lang={lang} />

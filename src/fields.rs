@@ -52,6 +52,10 @@ const AMOUNT_KEYS: [&str; 8] = [
     "opening_stock",
 ];
 
+/// A reported month's optional figures: empty means "not reported" (null), and the engine
+/// derives them (section 9: provisions by step 11, formation from the roll-forward).
+const ACTUALS_OPTIONAL: [&str; 2] = ["provisions", "formation"];
+
 /// Fields where an empty entry means "not given" (null).
 const NULLABLE_KEYS: [&str; 4] = ["coverage_floor", "allowance_floor", "tier1_capital", "leverage_exposure"];
 
@@ -68,6 +72,11 @@ impl FieldKind {
     pub fn of(path: &str, doc: &Value) -> FieldKind {
         let key = path::last_key(path).unwrap_or_default();
         let parent = path::parent_key(path).unwrap_or_default();
+        // A reported month's figures are all amounts: its stocks, its formation, its
+        // disposal total or each channel of it (MODEL.md section 9).
+        if path.starts_with("actuals[") && key != "month" && key != "institution" {
+            return FieldKind::Amount;
+        }
         if key == "value" && path.starts_with("targets[") {
             let metric_path = format!("{}.metric", path.trim_end_matches(".value"));
             let metric = path::get(doc, &metric_path).and_then(Value::as_str).unwrap_or("");
@@ -133,7 +142,10 @@ pub fn stepped(text: &str, steps: i64, (min, max, step): (f64, f64, f64)) -> Opt
 pub fn to_json(kind: FieldKind, path: &str, text: &str) -> Value {
     let trimmed = text.trim();
     let key = path::last_key(path).unwrap_or_default();
-    if trimmed.is_empty() && (NULLABLE_KEYS.contains(&key.as_str()) || kind == FieldKind::OptionalText) {
+    let optional_report = path.starts_with("actuals[") && ACTUALS_OPTIONAL.contains(&key.as_str());
+    if trimmed.is_empty()
+        && (NULLABLE_KEYS.contains(&key.as_str()) || kind == FieldKind::OptionalText || optional_report)
+    {
         return Value::Null;
     }
     match kind {

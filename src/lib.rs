@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod actuals;
 pub mod analyses;
 pub mod app;
 pub mod charts;

@@ -254,6 +254,8 @@ pub struct UiState {
     pub comparison: Vec<Compared>,
     /// Why the last spreadsheet could not be imported, cell by cell (nothing was imported).
     pub sheet_issues: Vec<SheetIssue>,
+    /// Why the last actuals paste or file could not be taken, cell by cell (nothing was).
+    pub actuals_issues: Vec<SheetIssue>,
     /// Whole page, embedded or presenting, and the levers the compact panels show.
     pub mode: Mode,
 }
@@ -403,6 +405,13 @@ pub enum Action {
     ToggleCompared(String),
     /// A spreadsheet could not be imported: every problem found (an empty list clears them).
     ReportSheetIssues(Vec<SheetIssue>),
+    /// Reported months (MODEL.md section 9): add the next month's entries, one per
+    /// institution, from the last report (or the openings), to be typed over.
+    AddActualsMonth,
+    /// Take back the last reported month's entries.
+    RemoveActualsMonth,
+    /// Pasted or imported actuals could not be taken: every problem found (empty clears them).
+    ReportActualsIssues(Vec<SheetIssue>),
     /// Show the whole page, the embedded panel, or the presentation.
     SetView(View),
     /// Presentation: load the next (`true`) or previous saved scenario of the sequence.
@@ -440,6 +449,7 @@ impl UiState {
             analyses: Analyses::default(),
             comparison: Vec::new(),
             sheet_issues: Vec::new(),
+            actuals_issues: Vec::new(),
             mode: Mode::default(),
         };
         state.apply(Action::LoadPreset(START_PRESET.to_string()));
@@ -725,6 +735,7 @@ impl UiState {
             Action::EditDocument(doc) => {
                 self.doc = Rc::new(doc);
                 self.texts.clear();
+                self.actuals_issues.clear();
                 self.recompute();
             }
             Action::SetSavedList(saved) => {
@@ -746,6 +757,21 @@ impl UiState {
                 self.recompute();
             }
             Action::ReportSheetIssues(issues) => self.sheet_issues = issues,
+            Action::ReportActualsIssues(issues) => self.actuals_issues = issues,
+            Action::AddActualsMonth => {
+                let horizon = self.current.as_ref().map(|c| c.projection.months.clone()).unwrap_or_default();
+                if let Some(month) = crate::actuals::next_month(&self.doc, &horizon) {
+                    self.doc = Rc::new(crate::actuals::with_month(&self.doc, &month));
+                    self.recompute();
+                }
+            }
+            Action::RemoveActualsMonth => {
+                if !crate::actuals::months(&self.doc).is_empty() {
+                    self.doc = Rc::new(crate::actuals::without_last_month(&self.doc));
+                    self.forget_texts_under("actuals");
+                    self.recompute();
+                }
+            }
             Action::ToggleCompared(name) => {
                 if self.saved.iter().any(|s| s.name == name) || self.analyses.compared.contains(&name) {
                     self.analyses.toggle_compared(name);
@@ -784,6 +810,7 @@ impl UiState {
         self.texts.clear();
         self.load_problem = None;
         self.sheet_issues.clear();
+        self.actuals_issues.clear();
         self.recompute();
         if let Some(pending) = &mut self.pending {
             // The baseline is set when the worker answers.

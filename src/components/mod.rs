@@ -1,5 +1,6 @@
 //! The page's components, one per file.
 
+pub mod actuals;
 pub mod analysis;
 pub mod analysis_charts;
 pub mod brief;
@@ -16,6 +17,7 @@ pub mod sheets;
 pub mod tables;
 pub mod tracking;
 
+pub use actuals::ActualsEditor;
 pub use analysis::AnalysisSection;
 pub use brief::Brief;
 pub use canvas::{ChartCanvas, save_png};

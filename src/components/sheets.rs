@@ -37,11 +37,11 @@ impl PartialEq for SheetsProps {
 }
 
 /// The largest spreadsheet read (the engine's input limit).
-const MAX_BYTES: usize = delever_model::MAX_INPUT_BYTES;
+pub(crate) const MAX_BYTES: usize = delever_model::MAX_INPUT_BYTES;
 
-const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn lang_code(lang: delever_model::Lang) -> &'static str {
+pub(crate) fn lang_code(lang: delever_model::Lang) -> &'static str {
     match lang {
         delever_model::Lang::Zh => "zh",
         delever_model::Lang::En => "en",
@@ -50,12 +50,22 @@ fn lang_code(lang: delever_model::Lang) -> &'static str {
 
 /// What the spreadsheet module's `importInstitutions` answered, as an action.
 pub fn import_answer(name: &str, answer: &str) -> Action {
+    match sheet_answer(name, answer) {
+        Ok(scenario) => {
+            Action::LoadText { text: scenario.to_string(), source: Source::Imported(name.into()) }
+        }
+        Err(action) => action,
+    }
+}
+
+/// The scenario an import of the spreadsheet module answered (`{"ok":true,"scenario":…}`),
+/// or the action that says why not: its problems cell by cell ([`Action::ReportSheetIssues`])
+/// or an unreadable answer ([`Action::ReportLoadProblem`]).
+pub fn sheet_answer(name: &str, answer: &str) -> Result<Value, Action> {
     let parsed: Option<Value> = serde_json::from_str(answer).ok();
-    match parsed {
-        Some(v) if v.get("ok") == Some(&Value::Bool(true)) => match v.get("scenario") {
-            Some(scenario) => {
-                Action::LoadText { text: scenario.to_string(), source: Source::Imported(name.into()) }
-            }
+    Err(match parsed {
+        Some(mut v) if v.get("ok") == Some(&Value::Bool(true)) => match v.get_mut("scenario") {
+            Some(scenario) => return Ok(scenario.take()),
             None => unreadable(name, "no scenario in the answer"),
         },
         Some(v) => {
@@ -84,10 +94,10 @@ pub fn import_answer(name: &str, answer: &str) -> Action {
             }
         }
         None => unreadable(name, answer),
-    }
+    })
 }
 
-fn unreadable(name: &str, why: &str) -> Action {
+pub(crate) fn unreadable(name: &str, why: &str) -> Action {
     Action::ReportLoadProblem(LoadProblem {
         zh: format!("无法导入 {name}：{why}"),
         en: format!("cannot import {name}: {why}"),
@@ -185,35 +195,11 @@ pub fn spreadsheet_tools(props: &SheetsProps) -> Html {
             });
         })
     };
-    let issues = (!state.sheet_issues.is_empty()).then(|| {
-        html! {
-            <div class="sheet-issues" role="alert">
-                <p>{ tr(lang, "表格有以下问题，未导入任何数据：", "The spreadsheet has these problems; nothing was imported:") }</p>
-                <table>
-                    <thead><tr>
-                        <th scope="col">{ tr(lang, "工作表", "Sheet") }</th>
-                        <th scope="col">{ tr(lang, "行", "Row") }</th>
-                        <th scope="col">{ tr(lang, "列", "Column") }</th>
-                        <th scope="col">{ tr(lang, "问题", "Problem") }</th>
-                    </tr></thead>
-                    <tbody>
-                        { for state.sheet_issues.iter().map(|i| html! {
-                            <tr data-sheet={i.sheet.clone()} data-row={i.row.to_string()} data-column={i.column.clone()}>
-                                <td>{ &i.sheet }</td>
-                                <td>{ if i.row == 0 { String::from("—") } else { i.row.to_string() } }</td>
-                                <td>{ &i.column }</td>
-                                <td>{ &i.message }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
-                <button type="button" data-action="dismiss-sheet-issues"
-                    onclick={let d = props.dispatch.clone(); Callback::from(move |_| d.emit(Action::ReportSheetIssues(Vec::new())))}>
-                    { tr(lang, "知道了", "Dismiss") }
-                </button>
-            </div>
-        }
-    });
+    let dismiss = {
+        let d = props.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::ReportSheetIssues(Vec::new())))
+    };
+    let issues = issues_view(lang, &state.sheet_issues, dismiss, "dismiss-sheet-issues");
     html! {
         <div class="sheet-tools">
             <label class="file-button">{ tr(lang, "从表格导入机构…", "Import institutions…") }
@@ -223,7 +209,44 @@ pub fn spreadsheet_tools(props: &SheetsProps) -> Html {
             <button type="button" data-action="template-xlsx" onclick={template("xlsx")}>{ tr(lang, "下载模板（xlsx）", "Template (xlsx)") }</button>
             <button type="button" data-action="template-csv" onclick={template("csv")}>{ tr(lang, "模板（csv）", "Template (csv)") }</button>
             <button type="button" data-action="export-xlsx" onclick={export} disabled={state.current.is_none()}>{ tr(lang, "导出工作簿", "Export workbook") }</button>
-            { for issues }
+            { issues }
+        </div>
+    }
+}
+
+/// A spreadsheet's (or a paste's) problems, cell by cell, with a button that dismisses them
+/// (`action` names it for tests); nothing when there are none.
+pub(crate) fn issues_view(
+    lang: delever_model::Lang,
+    issues: &[SheetIssue],
+    dismiss: Callback<MouseEvent>,
+    action: &'static str,
+) -> Html {
+    if issues.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div class="sheet-issues" role="alert">
+            <p>{ tr(lang, "表格有以下问题，未导入任何数据：", "The spreadsheet has these problems; nothing was imported:") }</p>
+            <table>
+                <thead><tr>
+                    <th scope="col">{ tr(lang, "工作表", "Sheet") }</th>
+                    <th scope="col">{ tr(lang, "行", "Row") }</th>
+                    <th scope="col">{ tr(lang, "列", "Column") }</th>
+                    <th scope="col">{ tr(lang, "问题", "Problem") }</th>
+                </tr></thead>
+                <tbody>
+                    { for issues.iter().map(|i| html! {
+                        <tr data-sheet={i.sheet.clone()} data-row={i.row.to_string()} data-column={i.column.clone()}>
+                            <td>{ &i.sheet }</td>
+                            <td>{ if i.row == 0 { String::from("—") } else { i.row.to_string() } }</td>
+                            <td>{ &i.column }</td>
+                            <td>{ &i.message }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <button type="button" data-action={action} onclick={dismiss}>{ tr(lang, "知道了", "Dismiss") }</button>
         </div>
     }
 }

@@ -86,7 +86,8 @@ fn show_the_same_outside(a: &UiState, b: &UiState, skipped: &[&str]) -> bool {
 
 /// Whether the institutions table looks the same in both states.
 pub fn tables_show_the_same(a: &UiState, b: &UiState) -> bool {
-    show_the_same_outside(a, b, &["defaults"])
+    // The actuals grid shows the reported months; this table never reads them.
+    show_the_same_outside(a, b, &["defaults", "actuals"])
 }
 
 /// Whether the events and targets tables look the same in both states.
@@ -98,14 +99,14 @@ pub fn lists_show_the_same(a: &UiState, b: &UiState) -> bool {
             .iter()
             .map(|item| (item.get("id").and_then(Value::as_str), item.get("name").and_then(Value::as_str)))
     }
-    show_the_same_outside(a, b, &["defaults", "institutions"]) && choices(a).eq(choices(b))
+    show_the_same_outside(a, b, &["defaults", "institutions", "actuals"]) && choices(a).eq(choices(b))
 }
 
 /// Rows a table renders at once: a 500-institution file is edited a page at a time.
 pub const PAGE_ROWS: usize = 50;
 
 /// The rows of page `page` of `count` (clamped to the last page) and that page.
-fn page_rows(count: usize, page: usize) -> (std::ops::Range<usize>, usize) {
+pub(crate) fn page_rows(count: usize, page: usize) -> (std::ops::Range<usize>, usize) {
     let pages = count.div_ceil(PAGE_ROWS).max(1);
     let page = page.min(pages.saturating_sub(1));
     let start = page.saturating_mul(PAGE_ROWS);
@@ -113,7 +114,7 @@ fn page_rows(count: usize, page: usize) -> (std::ops::Range<usize>, usize) {
 }
 
 /// Previous / next page buttons and where the rows are, for a table of more than one page.
-fn pager(lang: Lang, table: &str, count: usize, page: usize, set: &UseStateHandle<usize>) -> Html {
+pub(crate) fn pager(lang: Lang, table: &str, count: usize, page: usize, set: &UseStateHandle<usize>) -> Html {
     if count <= PAGE_ROWS {
         return Html::default();
     }
@@ -877,7 +878,12 @@ fn not_an_object_row(
 
 /// The engine's messages about `list` that no cell shows (the list itself is not a list, a row
 /// lacks `opening`, an unknown key), in full with their paths; `skip` leaves out paths shown elsewhere.
-fn unshown_problems(state: &UiState, list: &str, shown: &[String], skip: impl Fn(&str) -> bool) -> Html {
+pub(crate) fn unshown_problems(
+    state: &UiState,
+    list: &str,
+    shown: &[String],
+    skip: impl Fn(&str) -> bool,
+) -> Html {
     let row_prefix = format!("{list}[");
     let messages: Vec<String> = state
         .issues
@@ -897,7 +903,7 @@ fn unshown_problems(state: &UiState, list: &str, shown: &[String], skip: impl Fn
 }
 
 /// The entries of the top-level list `key`, or none when it is missing or not a list.
-fn list<'a>(state: &'a UiState, key: &str) -> &'a [Value] {
+pub(crate) fn list<'a>(state: &'a UiState, key: &str) -> &'a [Value] {
     state.doc.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
 }
 
@@ -946,7 +952,7 @@ fn illustrative_fields(item: &Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-fn unit_of(state: &UiState) -> String {
+pub(crate) fn unit_of(state: &UiState) -> String {
     state
         .doc
         .get("unit")
@@ -956,7 +962,7 @@ fn unit_of(state: &UiState) -> String {
         .to_string()
 }
 
-fn unit_suffix(lang: Lang, unit: &str) -> String {
+pub(crate) fn unit_suffix(lang: Lang, unit: &str) -> String {
     match lang {
         Lang::Zh => format!("（{unit}）"),
         Lang::En => format!(" ({unit})"),

@@ -353,3 +353,52 @@ fn a_lever_move_leaves_the_spreadsheet_tools_alone() {
         assert!(sheets(&old, None) != sheets(&new, None), "{case}");
     }
 }
+
+fn actuals_grid(state: &UiState, dispatch: &Callback<Action>) -> delever::components::actuals::ActualsProps {
+    delever::components::actuals::ActualsProps {
+        state: PageState(Rc::new(state.clone())),
+        dispatch: dispatch.clone(),
+    }
+}
+
+/// (case, the action on Licheng as of May, whether the actuals grid, the institutions
+/// table and the events and targets tables must re-render)
+type ActualsCase = (&'static str, Action, bool, bool, bool);
+
+#[test]
+fn a_reported_figure_re_renders_the_actuals_grid_and_no_other_table() {
+    let dispatch = Callback::from(|_: Action| ());
+    let may = after(&[Action::LoadPreset("licheng-2019-may".into())]);
+    let last = may.doc["actuals"].as_array().map_or(0, |a| a.len()).saturating_sub(1);
+    let table: [ActualsCase; 6] = [
+        ("a growth lever", set("defaults.loan_growth", "12"), false, false, false),
+        ("a reported loan balance", set(&format!("actuals[{last}].loans"), "520"), true, false, false),
+        ("a reported figure mistyped", set(&format!("actuals[{last}].npl"), "abc"), true, false, false),
+        ("the next month added", Action::AddActualsMonth, true, false, false),
+        ("the last month removed", Action::RemoveActualsMonth, true, false, false),
+        ("the language", Action::SetLang(Lang::En), true, true, true),
+    ];
+    for (case, action, grid_changes, institutions_change, lists_change) in table {
+        let mut new = may.clone();
+        new.apply(action);
+        let verb = |changes: bool| if changes { "must re-render" } else { "re-renders" };
+        assert_eq!(
+            actuals_grid(&may, &dispatch) != actuals_grid(&new, &dispatch),
+            grid_changes,
+            "{case}: the actuals grid {}",
+            verb(grid_changes)
+        );
+        assert_eq!(
+            tables(&may, &dispatch) != tables(&new, &dispatch),
+            institutions_change,
+            "{case}: the institutions table {}",
+            verb(institutions_change)
+        );
+        assert_eq!(
+            lists(&may, &dispatch) != lists(&new, &dispatch),
+            lists_change,
+            "{case}: the events and targets tables {}",
+            verb(lists_change)
+        );
+    }
+}
