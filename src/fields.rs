@@ -77,6 +77,9 @@ impl FieldKind {
         if path.starts_with("actuals[") && key != "month" && key != "institution" {
             return FieldKind::Amount;
         }
+        if key == "weight" && path.starts_with("assessment.") {
+            return FieldKind::Amount;
+        }
         if key == "value" && path.starts_with("targets[") {
             let metric_path = format!("{}.metric", path.trim_end_matches(".value"));
             let metric = path::get(doc, &metric_path).and_then(Value::as_str).unwrap_or("");

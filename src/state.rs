@@ -410,6 +410,13 @@ pub enum Action {
     AddActualsMonth,
     /// Take back the last reported month's entries.
     RemoveActualsMonth,
+    /// An assessment (MODEL.md section 10) as the Licheng plan scores: zones (institutions
+    /// when there are none) by NPL change, disposal completion and loan growth.
+    AddAssessment,
+    RemoveAssessment,
+    /// A criterion appended to the assessment, and one removed.
+    AddCriterion,
+    RemoveCriterion(usize),
     /// Pasted or imported actuals could not be taken: every problem found (empty clears them).
     ReportActualsIssues(Vec<SheetIssue>),
     /// Show the whole page, the embedded panel, or the presentation.
@@ -762,6 +769,49 @@ impl UiState {
                 let horizon = self.current.as_ref().map(|c| c.projection.months.clone()).unwrap_or_default();
                 if let Some(month) = crate::actuals::next_month(&self.doc, &horizon) {
                     self.doc = Rc::new(crate::actuals::with_month(&self.doc, &month));
+                    self.recompute();
+                }
+            }
+            Action::AddAssessment => {
+                let zoned = self.doc.get("institutions").and_then(Value::as_array).is_some_and(|list| {
+                    list.iter()
+                        .any(|i| i.get("zone").and_then(Value::as_str).is_some_and(|z| !z.trim().is_empty()))
+                });
+                let assessment = json!({
+                    "year": self.first_year(),
+                    "level": if zoned { "zone" } else { "institution" },
+                    "criteria": [
+                        {"metric": "npl_change", "better": "lower", "weight": "50"},
+                        {"metric": "disposal_completion", "better": "higher", "weight": "30"},
+                        {"metric": "loan_growth", "better": "higher", "weight": "20"}
+                    ]
+                });
+                path::set(self.doc_mut(), "assessment", assessment);
+                self.forget_texts_under("assessment");
+                self.recompute();
+            }
+            Action::RemoveAssessment => {
+                if let Some(map) = Rc::make_mut(&mut self.doc).as_object_mut() {
+                    map.remove("assessment");
+                }
+                self.forget_texts_under("assessment");
+                self.recompute();
+            }
+            Action::AddCriterion => {
+                if let Some(list) =
+                    self.doc_mut().pointer_mut("/assessment/criteria").and_then(Value::as_array_mut)
+                {
+                    list.push(json!({"metric": "npl", "better": "lower", "weight": "10"}));
+                    self.recompute();
+                }
+            }
+            Action::RemoveCriterion(i) => {
+                if let Some(list) =
+                    self.doc_mut().pointer_mut("/assessment/criteria").and_then(Value::as_array_mut)
+                    && i < list.len()
+                {
+                    list.remove(i);
+                    self.forget_texts_under("assessment.criteria");
                     self.recompute();
                 }
             }

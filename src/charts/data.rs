@@ -72,7 +72,11 @@ pub struct ChartData {
     /// (`None` if the year has no July).
     pub first_half_end: Option<usize>,
 
-    /// Zones by their year-end `npl_change` in the selected year, most reduction first.
+    /// Whether the ranking shows the assessment's totals (the scenario scores the selected
+    /// year, MODEL.md section 10): then only the scored level is ranked, highest total first.
+    pub ranking_scored: bool,
+    /// Zones by their year-end `npl_change` in the selected year, most reduction first (or by
+    /// their assessment total, [`ChartData::ranking_scored`]).
     pub zone_ranking: Vec<Rank>,
     /// Institutions likewise, labelled by name.
     pub institution_ranking: Vec<Rank>,
@@ -248,6 +252,41 @@ impl ChartData {
         let order = |a: &Rank, b: &Rank| a.value.total_cmp(&b.value).then_with(|| a.label.cmp(&b.label));
         zone_ranking.sort_by(order);
         institution_ranking.sort_by(order);
+        // The assessment, when it scores this year, drives the ranking (the plan's 考核排名).
+        let scores = projection.assessment.as_ref().filter(|s| Some(s.year) == year);
+        if let Some(scores) = scores {
+            let base = baseline.and_then(|b| b.assessment.as_ref()).filter(|b| b.year == scores.year);
+            let ranked: Vec<Rank> = scores
+                .entries
+                .iter()
+                .filter_map(|entry| {
+                    let label = match scores.level {
+                        delever_model::scenario::Level::Zone => entry.id.clone(),
+                        delever_model::scenario::Level::Institution => current
+                            .institutions
+                            .iter()
+                            .find(|inst| inst.id == entry.id)
+                            .map(|inst| inst.name.clone())
+                            .filter(|name| !name.trim().is_empty())
+                            .unwrap_or_else(|| entry.id.clone()),
+                    };
+                    let baseline = base
+                        .and_then(|b| b.entries.iter().find(|e| e.id == entry.id))
+                        .and_then(|e| finite(e.total));
+                    Some(Rank { id: entry.id.clone(), label, value: finite(entry.total)?, baseline })
+                })
+                .collect();
+            match scores.level {
+                delever_model::scenario::Level::Zone => {
+                    zone_ranking = ranked;
+                    institution_ranking.clear();
+                }
+                delever_model::scenario::Level::Institution => {
+                    institution_ranking = ranked;
+                    zone_ranking.clear();
+                }
+            }
+        }
 
         let levels = |metric: &str| region_levels(&current.targets, metric, &months);
         let national_average = year_ends
@@ -305,6 +344,7 @@ impl ChartData {
             disposal_by_channel,
             baseline_disposal,
             first_half_end,
+            ranking_scored: scores.is_some(),
             zone_ranking,
             institution_ranking,
             others: Vec::new(),
@@ -371,6 +411,7 @@ impl ChartData {
             disposal_by_channel,
             baseline_disposal,
             first_half_end,
+            ranking_scored,
             zone_ranking,
             institution_ranking,
             others,
@@ -421,6 +462,7 @@ impl ChartData {
                     unit_same
                         && *has_baseline == other.has_baseline
                         && *year == other.year
+                        && *ranking_scored == other.ranking_scored
                         && *zone_ranking == other.zone_ranking
                         && *institution_ranking == other.institution_ranking
                 }
@@ -435,6 +477,9 @@ impl ChartData {
             Chart::Balances => labels.balances_title.to_string(),
             Chart::Waterfall => labels.with_year(self.lang, labels.waterfall_title, self.year),
             Chart::Disposal => labels.with_year(self.lang, labels.disposal_title, self.year),
+            Chart::Ranking if self.ranking_scored => {
+                labels.with_year(self.lang, labels.score_title, self.year)
+            }
             Chart::Ranking => labels.with_year(self.lang, labels.ranking_title, self.year),
         }
     }

@@ -10,6 +10,9 @@ pub struct Labels {
     pub waterfall_title: &'static str,
     pub disposal_title: &'static str,
     pub ranking_title: &'static str,
+    /// The ranking when the scenario's assessment scores the year (MODEL.md section 10), and its axis.
+    pub score_title: &'static str,
+    pub score_axis: &'static str,
     pub current: &'static str,
     pub baseline: &'static str,
     /// With actuals: the reported months (solid), the re-forecast after them (dashed), and
@@ -67,6 +70,8 @@ pub const ZH: Labels = Labels {
     waterfall_title: "不良贷款余额变动",
     disposal_title: "不良贷款处置（按月、按渠道）",
     ranking_title: "不良贷款余额变化排名",
+    score_title: "考核得分排名",
+    score_axis: "考核总分（分）",
     current: "当前情景",
     baseline: "基准（预设）",
     reported: "实际",
@@ -110,6 +115,8 @@ pub const EN: Labels = Labels {
     waterfall_title: "NPL movement",
     disposal_title: "NPL disposal by month and channel",
     ranking_title: "Change in NPL by zone and institution",
+    score_title: "Assessment scores",
+    score_axis: "Total points",
     current: "Current scenario",
     baseline: "Baseline (preset)",
     reported: "Reported",

@@ -129,7 +129,11 @@ pub fn draw_ranking<DB: DrawingBackend>(
         let at = (x, frame.bottom + style.label_size * 0.4);
         pen.text(&format(tick), at, style.label_size, palette::MUTED, Anchor::CenterTop, false)?;
     }
-    let name = labels.with_unit(data.lang, labels.npl_change, &data.unit);
+    let name = if data.ranking_scored {
+        labels.score_axis.to_string()
+    } else {
+        labels.with_unit(data.lang, labels.npl_change, &data.unit)
+    };
     let name_at = ((frame.left + frame.right) / 2.0, frame.bottom + style.label_size * 1.9);
     pen.text(&name, name_at, style.label_size, palette::MUTED, Anchor::CenterTop, false)?;
 
@@ -183,7 +187,8 @@ pub fn draw_ranking<DB: DrawingBackend>(
                     )?;
                     extent = if rank.value < 0.0 { extent.min(base) } else { extent.max(base) };
                 }
-                let text = signed_amount(rank.value, 2);
+                let text =
+                    if data.ranking_scored { amount(rank.value, 1) } else { signed_amount(rank.value, 2) };
                 let gap = style.value_size * 0.4;
                 let edge = frame.x(extent);
                 let (at, anchor) = if extent < 0.0 {

@@ -435,3 +435,30 @@ fn reported_months_are_solid_the_reforecast_dashed_and_the_plan_beside_them() {
     assert_eq!(count(&svg, "polyline", "stroke", role::PLAN), 0);
     assert!(!svg.contains("重新预测"));
 }
+
+#[test]
+fn an_assessment_of_the_year_drives_the_ranking() {
+    let preset = presets::get("yangjiang-2016-2018").expect("preset");
+    let mut doc: serde_json::Value = serde_json::from_str(preset.json).expect("json");
+    doc["assessment"] = serde_json::json!({"year": 2016, "level": "institution", "criteria": [
+        {"metric": "npl_change", "better": "lower", "weight": "60"},
+        {"metric": "loan_growth", "better": "higher", "weight": "40"}]});
+    let scenario = parse_scenario(&doc.to_string()).expect("valid");
+    let projection = simulate(&scenario).expect("runs");
+    let scores = projection.assessment.as_ref().expect("scored");
+    let data = ChartData::build(&scenario, &projection, None, 0, Lang::Zh);
+    assert!(data.ranking_scored);
+    assert!(data.zone_ranking.is_empty(), "only the scored level is ranked");
+    let ids: Vec<&str> = data.institution_ranking.iter().map(|r| r.id.as_str()).collect();
+    let expected: Vec<&str> = scores.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, expected, "in the assessment's order, highest total first");
+    let top: f64 = scores.entries[0].total.to_string().parse().unwrap();
+    assert_eq!(data.institution_ranking[0].value, top);
+    let svg = render("yangjiang-scored", Chart::Ranking, &data, &Style::normal(), (WIDTH, HEIGHT));
+    assert!(svg.contains("考核得分排名") && svg.contains("考核总分"), "{svg}");
+
+    // Another year than the assessment's: the NPL-change ranking as before.
+    let later = ChartData::build(&scenario, &projection, None, 1, Lang::Zh);
+    assert!(!later.ranking_scored);
+    assert!(later.title(Chart::Ranking).contains("不良贷款余额变化排名"));
+}

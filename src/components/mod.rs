@@ -3,6 +3,7 @@
 pub mod actuals;
 pub mod analysis;
 pub mod analysis_charts;
+pub mod assessment;
 pub mod brief;
 pub mod canvas;
 pub mod channels;
@@ -19,6 +20,7 @@ pub mod tracking;
 
 pub use actuals::ActualsEditor;
 pub use analysis::AnalysisSection;
+pub use assessment::AssessmentEditor;
 pub use brief::Brief;
 pub use canvas::{ChartCanvas, save_png};
 pub use charts_panel::ChartsPanel;

@@ -762,7 +762,7 @@ fn target_value_cell(
 /// A `<select>` bound to `path` that dispatches [`Action::SetChoice`] with the chosen string.
 /// A current value that is not among `choices` is kept as a marked extra option, so loading a
 /// file with a wrong word shows that word (and the engine's message) instead of hiding it.
-fn select_cell(
+pub(crate) fn select_cell(
     state: &PageState,
     dispatch: &Callback<Action>,
     path: &str,
@@ -826,7 +826,7 @@ fn select_cell(
     }
 }
 
-fn remove_button(
+pub(crate) fn remove_button(
     dispatch: &Callback<Action>,
     action: Action,
     row_name: &str,

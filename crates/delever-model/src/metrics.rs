@@ -121,6 +121,9 @@ pub fn name(lang: Lang, id: &str) -> &str {
         "amc_disposal" => ("AMC 处置", "AMC disposal"),
         "amc_disposal_share" => ("AMC 处置比例", "AMC disposal share"),
         "new_lending" => ("新增贷款", "New lending"),
+        // The assessment's own ratios (MODEL.md section 10).
+        "loan_growth" => ("贷款增长率", "Loan growth"),
+        "disposal_completion" => ("处置计划完成率", "Disposal plan completed"),
         _ => return id,
     };
     match lang {
