@@ -12,7 +12,8 @@ use yew::prelude::*;
 use crate::components::brief::describe_change;
 use crate::components::{
     ActualsEditor, AnalysisSection, AssessmentEditor, Brief, ChartsPanel, Division, EventsTable,
-    InstitutionsTable, Latest, Levers, QuickLevers, Results, SpreadsheetTools, TargetsEditor, TrackingPanel,
+    InstitutionsTable, Latest, Levers, QuickLevers, ReferenceEditor, Results, SpreadsheetTools,
+    TargetsEditor, TrackingPanel,
 };
 use crate::embed::{self, Incoming, View};
 use crate::i18n::tr;
@@ -304,6 +305,7 @@ pub fn app() -> Html {
                     <ActualsEditor state={page.clone()} dispatch={dispatch.clone()} />
                     <EventsTable state={page.clone()} dispatch={dispatch.clone()} />
                     <TargetsEditor state={page.clone()} dispatch={dispatch.clone()} />
+                    <ReferenceEditor state={page.clone()} dispatch={dispatch.clone()} />
                     <AssessmentEditor state={page.clone()} dispatch={dispatch.clone()} />
                     <Division loaded={page.current.clone()} lang={lang} />
                 </section>

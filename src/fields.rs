@@ -77,6 +77,10 @@ impl FieldKind {
         if path.starts_with("actuals[") && key != "month" && key != "institution" {
             return FieldKind::Amount;
         }
+        // The scenario's assumed national NPL ratio of a year (MODEL.md section 11).
+        if parent == "national_npl_ratio" {
+            return FieldKind::Percent;
+        }
         if key == "weight" && path.starts_with("assessment.") {
             return FieldKind::Amount;
         }

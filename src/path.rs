@@ -114,6 +114,21 @@ pub fn set(doc: &mut Value, path: &str, value: Value) -> bool {
     false
 }
 
+/// Removes the object key at the end of `path`; `false` when there is no such key.
+pub fn remove(doc: &mut Value, path: &str) -> bool {
+    let Some(mut steps) = parse(path) else { return false };
+    let Some(Step::Key(key)) = steps.pop() else { return false };
+    let mut at = Some(doc);
+    for step in steps {
+        at = match (step, at) {
+            (Step::Key(k), Some(Value::Object(map))) => map.get_mut(&k),
+            (Step::Index(i), Some(Value::Array(items))) => items.get_mut(i),
+            _ => None,
+        };
+    }
+    at.and_then(Value::as_object_mut).is_some_and(|map| map.remove(&key).is_some())
+}
+
 /// Whether [`set`] can follow `steps` in `doc`: a key into an object or a missing (or null)
 /// value, which becomes an object; an index only into an existing element of an array.
 fn settable(doc: &Value, steps: &[Step]) -> bool {

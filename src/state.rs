@@ -425,6 +425,9 @@ pub enum Action {
     StepSaved(bool),
 }
 
+/// Where a scenario's assumed national NPL ratios are, one key per year (MODEL.md section 11).
+pub const REFERENCE_YEARS: &str = "reference.national_npl_ratio.";
+
 /// The preset the page opens with.
 pub const START_PRESET: &str = "licheng-2019";
 
@@ -589,6 +592,21 @@ impl UiState {
             }
             Action::LoadText { text, source } => self.load_text(&text, source),
             Action::Projected { id, bytes } => self.projected(id, &bytes),
+            Action::SetField { path, text }
+                if path.starts_with(REFERENCE_YEARS) && text.trim().is_empty() =>
+            {
+                // An emptied assumption: the year falls back to the published figure.
+                path::remove(self.doc_mut(), &path);
+                let empty = |doc: &Value, key: &str| {
+                    path::get(doc, key)
+                        .is_none_or(|v| v.as_object().is_some_and(|m| m.is_empty()) || v.as_str() == Some(""))
+                };
+                if empty(&self.doc, "reference.national_npl_ratio") && empty(&self.doc, "reference.source") {
+                    path::remove(self.doc_mut(), "reference");
+                }
+                self.texts.remove(&path);
+                self.recompute();
+            }
             Action::SetField { path, text } => {
                 let kind = FieldKind::of(&path, &self.doc);
                 let value = fields::to_json(kind, &path, &text);
