@@ -6,6 +6,7 @@ use delever_model::metrics::{MONTHLY, YEAR_END_SCALARS};
 use delever_model::num::fmt_decimal;
 use delever_model::output::{MonthMetrics, Series, YearEnd};
 use delever_model::scenario::CHANNELS;
+use delever_model::tracking::Progress;
 use rust_decimal::Decimal;
 
 /// One field, quoted when it holds a comma, a quote or a line break (quotes doubled inside).
@@ -46,35 +47,80 @@ pub fn projection_columns() -> Vec<String> {
     columns
 }
 
-/// `simulate --format csv`: every month and year-end of the region, each zone and each institution.
+/// The tracking fields (MODEL.md section 9) `simulate --format csv` adds as `tracking_FIELD`
+/// columns when the scenario has actuals, filled on each scope's as-of month.
+pub const TRACKING_FIELDS: [&str; 10] = [
+    "disposal_plan",
+    "disposal_to_date",
+    "scheduled_to_date",
+    "completion",
+    "behind",
+    "required_monthly",
+    "npl_vs_plan",
+    "loans_vs_plan",
+    "deposits_vs_plan",
+    "npl_ratio_vs_plan",
+];
+
+/// `simulate --format csv`: every month and year-end of the region, each zone and each
+/// institution. With actuals, the `tracking_*` columns hold each scope's tracking figures
+/// on its as-of month's row (empty elsewhere).
 pub fn projection(projection: &Projection) -> String {
     let metrics = projection_columns();
     let mut out = String::new();
     let mut header = vec!["scope".to_string(), "id".to_string(), "period".to_string()];
     header.extend(metrics.iter().cloned());
+    let tracking = projection.tracking.as_ref().zip(projection.as_of.as_deref());
+    if tracking.is_some() {
+        header.extend(TRACKING_FIELDS.iter().map(|f| format!("tracking_{f}")));
+    }
     push_row(&mut out, &header);
-    series_rows(&mut out, "region", "", &projection.region);
+    let progress =
+        |list: &[(String, Progress)], id: &str| list.iter().find(|(i, _)| i == id).map(|(_, p)| p.to_json());
+    let at = |p: Option<serde_json::Value>| tracking.map(|(_, as_of)| (as_of, p));
+    series_rows(
+        &mut out,
+        "region",
+        "",
+        &projection.region,
+        at(tracking.map(|(t, _)| t.region.to_json())).as_ref(),
+    );
     for (zone, series) in &projection.zones {
-        series_rows(&mut out, "zone", zone, series);
+        let p = tracking.and_then(|(t, _)| progress(&t.zones, zone));
+        series_rows(&mut out, "zone", zone, series, at(p).as_ref());
     }
     for (id, series) in &projection.institutions {
-        series_rows(&mut out, "institution", id, series);
+        let p = tracking.and_then(|(t, _)| progress(&t.institutions, id));
+        series_rows(&mut out, "institution", id, series, at(p).as_ref());
     }
     out
 }
 
+/// The as-of month and the scope's tracking figures (as `Progress::to_json` writes them),
+/// when the projection has actuals.
+type TrackingCells<'a> = (&'a str, Option<serde_json::Value>);
+
 /// The months of each year, each year followed by its year-end row.
-fn series_rows(out: &mut String, scope: &str, id: &str, series: &Series) {
+fn series_rows(out: &mut String, scope: &str, id: &str, series: &Series, tracking: Option<&TrackingCells>) {
     let mut months = series.monthly.iter();
+    let push = |out: &mut String, mut row: Vec<String>, month: Option<&str>| {
+        if let Some((as_of, progress)) = tracking {
+            for field in TRACKING_FIELDS {
+                let value = progress.as_ref().filter(|_| month == Some(*as_of)).and_then(|p| p.get(field));
+                row.push(value.and_then(serde_json::Value::as_str).unwrap_or_default().to_string());
+            }
+        }
+        push_row(out, &row);
+    };
     for year_end in &series.year_ends {
         for month in months.by_ref().take(12) {
-            push_row(out, &month_row(scope, id, month));
+            push(out, month_row(scope, id, month), Some(&month.month));
         }
-        push_row(out, &year_row(scope, id, year_end));
+        push(out, year_row(scope, id, year_end), None);
     }
     // Defensive: months beyond the last year-end (none in a well-formed projection).
     for month in months {
-        push_row(out, &month_row(scope, id, month));
+        push(out, month_row(scope, id, month), Some(&month.month));
     }
 }
 
@@ -211,6 +257,35 @@ mod tests {
         assert_eq!(columns.len(), columns.iter().collect::<std::collections::BTreeSet<_>>().len());
         for metric in YEAR_END_SCALARS.iter().chain(MONTHLY.iter()) {
             assert_eq!(columns.iter().filter(|c| c == metric).count(), 1, "{metric}");
+        }
+    }
+
+    #[test]
+    fn tracking_columns_appear_with_actuals_and_hold_each_scopes_figures_on_its_as_of_month() {
+        let text = |id: &str| delever_model::presets::get(id).expect("preset").json;
+        let plain = projection(
+            &delever_model::simulate(&delever_model::parse_scenario(text("licheng-2019")).unwrap()).unwrap(),
+        );
+        assert!(!plain.lines().next().unwrap().contains("tracking_"), "no tracking columns without actuals");
+
+        let scenario = delever_model::parse_scenario(text("licheng-2019-may")).unwrap();
+        let result = delever_model::simulate(&scenario).unwrap();
+        let out = projection(&result);
+        let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split(',').collect()).collect();
+        let header = &rows[0];
+        let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+        assert!(rows.iter().all(|r| r.len() == header.len()));
+        let tracking = result.tracking.as_ref().unwrap();
+        let as_of = result.as_of.as_deref().unwrap();
+        let filled: Vec<&Vec<&str>> =
+            rows[1..].iter().filter(|r| !r[column("tracking_disposal_plan")].is_empty()).collect();
+        // One row per scope: the region, each zone, each institution, at the as-of month.
+        assert_eq!(filled.len(), 1 + tracking.zones.len() + tracking.institutions.len());
+        assert!(filled.iter().all(|r| r[2] == as_of));
+        let region = filled.iter().find(|r| r[0] == "region").unwrap();
+        for field in TRACKING_FIELDS {
+            let expected = tracking.region.to_json()[field].as_str().unwrap_or_default().to_string();
+            assert_eq!(region[column(&format!("tracking_{field}"))], expected, "{field}");
         }
     }
 }
