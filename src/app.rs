@@ -307,7 +307,7 @@ pub fn app() -> Html {
                     <TargetsEditor state={page.clone()} dispatch={dispatch.clone()} />
                     <ReferenceEditor state={page.clone()} dispatch={dispatch.clone()} />
                     <AssessmentEditor state={page.clone()} dispatch={dispatch.clone()} />
-                    <Division loaded={page.current.clone()} lang={lang} />
+                    <Division loaded={page.current.clone()} lang={lang} dispatch={dispatch.clone()} />
                 </section>
                 <footer class="colophon">
                     { format!("Delever · delever-model {} · ", delever_model::MODEL_VERSION) }

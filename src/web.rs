@@ -244,6 +244,19 @@ pub fn print() {
     }
 }
 
+/// Prints with `data-printing="PART"` on the document element while the dialog is open, so
+/// the print style can show one part of the page alone (`division`: the division tables).
+pub fn print_only(part: &str) {
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    if let Some(root) = &root {
+        let _ = root.set_attribute("data-printing", part);
+    }
+    print();
+    if let Some(root) = &root {
+        let _ = root.remove_attribute("data-printing");
+    }
+}
+
 /// Offers `content` to the user as a file download.
 pub fn download(filename: &str, mime: &str, content: &str) {
     let parts = js_sys::Array::of1(&JsValue::from_str(content));

@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::components::results::{margin_text, shown};
 use crate::i18n::{metric_name, tr};
-use crate::state::Loaded;
+use crate::state::{Action, Loaded};
 
 /// Props of a component that shows the accepted document: it and the language, the
 /// document compared by pointer (a new `Loaded` is a new document).
@@ -35,13 +35,42 @@ impl PartialEq for LoadedProps {
     }
 }
 
+/// Props of [`Division`]: the accepted document and the language, compared as
+/// [`LoadedProps`], and the page's one dispatch (for a failed workbook export).
+#[derive(Properties)]
+pub struct DivisionProps {
+    #[prop_or_default]
+    pub loaded: Option<Rc<Loaded>>,
+    pub lang: Lang,
+    pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for DivisionProps {
+    fn eq(&self, other: &DivisionProps) -> bool {
+        self.dispatch == other.dispatch
+            && LoadedProps { loaded: self.loaded.clone(), lang: self.lang }
+                == LoadedProps { loaded: other.loaded.clone(), lang: other.lang }
+    }
+}
+
 #[function_component(Division)]
-pub fn division(props: &LoadedProps) -> Html {
+pub fn division(props: &DivisionProps) -> Html {
     let open = use_state(|| false);
+    // Printing the tables waits for their rows: asked, opened, rendered, then printed.
+    let print_asked = use_state(|| false);
     let ontoggle = {
         let open = open.clone();
         Callback::from(move |event: Event| open.set(crate::web::event_open(&event)))
     };
+    {
+        let print_asked = print_asked.clone();
+        use_effect_with((*print_asked, *open), move |(asked, open)| {
+            if *asked && *open {
+                crate::web::print_only("division");
+                print_asked.set(false);
+            }
+        });
+    }
     let Some(loaded) = &props.loaded else { return html! {} };
     let lang = props.lang;
     let divided = decompose(&loaded.scenario, &loaded.projection, None);
@@ -50,9 +79,50 @@ pub fn division(props: &LoadedProps) -> Html {
         return html! {};
     }
     let json = |value: serde_json::Value| serde_json::to_string(&value).unwrap_or_default();
+    let on_print = {
+        let (open, print_asked) = (open.clone(), print_asked.clone());
+        Callback::from(move |_: MouseEvent| {
+            open.set(true);
+            print_asked.set(true);
+        })
+    };
+    let on_export = {
+        let dispatch = props.dispatch.clone();
+        let scenario = loaded.text().to_string();
+        let name = loaded.scenario.name.clone();
+        Callback::from(move |_: MouseEvent| {
+            let dispatch = dispatch.clone();
+            let name = name.clone();
+            let args = vec![
+                wasm_bindgen::JsValue::from_str(&scenario),
+                wasm_bindgen::JsValue::from_str(crate::components::sheets::lang_code(lang)),
+            ];
+            crate::web::call_sheets("exportDecomposition", args, move |answer| match answer {
+                Ok(bytes) => crate::web::download_bytes(
+                    &format!("{name}-{}.xlsx", tr(lang, "一行一表", "per-bank")),
+                    crate::components::sheets::XLSX_MIME,
+                    &js_sys::Uint8Array::new(&bytes).to_vec(),
+                ),
+                Err(why) => dispatch.emit(Action::ReportLoadProblem(crate::state::LoadProblem {
+                    zh: format!("导出分解工作簿失败：{why}"),
+                    en: format!("the per-bank workbook export failed: {why}"),
+                })),
+            });
+        })
+    };
     html! {
-        <details class="division" {ontoggle}>
+        <details class="division" open={*open} {ontoggle}>
             <summary>{ tr(lang, "目标分解与考核（一行一方案）", "Targets divided among the banks, and the assessment") }</summary>
+            <div class="division-tools">
+                if !divided.is_empty() {
+                    <button type="button" data-action="export-decomposition" onclick={on_export}>
+                        { tr(lang, "导出一行一表（xlsx）", "Per-bank workbook (xlsx)") }
+                    </button>
+                }
+                <button type="button" data-action="print-decomposition" onclick={on_print}>
+                    { tr(lang, "打印分解与考核表", "Print these tables") }
+                </button>
+            </div>
             <div class="decomposition" data-decomposition={json(decomposition_json(&divided))}>
                 if *open {
                     { for divided.iter().map(|d| divided_table(lang, d)) }
@@ -127,11 +197,6 @@ fn scores_table(lang: Lang, scores: &Scores) -> Html {
         .first()
         .map(|e| e.criteria.iter().map(|c| c.metric.as_str()).collect())
         .unwrap_or_default();
-    let criterion_name = |m: &str| match m {
-        "loan_growth" => tr(lang, "贷款增速", "Loan growth").to_string(),
-        "disposal_completion" => tr(lang, "处置完成率", "Disposal completion").to_string(),
-        other => metric_name(lang, other).to_string(),
-    };
     html! {
         <table class="data-table">
             <caption>{ caption }</caption>
@@ -139,7 +204,7 @@ fn scores_table(lang: Lang, scores: &Scores) -> Html {
                 <tr>
                     <th scope="col" class="num">{ tr(lang, "名次", "Rank") }</th>
                     <th scope="col">{ tr(lang, "对象", "Scored") }</th>
-                    { for criteria.iter().map(|m| html! { <th scope="col" class="num">{ criterion_name(m) }</th> }) }
+                    { for criteria.iter().map(|m| html! { <th scope="col" class="num">{ metric_name(lang, m) }</th> }) }
                     <th scope="col" class="num">{ tr(lang, "总分", "Total") }</th>
                 </tr>
             </thead>
