@@ -50,7 +50,7 @@ pub struct Grid {
     pub sheet: String,
     /// Non-blank rows in order: zero-based row index, then the non-blank cells by zero-based column.
     pub rows: Vec<(u32, Vec<(u32, Cell)>)>,
-    /// Non-blank rows past those kept (the header and `MAX_ROWS + 1` data rows are kept).
+    /// Non-blank rows past those kept (the header, title lines and one row past the limit are kept).
     pub more_rows: usize,
     /// Merged ranges, zero-based `(first row, first column, last row, last column)`.
     pub merged: Vec<(u32, u32, u32, u32)>,
@@ -79,8 +79,25 @@ pub fn file_kind(file_name: &str) -> Result<FileKind, SheetIssue> {
     }
 }
 
+/// Which sheet of a workbook to read, and how many rows to keep.
+#[derive(Clone, Copy, Debug)]
+pub struct Wanted {
+    /// The sheet's name, (Chinese, English): either is read (any case), else the first visible worksheet.
+    pub sheet: (&'static str, &'static str),
+    /// The most data rows the import accepts; one more is kept so that "too many" can be told.
+    pub max_rows: usize,
+}
+
+/// The institutions sheet (机构 / Institutions), up to [`MAX_ROWS`] institutions.
+pub const INSTITUTIONS: Wanted = Wanted { sheet: crate::INSTITUTIONS_SHEET, max_rows: MAX_ROWS };
+
 /// Reads the file into the grid of its institutions sheet.
 pub fn read(bytes: &[u8], file_name: &str) -> Result<Grid, SheetIssue> {
+    read_wanted(bytes, file_name, INSTITUTIONS)
+}
+
+/// Reads the file into the grid of the `wanted` sheet (for a CSV file, its only one).
+pub fn read_wanted(bytes: &[u8], file_name: &str, wanted: Wanted) -> Result<Grid, SheetIssue> {
     let kind = file_kind(file_name)?;
     if bytes.len() > MAX_FILE_BYTES {
         return Err(SheetIssue::file(SheetProblem::TooLarge { bytes: bytes.len(), max: MAX_FILE_BYTES }));
@@ -89,9 +106,24 @@ pub fn read(bytes: &[u8], file_name: &str) -> Result<Grid, SheetIssue> {
         return Err(SheetIssue::file(SheetProblem::EmptyFile));
     }
     match kind {
-        FileKind::Xlsx => read_xlsx(bytes),
-        FileKind::Csv => read_csv(bytes, &sheet_name_of_csv(file_name)),
+        FileKind::Xlsx => read_xlsx(bytes, wanted),
+        FileKind::Csv => read_csv(bytes, &sheet_name_of_csv(file_name), wanted.max_rows),
     }
+}
+
+/// Reads text pasted from a spreadsheet: tab-separated rows (Excel's clipboard), or
+/// comma-separated when the first non-blank line has no tab; `sheet` names it in issues.
+pub fn read_pasted(text: &str, sheet: &str, max_rows: usize) -> Result<Grid, SheetIssue> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(SheetIssue::file(SheetProblem::TooLarge { bytes: text.len(), max: MAX_FILE_BYTES }));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(SheetIssue::file(SheetProblem::EmptyFile));
+    }
+    let first = text.lines().find(|line| !line.trim().is_empty()).unwrap_or("");
+    let delimiter = if first.contains('\t') { b'\t' } else { b',' };
+    records(text, delimiter, sheet, max_rows)
 }
 
 /// A CSV file's "sheet" is its name without folders, as Excel names the sheet it opens it in.
@@ -101,8 +133,10 @@ fn sheet_name_of_csv(file_name: &str) -> String {
 }
 
 /// Keeps the first non-blank rows and counts the rest.
-#[derive(Default)]
 struct RowCollector {
+    /// How many rows to keep: the header row, up to three title lines above it, and one row
+    /// past the import's limit, so that "too many rows" can be told.
+    kept: usize,
     rows: BTreeMap<u32, Vec<(u32, Cell)>>,
     /// Rows seen after the collector was full (consecutive cells of one row count once).
     more_rows: usize,
@@ -110,11 +144,17 @@ struct RowCollector {
     beyond_columns: Option<(u32, u32)>,
 }
 
-/// The header row, up to three title lines above it, and one row past the limit, so that
-/// "too many rows" can be told.
-const KEPT_ROWS: usize = MAX_ROWS.saturating_add(5);
-
 impl RowCollector {
+    fn new(max_rows: usize) -> RowCollector {
+        RowCollector {
+            kept: max_rows.saturating_add(5),
+            rows: BTreeMap::new(),
+            more_rows: 0,
+            last_extra_row: None,
+            beyond_columns: None,
+        }
+    }
+
     fn push(&mut self, row: u32, column: u32, cell: Cell) {
         if cell.is_blank() {
             return;
@@ -127,7 +167,7 @@ impl RowCollector {
         }
         if let Some(cells) = self.rows.get_mut(&row) {
             cells.push((column, cell));
-        } else if self.rows.len() < KEPT_ROWS {
+        } else if self.rows.len() < self.kept {
             self.rows.insert(row, vec![(column, cell)]);
         } else if self.last_extra_row != Some(row) {
             self.more_rows = self.more_rows.saturating_add(1);
@@ -151,7 +191,7 @@ impl RowCollector {
 /// The signature of the compound-file container of .xls files and of encrypted workbooks.
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-fn read_xlsx(bytes: &[u8]) -> Result<Grid, SheetIssue> {
+fn read_xlsx(bytes: &[u8], wanted: Wanted) -> Result<Grid, SheetIssue> {
     if bytes.starts_with(&OLE_MAGIC) {
         return Err(SheetIssue::file(SheetProblem::OldExcel));
     }
@@ -161,14 +201,14 @@ fn read_xlsx(bytes: &[u8]) -> Result<Grid, SheetIssue> {
     }
     check_unpacked_size(bytes)?;
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(workbook_error)?;
-    let sheet = choose_sheet(&workbook)?;
+    let sheet = choose_sheet(&workbook, wanted.sheet)?;
     let merged = workbook
         .merge_cells_by_sheet_name(&sheet)
         .map_err(workbook_error)?
         .into_iter()
         .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
         .collect();
-    let mut collector = RowCollector::default();
+    let mut collector = RowCollector::new(wanted.max_rows);
     let mut reader = workbook.worksheet_cells_reader(&sheet).map_err(workbook_error)?;
     while let Some(record) = reader.next_cell_with_formula().map_err(workbook_error)? {
         let (row, column) = record.pos;
@@ -190,9 +230,26 @@ fn cell_of(value: DataRef<'_>) -> Cell {
         DataRef::String(s) => Cell::Text(s),
         DataRef::SharedString(s) => Cell::Text(s.to_string()),
         DataRef::Bool(b) => Cell::Bool(b),
-        DataRef::DateTime(d) => Cell::Date(d.to_string()),
+        DataRef::DateTime(d) => Cell::Date(date_text(&d)),
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Date(s),
         DataRef::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+/// A date cell as a person reads it: `2019-01-31`, `2019-01-31 12:00:00`, or a time of day
+/// `08:30:00`; a duration as Excel's number of days.
+fn date_text(value: &calamine::ExcelDateTime) -> String {
+    if value.is_duration() {
+        return value.to_string();
+    }
+    let (year, month, day, hour, minute, second, _) = value.to_ymd_hms_milli();
+    let time = (hour, minute, second) != (0, 0, 0);
+    if value.as_f64() < 1.0 {
+        format!("{hour:02}:{minute:02}:{second:02}")
+    } else if time {
+        format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
+    } else {
+        format!("{year:04}-{month:02}-{day:02}")
     }
 }
 
@@ -225,12 +282,14 @@ fn workbook_error(err: XlsxError) -> SheetIssue {
     }
 }
 
-/// The sheet named 机构 / Institutions (any case), else the first visible worksheet.
-fn choose_sheet<R: std::io::Read + std::io::Seek>(workbook: &Xlsx<R>) -> Result<String, SheetIssue> {
+/// The sheet named `names` (either, any case), else the first visible worksheet.
+fn choose_sheet<R: std::io::Read + std::io::Seek>(
+    workbook: &Xlsx<R>,
+    names: (&str, &str),
+) -> Result<String, SheetIssue> {
     let sheets = workbook.sheets_metadata();
     let worksheets: Vec<_> = sheets.iter().filter(|s| s.typ == SheetType::WorkSheet).collect();
-    let wanted =
-        [normalize_header(crate::INSTITUTIONS_SHEET.0), normalize_header(crate::INSTITUTIONS_SHEET.1)];
+    let wanted = [normalize_header(names.0), normalize_header(names.1)];
     if let Some(sheet) = worksheets.iter().find(|s| wanted.contains(&normalize_header(&s.name))) {
         return Ok(sheet.name.clone());
     }
@@ -287,18 +346,22 @@ fn decode_gb18030(bytes: &[u8]) -> Option<String> {
     crate::wasm::decode_gb18030(bytes)
 }
 
-fn read_csv(bytes: &[u8], sheet: &str) -> Result<Grid, SheetIssue> {
+fn read_csv(bytes: &[u8], sheet: &str, max_rows: usize) -> Result<Grid, SheetIssue> {
     let text = decode_text(bytes).ok_or_else(|| SheetIssue::file(SheetProblem::NotText))?;
     if text.trim().is_empty() {
         return Err(SheetIssue::file(SheetProblem::EmptyFile));
     }
-    let delimiter = sniff_delimiter(&text);
+    records(&text, sniff_delimiter(&text), sheet, max_rows)
+}
+
+/// Delimited text as a grid: every field a text cell, records numbered as Excel numbers rows.
+fn records(text: &str, delimiter: u8, sheet: &str, max_rows: usize) -> Result<Grid, SheetIssue> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut collector = RowCollector::default();
+    let mut collector = RowCollector::new(max_rows);
     for (index, record) in reader.records().enumerate() {
         let record = record.map_err(|_| SheetIssue::file(SheetProblem::NotText))?;
         let row = u32::try_from(index).unwrap_or(u32::MAX);
@@ -357,6 +420,40 @@ mod tests {
         }
         assert_eq!(decode_text(&utf16).as_deref(), Some("编号\tid"));
         assert_eq!(decode_text(&[0, 1, 2, 3]), None);
+    }
+
+    #[test]
+    fn dates_are_shown_as_people_read_them() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let shown = |value: f64, kind| date_text(&ExcelDateTime::new(value, kind, false));
+        assert_eq!(shown(43496.0, ExcelDateTimeType::DateTime), "2019-01-31");
+        assert_eq!(shown(43496.5, ExcelDateTimeType::DateTime), "2019-01-31 12:00:00");
+        assert_eq!(shown(0.25, ExcelDateTimeType::DateTime), "06:00:00");
+        assert_eq!(shown(1.5, ExcelDateTimeType::TimeDelta), "1.5");
+    }
+
+    #[test]
+    fn pasted_text_is_tab_separated_unless_it_has_no_tab() {
+        let cells = |grid: &Grid| -> Vec<Vec<String>> {
+            grid.rows
+                .iter()
+                .map(|(_, cells)| {
+                    cells
+                        .iter()
+                        .map(|(_, cell)| if let Cell::Text(t) = cell { t.clone() } else { String::new() })
+                        .collect()
+                })
+                .collect()
+        };
+        let grid = read_pasted("a\tb,c\r\n1\t\"2\t3\"\r\n", "p", 10).ok().unwrap_or_default();
+        assert_eq!(cells(&grid), [vec!["a", "b,c"], vec!["1", "2\t3"]]);
+        let grid = read_pasted("\u{feff}a,b\n1,2\n", "p", 10).ok().unwrap_or_default();
+        assert_eq!(cells(&grid), [vec!["a", "b"], vec!["1", "2"]]);
+        assert_eq!(grid.sheet, "p");
+        assert!(matches!(
+            read_pasted(" \n\t", "p", 10),
+            Err(SheetIssue { problem: SheetProblem::EmptyFile, .. })
+        ));
     }
 
     #[test]

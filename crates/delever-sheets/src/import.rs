@@ -74,7 +74,7 @@ pub fn import_institutions(
 }
 
 /// The current scenario as a JSON object, or its problems in the engine's words.
-fn scenario_document(text: &str) -> Result<Value, Vec<SheetIssue>> {
+pub(crate) fn scenario_document(text: &str) -> Result<Value, Vec<SheetIssue>> {
     let plain = |issues: Vec<Issue>| {
         issues.into_iter().map(|issue| SheetIssue::file(SheetProblem::Scenario { issue })).collect::<Vec<_>>()
     };
@@ -92,7 +92,7 @@ fn scenario_document(text: &str) -> Result<Value, Vec<SheetIssue>> {
 
 /// Puts the problems in reading order (the file's, then row by row and left to right, then
 /// the rest of the scenario's), keeps the first [`MAX_ISSUES`] and says how many more there were.
-fn cap(mut issues: Vec<SheetIssue>) -> Vec<SheetIssue> {
+pub(crate) fn cap(mut issues: Vec<SheetIssue>) -> Vec<SheetIssue> {
     issues.sort_by_key(|issue| {
         let scenario = matches!(issue.problem, SheetProblem::Scenario { .. });
         let column = issue.cell.as_deref().map_or(0, column_number);
@@ -109,11 +109,19 @@ fn cap(mut issues: Vec<SheetIssue>) -> Vec<SheetIssue> {
 /// How many title lines to skip above the header row: up to three leading rows that hold a
 /// single cell naming no column (a title such as “鲤城区银行业机构 2018 年末数据”, or a note).
 fn title_lines(rows: &[(u32, Vec<(u32, Cell)>)]) -> usize {
+    title_lines_of(rows, |header| find_column(header).is_some())
+}
+
+/// [`title_lines`] for any set of columns: `names_a_column` tells a header from a title.
+pub(crate) fn title_lines_of(
+    rows: &[(u32, Vec<(u32, Cell)>)],
+    names_a_column: impl Fn(&str) -> bool,
+) -> usize {
     let mut skipped = 0_usize;
     while skipped < 3 && skipped.saturating_add(1) < rows.len() {
         let title = match rows.get(skipped) {
             Some((_, cells)) => match cells.as_slice() {
-                [(_, cell)] => find_column(&shown(cell)).is_none(),
+                [(_, cell)] => !names_a_column(&shown(cell)),
                 _ => false,
             },
             None => false,
@@ -127,7 +135,7 @@ fn title_lines(rows: &[(u32, Vec<(u32, Cell)>)]) -> usize {
 }
 
 /// A cell as text for a header or a message: `TRUE`, `=A1+1`, `#N/A`, a number as Excel shows it.
-fn shown(cell: &Cell) -> String {
+pub(crate) fn shown(cell: &Cell) -> String {
     match cell {
         Cell::Empty => String::new(),
         Cell::Text(text) => text.trim().to_string(),
@@ -433,7 +441,7 @@ struct RowReader<'i, 'a> {
 }
 
 /// The reason a cell could not be read.
-type CellResult<T> = Result<T, SheetProblem>;
+pub(crate) type CellResult<T> = Result<T, SheetProblem>;
 
 impl RowReader<'_, '_> {
     /// The institution's JSON; fields whose cells are blank are left out, fields whose
@@ -575,7 +583,7 @@ impl RowReader<'_, '_> {
 }
 
 /// A cell's JSON value for a column of `kind` (decimals as exact strings), or why it cannot be read.
-fn read_cell(kind: ColumnKind, cell: &Cell) -> CellResult<Value> {
+pub(crate) fn read_cell(kind: ColumnKind, cell: &Cell) -> CellResult<Value> {
     match cell {
         Cell::Empty => Ok(Value::Null),
         Cell::Bool(b) => Err(SheetProblem::Boolean { got: *b }),

@@ -135,6 +135,40 @@ pub enum SheetProblem {
     Scenario { issue: Issue },
     /// Only the first problems are listed.
     More { count: usize },
+    /// A problem of an actuals file (月报: one row per institution and month).
+    Actuals(ActualsProblem),
+}
+
+/// What is wrong with an actuals file, sheet, row or cell, where it differs from an
+/// institutions file (the other problems, a number that is not a number say, are shared).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActualsProblem {
+    /// The file is empty.
+    EmptyFile,
+    /// The sheet (or the pasted text) has nothing in it.
+    EmptySheet,
+    /// The workbook has no worksheet.
+    NoWorksheet,
+    /// The workbook's contents, unpacked, are larger than accepted.
+    UnpackedTooLarge { bytes: u64, max: u64 },
+    /// Merged cells inside the sheet.
+    Merged { range: String },
+    /// A header that names no column of the actuals template.
+    UnknownColumn { got: String },
+    /// The header row has neither the disposal total nor any channel column.
+    NoDisposalColumn,
+    /// The header row has no rows under it.
+    NoRows,
+    /// More rows than institutions × months the engine accepts.
+    TooManyRows { got: usize, max: usize },
+    /// A month cell that is not a month.
+    NotMonth { got: String },
+    /// A row with neither the disposal total nor any channel amount.
+    DisposalRequired,
+    /// A row with both the disposal total and channel amounts: the headers of the columns filled.
+    BothDisposal { total: String, channels: Vec<String> },
+    /// The institution and month of an earlier row.
+    DuplicateRow { institution: String, month: String, first_row: u32 },
 }
 
 /// What a file named `.xlsx` turned out to be.
@@ -398,6 +432,130 @@ impl SheetProblem {
                     format!("{count} more problems are not listed; fix the ones above and import again")
                 } else {
                     format!("另有 {count} 个问题未列出；请先修正以上问题后重新导入")
+                }
+            }
+            Actuals(problem) => problem.message(lang),
+        }
+    }
+}
+
+impl ActualsProblem {
+    /// What is wrong and what is allowed, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        use ActualsProblem::*;
+        let en = lang == Lang::En;
+        match self {
+            EmptyFile => {
+                if en {
+                    "the file is empty; download the actuals template and fill in one row per institution and month".into()
+                } else {
+                    "文件为空；请下载实际数据模板，每家机构每月填写一行".into()
+                }
+            }
+            EmptySheet => {
+                if en {
+                    "there is nothing to read; the first row holds the headers (Month, Institution, Deposits, …), then one row per institution and month".into()
+                } else {
+                    "没有可读取的内容；第一行为表头（月份、机构代码、各项存款……），其下每家机构每月一行"
+                        .into()
+                }
+            }
+            NoWorksheet => {
+                if en {
+                    "the workbook has no worksheet; put the reported months on a sheet named \"Actuals\" (or the first sheet)".into()
+                } else {
+                    "工作簿中没有工作表；请将报送数据放在名为“实际数据”的工作表（或第一个工作表）".into()
+                }
+            }
+            UnpackedTooLarge { bytes, max } => {
+                if en {
+                    format!(
+                        "the workbook unpacks to {bytes} bytes; at most {max} are accepted: keep only the actuals sheet"
+                    )
+                } else {
+                    format!("工作簿解压后共 {bytes} 字节，超过上限 {max} 字节；请只保留实际数据表")
+                }
+            }
+            Merged { range } => {
+                if en {
+                    format!(
+                        "cells {range} are merged; unmerge them: each institution's month is one row and each value has its own cell"
+                    )
+                } else {
+                    format!("单元格 {range} 已合并；请取消合并：每家机构每月一行，每个值单独一格")
+                }
+            }
+            UnknownColumn { got } => {
+                let names: Vec<&str> = crate::actuals::columns::ACTUAL_COLUMNS
+                    .iter()
+                    .map(|column| column.header(lang))
+                    .collect();
+                if en {
+                    format!(
+                        "\"{got}\" is not a column of the actuals template (a typo?); the columns are: {}",
+                        names.join(", ")
+                    )
+                } else {
+                    format!("“{got}”不是实际数据模板中的列（拼写错误？）；可用的列：{}", names.join("、"))
+                }
+            }
+            NoDisposalColumn => {
+                if en {
+                    "the header row has no disposal column; add \"Disposal total\" (the month's total) or the channel columns (Collection, Write-off, …)".into()
+                } else {
+                    "表头缺少处置列；请加上“处置合计”（当月合计）或各渠道列（清收、核销……）".into()
+                }
+            }
+            NoRows => {
+                if en {
+                    "there are no rows under the header row; fill in one row per institution and month (the file replaces all reported months)".into()
+                } else {
+                    "表头下没有数据；请每家机构每月填写一行（导入的文件替换全部已报送月份）".into()
+                }
+            }
+            TooManyRows { got, max } => {
+                if en {
+                    format!(
+                        "there are {got} rows; at most {max} (500 institutions × 120 months) are accepted"
+                    )
+                } else {
+                    format!("共 {got} 行数据，超过上限 {max} 行（500 家机构 × 120 个月）")
+                }
+            }
+            NotMonth { got } => {
+                if en {
+                    format!("\"{got}\" is not a month; write 2019-01, 2019/1 or 2019年1月")
+                } else {
+                    format!("“{got}”不是月份；请写作 2019-01、2019/1 或 2019年1月")
+                }
+            }
+            DisposalRequired => {
+                if en {
+                    "no disposal for this month; fill in the disposal total or the channel amounts, and write 0 for a month without disposals".into()
+                } else {
+                    "本月没有填写处置；请填写处置合计或各渠道金额，当月没有处置请填 0".into()
+                }
+            }
+            BothDisposal { total, channels } => {
+                if en {
+                    format!(
+                        "both the total \"{total}\" and the channels {} are filled; give the month's total or its channels, not both",
+                        channels.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+                    )
+                } else {
+                    format!(
+                        "同时填写了合计“{total}”与渠道{}；请只填写当月合计或各渠道金额之一",
+                        channels.iter().map(|c| format!("“{c}”")).collect::<Vec<_>>().join("、")
+                    )
+                }
+            }
+            DuplicateRow { institution, month, first_row } => {
+                if en {
+                    format!(
+                        "\"{institution}\" {month} is already on row {first_row}; one row per institution and month"
+                    )
+                } else {
+                    format!("“{institution}”{month} 的数据已在第 {first_row} 行；每家机构每月只能一行")
                 }
             }
         }

@@ -9,6 +9,9 @@
 //! - [`template`]: the template as .xlsx (with a notes sheet describing every column) or .csv.
 //! - [`export_workbook`]: inputs, monthly results, year-ends and target checks, one sheet each,
 //!   with a stamp (model version, data date, scenario link) on the first sheet.
+//! - [`import_actuals`] / [`import_actuals_text`]: the banks' reported months (月报) from a
+//!   file or from cells pasted from Excel → the scenario with its `actuals` replaced, with the
+//!   same discipline; [`actuals_template`]: the scenario's actuals as a file to edit and import.
 //!
 //! Numbers cross into `f64` only at the spreadsheet boundary: a cell holds an Excel double.
 //! The columns and rules are documented in `README.md` and in [`columns::COLUMNS`].
@@ -16,6 +19,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod actuals;
 pub mod columns;
 pub mod export;
 pub mod grid;
@@ -27,9 +31,10 @@ mod write;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use actuals::{ActualsTemplateError, actuals_template, import_actuals, import_actuals_text};
 pub use export::{ExportError, Stamp, export_workbook};
 pub use import::import_institutions;
-pub use issue::{SheetIssue, SheetProblem};
+pub use issue::{ActualsProblem, SheetIssue, SheetProblem};
 pub use template::{Format, template};
 
 /// The limits of an import, each refused with its own message.
@@ -41,6 +46,9 @@ pub mod limits {
     pub const MAX_UNPACKED_BYTES: u64 = 100 * 1024 * 1024;
     /// The most institution rows: the engine's limit on institutions per scenario.
     pub const MAX_ROWS: usize = 500;
+    /// The most actuals rows: every institution (at most [`MAX_ROWS`]) in every month of the
+    /// longest projection (10 years); the file size limit usually binds first.
+    pub const MAX_ACTUAL_ROWS: usize = MAX_ROWS.saturating_mul(120);
     /// Columns read from a sheet (the template has 33); a value further right is an error.
     pub const MAX_COLUMNS: u32 = 256;
     /// Problems listed before "N more".

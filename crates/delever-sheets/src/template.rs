@@ -116,7 +116,7 @@ pub fn csv_bytes(institutions: &[Institution], lang: Lang) -> String {
 }
 
 /// Quotes a CSV field when it needs it (RFC 4180).
-fn quote(field: &str) -> String {
+pub(crate) fn quote(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {

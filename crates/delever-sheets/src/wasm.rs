@@ -1,4 +1,4 @@
-//! The JavaScript entry points of the spreadsheet module: `importInstitutions`, `template`, `exportWorkbook`.
+//! The JavaScript entry points of the spreadsheet module: `importInstitutions`, `template`, `exportWorkbook`, `importActuals`, `importActualsText`, `actualsTemplate`.
 //!
 //! Each is a thin adapter over the library; nothing here can panic (`panic = "abort"` would
 //! turn a panic into a trap that takes the module down), every failure is a value or an `Error`.
@@ -7,7 +7,8 @@ use delever_model::Lang;
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
-use crate::{Format, Stamp};
+use crate::actuals::columns::PASTE_SHEET;
+use crate::{Format, SheetIssue, Stamp};
 
 #[wasm_bindgen]
 extern "C" {
@@ -40,8 +41,41 @@ fn language(lang: &str) -> Lang {
 /// `cell` are null for a problem of the whole file or sheet).
 #[wasm_bindgen(js_name = importInstitutions)]
 pub fn import_institutions(scenario_json: &str, bytes: &[u8], file_name: &str, lang: &str) -> String {
+    answer(crate::import_institutions(scenario_json, bytes, file_name), language(lang))
+}
+
+/// Replaces the scenario's `actuals` by the reported months of a spreadsheet (.xlsx or .csv).
+///
+/// Returns the same JSON text as `importInstitutions`: `{"ok":true,"scenario":{…}}`, or
+/// `{"ok":false,"issues":[{"sheet":"实际数据","row":3,"column":"不良贷款","cell":"E3","message":"…"}]}`.
+#[wasm_bindgen(js_name = importActuals)]
+pub fn import_actuals(scenario_json: &str, bytes: &[u8], file_name: &str, lang: &str) -> String {
+    answer(crate::import_actuals(scenario_json, bytes, file_name), language(lang))
+}
+
+/// Replaces the scenario's `actuals` by cells pasted from Excel (tab-separated, the first row
+/// the header); the same JSON text as `importActuals`, the issues' sheet "粘贴内容" ("Pasted
+/// text" in English).
+#[wasm_bindgen(js_name = importActualsText)]
+pub fn import_actuals_text(scenario_json: &str, text: &str, lang: &str) -> String {
     let lang = language(lang);
-    let answer = match crate::import_institutions(scenario_json, bytes, file_name) {
+    let result = crate::import_actuals_text(scenario_json, text).map_err(|issues| {
+        issues
+            .into_iter()
+            .map(|mut issue| {
+                if issue.sheet == PASTE_SHEET.0 {
+                    issue.sheet = crate::tr(lang, PASTE_SHEET.0, PASTE_SHEET.1).to_string();
+                }
+                issue
+            })
+            .collect()
+    });
+    answer(result, lang)
+}
+
+/// An import's answer as JSON text: the new scenario, or every issue in `lang`.
+fn answer(result: Result<String, Vec<SheetIssue>>, lang: Lang) -> String {
+    let answer = match result {
         Ok(text) => match serde_json::from_str::<Value>(&text) {
             Ok(scenario) => json!({"ok": true, "scenario": scenario}),
             Err(err) => {
@@ -53,6 +87,18 @@ pub fn import_institutions(scenario_json: &str, bytes: &[u8], file_name: &str, l
         }
     };
     answer.to_string()
+}
+
+/// The actuals template of a scenario, `format` `"xlsx"` or `"csv"`, headers in `lang`: its
+/// reported months (or one blank row per institution for the first month); throws an `Error`
+/// for another format or an invalid scenario (the engine's messages, one per line).
+#[wasm_bindgen(js_name = actualsTemplate)]
+pub fn actuals_template(scenario_json: &str, format: &str, lang: &str) -> Result<Vec<u8>, JsError> {
+    let lang = language(lang);
+    let Some(format) = Format::parse(format) else {
+        return Err(JsError::new(&format!("unknown template format \"{format}\"; use \"xlsx\" or \"csv\"")));
+    };
+    crate::actuals_template(scenario_json, format, lang).map_err(|err| JsError::new(&err.message(lang)))
 }
 
 /// The institutions template, `format` `"xlsx"` or `"csv"`, headers in `lang`.

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod actuals;
 mod docs;
 mod malformed;
 #[cfg(not(target_arch = "wasm32"))]
