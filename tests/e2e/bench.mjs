@@ -609,6 +609,14 @@ async function main() {
 
     const cases = [
       licheng,
+      // With actuals (MODEL.md section 9): the re-forecast, the plan run beside it and the
+      // tracking block on every move; several illustrative banks.
+      {
+        label: 'Licheng as of May (actuals, several banks, 1 year)',
+        url: scenarioUrl(presetScenario('licheng-2019-may')),
+        institutions: presetScenario('licheng-2019-may').institutions.length,
+        years: 1,
+      },
       {
         label: `${LARGE_INSTITUTIONS} institutions, ${LARGE_YEARS} years (#scenario=)`,
         url: scenarioUrl(largeScenario()),
