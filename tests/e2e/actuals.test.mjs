@@ -52,13 +52,18 @@ async function assertTrackingMatchesCli(page, predicate, what) {
   return { scenario, expected };
 }
 
-/** The preset's reports of `months` as rows under the template's English column codes. */
+const CHANNELS = ['collection', 'write_off', 'transfer', 'securitization', 'debt_equity', 'foreclosure', 'upgrade'];
+
+/**
+ * The preset's reports of `months` as rows under the template's column codes, exactly as
+ * written: a disposal total in `disposal`, or its channels each in its own column.
+ */
 function rows(months, separator) {
-  const header = ['month', 'institution', 'deposits', 'loans', 'npl', 'disposal'];
-  const total = (d) => (typeof d === 'string' ? d : Object.values(d).reduce((a, b) => a + Number(b), 0).toString());
+  const header = ['month', 'institution', 'deposits', 'loans', 'npl', 'disposal', ...CHANNELS];
+  const disposal = (d) => (typeof d === 'string' ? [d, ...CHANNELS.map(() => '')] : ['', ...CHANNELS.map((c) => d[c] ?? '')]);
   const body = MAY.actuals
     .filter((a) => months.includes(a.month))
-    .map((a) => [a.month, a.institution, a.deposits, a.loans, a.npl, total(a.disposal)].join(separator));
+    .map((a) => [a.month, a.institution, a.deposits, a.loans, a.npl, ...disposal(a.disposal)].join(separator));
   return [header.join(separator), ...body].join('\n');
 }
 

@@ -48,8 +48,20 @@ describe('tracking through the year (MODEL.md section 9)', () => {
     for (const field of ['disposal_plan', 'disposal_to_date', 'scheduled_to_date', 'completion', 'behind', 'npl_vs_plan', 'loans_vs_plan', 'deposits_vs_plan']) {
       assert.equal(await figure(field), expected.tracking.region[field], field);
     }
-    await page.selectOption('select[data-field="ui.tracking_scope"]', 'all');
-    assert.equal(await figure('behind'), expected.tracking.institutions.all.behind);
+    // Eight illustrative banks in five sub-districts: the rural commercial bank well behind the
+    // pace, ICBC ahead of it, and the sub-district of the July exposure.
+    const banks = expected.tracking.institutions;
+    assert.deepEqual(Object.keys(banks).sort(), ['abc', 'boc', 'ccb', 'icbc', 'psbc', 'qzbank', 'rcb', 'village']);
+    assert.ok(Number(banks.rcb.behind) > 0 && Number(banks.icbc.behind) < 0, 'rcb behind, icbc ahead');
+    const scopes = [['rcb', banks.rcb], ['icbc', banks.icbc], ['zone:江南街道', expected.tracking.zones['江南街道']]];
+    for (const [scope, figures] of scopes) {
+      await page.selectOption('select[data-field="ui.tracking_scope"]', scope);
+      await eventually(async () => {
+        for (const field of ['disposal_plan', 'disposal_to_date', 'behind', 'required_monthly', 'npl_vs_plan']) {
+          assert.equal(await figure(field), figures[field], `${scope} ${field}`);
+        }
+      });
+    }
     await assertClean(opened);
     await opened.context.close();
   });
@@ -74,6 +86,28 @@ describe('targets divided among the banks, and the assessment', () => {
     }
     await page.locator('details.division > summary').click();
     await page.locator('.decomposition table[data-target="deposits_floor"] tr[data-institution="all"][data-met="false"]').waitFor();
+    await assertClean(opened);
+    await opened.context.close();
+  });
+
+  test('Licheng as of May: the targets divided among its eight banks, its sub-districts scored', async () => {
+    const scenario = presetScenario('licheng-2019-may');
+    const decomposition = JSON.parse(cliJson('decompose', presetPath('licheng-2019-may'), '--format', 'json'));
+    const { assessment } = simulateWithCli(scenario);
+    assert.deepEqual(decomposition.targets.map((t) => t.id), ['deposits_floor', 'loans_floor', 'disposal_floor', 'npl_cap']);
+    assert.deepEqual(assessment.entries.map((e) => e.id), ['鲤中街道', '开元街道', '海滨街道', '浮桥街道', '江南街道']);
+    const opened = await openPage(browser, { path: `index.html${fragment(scenario)}` });
+    const { page } = opened;
+    await eventually(async () => {
+      assert.deepEqual(await shownDecomposition(page), decomposition);
+      assert.deepEqual(JSON.parse(await page.locator('[data-assessment]').getAttribute('data-assessment')), assessment);
+    }, { timeout: 30_000 });
+    await page.locator('details.division > summary').click();
+    // The July exposure leaves the rural commercial bank above its part of the NPL ceiling.
+    await page.locator('.decomposition table[data-target="npl_cap"] tr[data-institution="rcb"][data-met="false"]').waitFor();
+    assert.equal(await page.locator('.decomposition table[data-target="disposal_floor"] tbody tr').count(), 8);
+    await page.locator('.assessment tbody tr[data-entry="江南街道"][data-rank="5"]').waitFor();
+    assert.equal(await page.locator('.assessment tbody tr').first().getAttribute('data-entry'), '鲤中街道');
     await assertClean(opened);
     await opened.context.close();
   });

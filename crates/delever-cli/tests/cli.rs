@@ -389,6 +389,74 @@ fn presets_are_listed_and_printed() {
 }
 
 #[test]
+fn the_as_of_may_preset_tracks_divides_and_scores_by_sub_district() {
+    let text = presets::get("licheng-2019-may").expect("the as-of-May preset exists").json;
+    let scenario = json_of(text);
+    let file = TempFile::new("licheng-2019-may.json", text.as_bytes());
+    let ids = ["icbc", "boc", "ccb", "qzbank", "abc", "psbc", "rcb", "village"];
+    let zones = ["鲤中街道", "开元街道", "海滨街道", "江南街道", "浮桥街道"];
+    // Illustrative banks whose openings add up to the region's former illustrative totals.
+    let institutions = scenario["institutions"].as_array().expect("institutions");
+    let listed: Vec<&str> = institutions.iter().filter_map(|i| i["id"].as_str()).collect();
+    assert_eq!(listed, ids);
+    for (field, total) in [("deposits", "500"), ("loans", "500"), ("npl", "3.0"), ("provisions", "7.5")] {
+        let sum: Decimal = institutions.iter().map(|i| decimal(&i["opening"][field])).sum();
+        assert_eq!(sum, Decimal::from_str(total).expect("a decimal"), "opening {field}");
+    }
+
+    let v = json_of(check_ok(&run(&["simulate", file.path()])));
+    assert_eq!(v["as_of"], json!("2019-05"));
+    let codes: Vec<&str> =
+        v["warnings"].as_array().expect("warnings").iter().filter_map(|w| w["code"].as_str()).collect();
+    assert!(!codes.contains(&"actuals_roll_forward"), "{codes:?}");
+    // Tracking: the region behind the plan's pace, some banks ahead, some behind, and what each
+    // must dispose of every month from June.
+    let tracking = &v["tracking"];
+    assert!(decimal(&tracking["region"]["completion"]) < Decimal::new(5, 1));
+    assert!(decimal(&tracking["region"]["behind"]) > Decimal::ZERO);
+    let banks = tracking["institutions"].as_object().expect("each institution tracked");
+    assert_eq!(banks.keys().map(String::as_str).collect::<BTreeSet<_>>(), ids.into_iter().collect());
+    assert!(banks.values().any(|p| decimal(&p["behind"]) < Decimal::ZERO), "one bank ahead");
+    assert!(banks.values().any(|p| decimal(&p["behind"]) > Decimal::ZERO), "one bank behind");
+    assert!(banks.values().all(|p| decimal(&p["required_monthly"]) > Decimal::ZERO));
+    let to_date: Decimal = banks.values().map(|p| decimal(&p["disposal_to_date"])).sum();
+    assert_eq!(to_date, decimal(&tracking["region"]["disposal_to_date"]));
+    let tracked: Vec<&str> =
+        tracking["zones"].as_object().expect("zones").keys().map(String::as_str).collect();
+    assert_eq!(tracked.into_iter().collect::<BTreeSet<_>>(), zones.into_iter().collect());
+    // The sub-district assessment: by NPL change, the July exposure's sub-district last; every
+    // bank catches up on its share, so disposal completion ties.
+    let assessment = &v["assessment"];
+    assert_eq!(assessment["level"], json!("zone"));
+    let entries = assessment["entries"].as_array().expect("entries");
+    let order: Vec<&str> = entries.iter().filter_map(|e| e["id"].as_str()).collect();
+    assert_eq!(order, ["鲤中街道", "开元街道", "海滨街道", "浮桥街道", "江南街道"]);
+    for entry in entries {
+        assert_eq!(entry["criteria"][0]["metric"], json!("npl_change"));
+        assert_eq!(entry["criteria"][1]["metric"], json!("disposal_completion"));
+        assert_eq!(entry["criteria"][1]["rank"], json!("3"), "{entry}");
+    }
+    let zone_target =
+        v["targets"].as_array().expect("targets").iter().find(|t| t["scope"] == json!("zone:江南街道"));
+    assert_eq!(zone_target.map(|t| &t["met"]), Some(&json!(false)));
+
+    // Each region target on a stock, divided among the eight banks.
+    let d = json_of(check_ok(&run(&["decompose", file.path()])));
+    let divided = d["targets"].as_array().expect("targets");
+    assert_eq!(divided.len(), 4);
+    for target in divided {
+        let parts = target["parts"].as_array().expect("parts");
+        let shown: Vec<&str> = parts.iter().filter_map(|p| p["institution"].as_str()).collect();
+        assert_eq!(shown, ids, "{}", target["id"]);
+        assert_eq!(parts.iter().map(|p| decimal(&p["share"])).sum::<Decimal>(), Decimal::ONE);
+    }
+    let table = run(&["simulate", file.path(), "--format", "table"]);
+    for needle in ["片区 zone 江南街道", "鲤城农商银行", "ranked by npl_change"] {
+        assert!(check_ok(&table).contains(needle), "table lacks {needle:?}");
+    }
+}
+
+#[test]
 fn standard_input_reads_like_a_file() {
     let file = licheng_file();
     let from_file = run(&["simulate", file.path()]);

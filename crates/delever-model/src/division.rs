@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use crate::num::{decimal_json, fmt_decimal, ratio};
+use crate::num::{decimal_json, fmt_decimal, ratio, round8};
 use crate::output::{Projection, Series, YearEnd};
 use crate::scenario::{Assessment, Better, Level, Op, Scenario, Scope, Target, TargetValue};
 use crate::targets;
@@ -276,19 +276,27 @@ pub fn assess(scenario: &Scenario, projection: &Projection, assessment: &Assessm
             Entry { id, total, rank: 0, criteria }
         })
         .collect();
-    entries.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.id.cmp(&b.id)));
-    let totals: Vec<Decimal> = entries.iter().map(|e| e.total).collect();
+    // Totals are compared at the targets' 8 places too (points are quotients, summed in
+    // criterion order): two entries with the same points in another order are equal.
+    entries.sort_by(|a, b| round8(b.total).cmp(&round8(a.total)).then_with(|| a.id.cmp(&b.id)));
+    let totals: Vec<Decimal> = entries.iter().map(|e| round8(e.total)).collect();
     for entry in &mut entries {
-        entry.rank = 1usize.saturating_add(totals.iter().filter(|t| **t > entry.total).count());
+        let own = round8(entry.total);
+        entry.rank = 1usize.saturating_add(totals.iter().filter(|t| **t > own).count());
     }
     Scores { year: assessment.year, level: assessment.level, entries }
 }
 
 /// Each value's 1-based rank, best first (`better`), ties sharing the mean of their positions;
 /// `None` for a null value.
+///
+/// Values are compared as targets are, rounded half-even to 8 places (MODEL.md section 2):
+/// a zone that completes its plan exactly shows `disposal_completion` 1 only to within the
+/// last of 28 digits (the catch-up's `Rem × w_k / W` terms are rounded quotients), and a tie
+/// the plan means must not be broken by that last digit.
 fn ranks(values: &[Option<Decimal>], better: Better) -> Vec<Option<Decimal>> {
     let mut ranked: Vec<(usize, Decimal)> =
-        values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v))).collect();
+        values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, round8(v)))).collect();
     ranked.sort_by(|a, b| match better {
         Better::Lower => a.1.cmp(&b.1),
         Better::Higher => b.1.cmp(&a.1),
@@ -340,5 +348,18 @@ mod tests {
             [Some(d("3.5")), None, Some(d("1")), Some(d("3.5")), Some(d("2"))]
         );
         assert_eq!(ranks(&[None, None], Better::Lower), [None, None]);
+    }
+
+    #[test]
+    fn values_equal_to_8_places_tie_and_a_difference_at_the_8th_place_counts() {
+        // A plan completed exactly, as the catch-up's rounded quotients leave it.
+        let values = [
+            Some(d("1")),
+            Some(d("0.9999999999999999999999999996")),
+            Some(d("1.0000000000000000000000000002")),
+        ];
+        assert_eq!(ranks(&values, Better::Higher), [Some(d("2")); 3]);
+        let values = [Some(d("0.5")), Some(d("0.50000001"))];
+        assert_eq!(ranks(&values, Better::Higher), [Some(d("2")), Some(d("1"))]);
     }
 }
