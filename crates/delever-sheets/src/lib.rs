@@ -9,6 +9,9 @@
 //! - [`template`]: the template as .xlsx (with a notes sheet describing every column) or .csv.
 //! - [`export_workbook`]: inputs, monthly results, year-ends and target checks, one sheet each,
 //!   with a stamp (model version, data date, scenario link) on the first sheet.
+//! - [`export_decomposition`]: the region targets divided among the institutions (一行一表):
+//!   a summary table, one sheet per institution (its share, its part, and with actuals its
+//!   disposal progress and what it must dispose of each month from now on), and the rule.
 //! - [`import_actuals`] / [`import_actuals_text`]: the banks' reported months (月报) from a
 //!   file or from cells pasted from Excel → the scenario with its `actuals` replaced, with the
 //!   same discipline; [`actuals_template`]: the scenario's actuals as a file to edit and import.
@@ -21,6 +24,7 @@
 
 pub mod actuals;
 pub mod columns;
+pub mod decomposition;
 pub mod export;
 pub mod grid;
 pub mod import;
@@ -32,6 +36,7 @@ mod write;
 mod wasm;
 
 pub use actuals::{ActualsTemplateError, actuals_template, import_actuals, import_actuals_text};
+pub use decomposition::export_decomposition;
 pub use export::{ExportError, Stamp, export_workbook};
 pub use import::import_institutions;
 pub use issue::{ActualsProblem, SheetIssue, SheetProblem};

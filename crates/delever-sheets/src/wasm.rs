@@ -1,4 +1,4 @@
-//! The JavaScript entry points of the spreadsheet module: `importInstitutions`, `template`, `exportWorkbook`, `importActuals`, `importActualsText`, `actualsTemplate`.
+//! The JavaScript entry points of the spreadsheet module: `importInstitutions`, `template`, `exportWorkbook`, `exportDecomposition`, `importActuals`, `importActualsText`, `actualsTemplate`.
 //!
 //! Each is a thin adapter over the library; nothing here can panic (`panic = "abort"` would
 //! turn a panic into a trap that takes the module down), every failure is a value or an `Error`.
@@ -118,4 +118,13 @@ pub fn export_workbook(scenario_json: &str, stamp_json: &str, lang: &str) -> Res
     let lang = language(lang);
     let stamp = Stamp::from_json(stamp_json).map_err(|err| JsError::new(&err.message(lang)))?;
     crate::export_workbook(scenario_json, &stamp, lang).map_err(|err| JsError::new(&err.message(lang)))
+}
+
+/// The per-bank decomposition workbook (一行一表) of a scenario, in `lang`: the summary, one
+/// sheet per institution, the notes; throws an `Error` with the command line's message (in
+/// `lang`) when the scenario is invalid or infeasible.
+#[wasm_bindgen(js_name = exportDecomposition)]
+pub fn export_decomposition(scenario_json: &str, lang: &str) -> Result<Vec<u8>, JsError> {
+    let lang = language(lang);
+    crate::export_decomposition(scenario_json, lang).map_err(|err| JsError::new(&err.message(lang)))
 }

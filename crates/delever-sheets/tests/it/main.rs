@@ -3,6 +3,7 @@
 mod support;
 
 mod actuals;
+mod decomposition;
 mod docs;
 mod malformed;
 #[cfg(not(target_arch = "wasm32"))]
