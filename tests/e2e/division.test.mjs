@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertClean,
   cliJson,
+  download,
   eventually,
   fragment,
   launch,
@@ -134,6 +135,33 @@ describe('targets divided among the banks, and the assessment', () => {
     await page.locator('details.division > summary').click();
     await page.locator('.assessment tbody tr').first().waitFor();
     assert.equal(await page.locator('.assessment tbody tr').count(), expected.entries.length);
+    await assertClean(opened);
+    await opened.context.close();
+  });
+
+  test('the per-bank workbook downloads, and an assessment edited in the page re-scores', async () => {
+    const scenario = presetScenario('licheng-2019-may');
+    const opened = await openPage(browser, { path: `index.html${fragment(scenario)}` });
+    const { page } = opened;
+    const dir = mkdtempSync(join(tmpdir(), 'delever-division-'));
+    try {
+      await page.locator('details.division > summary').click();
+      const workbook = await download(page, 'button[data-action="export-decomposition"]', dir);
+      assert.match(workbook.name, /\.xlsx$/);
+      assert.equal(workbook.bytes.subarray(0, 2).toString('latin1'), 'PK', 'an xlsx is a zip');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // The assessment editor: a weight typed changes the scores to the command line's.
+    await textField(page, 'assessment.criteria[0].weight').fill('40');
+    const { scenario: edited } = await waitForAddress(page, (s) => s.assessment?.criteria?.[0]?.weight === '40', 'the new weight');
+    const expected = simulateWithCli(edited).assessment;
+    await eventually(async () => {
+      assert.deepEqual(JSON.parse(await page.locator('[data-assessment]').getAttribute('data-assessment')), expected);
+    });
+    await textField(page, 'assessment.criteria[0].weight').fill('0');
+    await page.locator('[data-error-for="assessment.criteria[0].weight"]').waitFor();
+    await textField(page, 'assessment.criteria[0].weight').fill('40');
     await assertClean(opened);
     await opened.context.close();
   });
