@@ -135,6 +135,10 @@ pub enum Command {
         /// A monthly region metric to report (repeat, or separate with commas).
         #[arg(long = "metric", value_name = "METRIC", value_delimiter = ',', default_values_t = ["npl_ratio".to_string(), "npl".to_string(), "loans".to_string()])]
         metrics: Vec<String>,
+        /// Threads to run the paths on (default: all the machine's); the answer is the same
+        /// in every digit for any number. Progress goes to standard error after a second.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,

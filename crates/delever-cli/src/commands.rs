@@ -22,8 +22,8 @@ pub fn run(command: Command, language: Language) -> Result<String, Failure> {
         Command::Feasibility { file, x, y, steps, metric, format } => {
             feasibility(&file, &x, &y, steps, &metric, format)
         }
-        Command::MonteCarlo { file, paths, seed, cv, metrics, format } => {
-            monte_carlo(&file, paths, seed, &cv, metrics, format)
+        Command::MonteCarlo { file, paths, seed, cv, metrics, threads, format } => {
+            monte_carlo(&file, (paths, seed, &cv), metrics, threads, format)
         }
         Command::Decompose { file, year, format } => decompose(&file, year, format),
         Command::Presets { format } => list_presets(format),
@@ -83,14 +83,16 @@ fn feasibility(
 
 fn monte_carlo(
     file: &str,
-    paths: usize,
-    seed: u64,
-    cv: &str,
+    options: (usize, u64, &str),
     metrics: Vec<String>,
+    threads: Option<u16>,
     format: Format,
 ) -> Result<String, Failure> {
+    let threads = threads.map_or_else(crate::threads::default_threads, usize::from);
     let (scenario, result) =
-        request::monte_carlo(load_scenario(file), (paths, seed, cv), "--cv", Some(metrics))?;
+        request::monte_carlo(load_scenario(file), options, "--cv", Some(metrics), |s, o| {
+            crate::threads::monte_carlo(s, o, threads)
+        })?;
     match format {
         Format::Json => json_text(&result.to_json()),
         Format::Csv => Ok(csv::monte_carlo(&result)),

@@ -8,6 +8,7 @@ mod args;
 mod commands;
 mod format;
 mod input;
+mod threads;
 
 use std::io::{self, ErrorKind, Write};
 use std::process::ExitCode;

@@ -92,12 +92,14 @@ pub fn feasibility(
 }
 
 /// `monte-carlo`: the coefficient of variation's problem (reported at `cv_name`, `--cv` on the
-/// command line), then the scenario's.
+/// command line), then the scenario's; the paths run by `run` (`delever_model::monte_carlo`
+/// for `window.delever`, spread over threads by the command line: the same answer).
 pub fn monte_carlo(
     scenario: Result<Scenario, Failure>,
     options: (usize, u64, &str),
     cv_name: &str,
     metrics: Option<Vec<String>>,
+    run: impl FnOnce(&Scenario, &MonteCarloOptions) -> Result<MonteCarlo, Failure>,
 ) -> Result<(Scenario, MonteCarlo), Failure> {
     let (paths, seed, cv_text) = options;
     let cv = parse_decimal_text(cv_text).ok_or_else(|| {
@@ -106,6 +108,6 @@ pub fn monte_carlo(
     let (cv, scenario) = both(cv, scenario)?;
     let defaults = MonteCarloOptions::default();
     let options = MonteCarloOptions { paths, seed, cv, metrics: metrics.unwrap_or(defaults.metrics) };
-    let result = delever_model::monte_carlo(&scenario, &options)?;
+    let result = run(&scenario, &options)?;
     Ok((scenario, result))
 }

@@ -750,3 +750,25 @@ fn oversized_input_is_refused_without_reading_it() {
     let out = run_with(&["simulate", "-"], Some(&stream), &[]);
     check_fails("oversized stdin", &out, &["more than 10485760 bytes"]);
 }
+
+#[test]
+fn monte_carlo_on_any_number_of_threads_prints_the_one_thread_answer() {
+    let preset = delever_model::presets::get("licheng-2019-may").expect("preset");
+    let file = TempFile::new("may.json", preset.json.as_bytes());
+    let args = ["monte-carlo", file.path(), "--paths", "37", "--cv", "0.4"];
+    let one = run(&[&args[..], &["--threads", "1"]].concat());
+    let expected = check_ok(&one).to_string();
+    for threads in ["2", "3", "8", "64"] {
+        let out = run(&[&args[..], &["--threads", threads]].concat());
+        assert_eq!(check_ok(&out), expected, "--threads {threads}");
+    }
+    // The default (all the machine's threads) too, and in every format.
+    assert_eq!(check_ok(&run(&args)), expected);
+    for format in ["csv", "table"] {
+        let one = run(&[&args[..], &["--threads", "1", "--format", format]].concat());
+        let many = run(&[&args[..], &["--threads", "4", "--format", format]].concat());
+        assert_eq!(check_ok(&many), check_ok(&one), "{format}");
+    }
+    let zero = run(&[&args[..], &["--threads", "0"]].concat());
+    assert_eq!(zero.code, Some(2));
+}

@@ -222,9 +222,14 @@ fn analyses_validate_their_options() {
 
 #[test]
 fn analyses_refuse_work_that_would_look_like_a_hang() {
-    // 500 institutions × 120 months × 1000 paths = 60 million institution-months.
+    // 500 institutions × 120 months × 1000 paths = 60 million institution-months: the limit.
     let big = delever_model::presets::synthetic(500, 10).unwrap();
-    let err = monte_carlo(&big, &MonteCarloOptions::default()).unwrap_err();
+    let defaults = MonteCarloOptions::default();
+    assert!(
+        delever_model::analysis::MonteCarloPart::new(&big, &defaults, 0..0).is_ok(),
+        "1000 paths are allowed"
+    );
+    let err = monte_carlo(&big, &MonteCarloOptions { paths: 1001, ..defaults }).unwrap_err();
     assert!(err.message(delever_model::Lang::En).contains("institution-months"), "{err}");
     assert!(feasibility(&big, Lever::Disposal, Lever::LoanGrowth, 41, None, None).is_err());
 }

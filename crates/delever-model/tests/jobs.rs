@@ -189,3 +189,58 @@ fn a_job_owns_its_scenario() {
     }
     assert_eq!(result, Some(Analysis::MonteCarlo(whole)));
 }
+
+/// A Monte Carlo run in parts (as the command line spreads it over threads) is the one run,
+/// digit for digit: every split of the paths, several institutions and years, failed paths.
+#[test]
+fn monte_carlo_parts_merge_to_the_whole_run() {
+    use delever_model::analysis::{MonteCarloPart, monte_carlo_merge, split_range};
+    let yangjiang = parse_scenario(presets::get("yangjiang-2016-2018").expect("preset").json).expect("valid");
+    let may = parse_scenario(presets::get("licheng-2019-may").expect("preset").json).expect("valid");
+    // Formation near 100% with a 50% contraction: some paths stop (a negative stock) in year 2.
+    let mut failing = base();
+    set(&mut failing, "/years", json!(2));
+    set(&mut failing, "/defaults/loan_growth", json!("-0.5"));
+    set(&mut failing, "/defaults/npl_formation_rate", json!("0.6"));
+    set(&mut failing, "/defaults/disposal/amount", json!("0"));
+    let failing = scenario(&failing);
+    for (name, s, paths, cv) in [
+        ("licheng", licheng(), 37, "0.3"),
+        ("yangjiang", yangjiang, 23, "0.5"),
+        ("licheng as of may", may, 11, "0.4"),
+        ("failing paths", failing, 29, "1"),
+    ] {
+        let options = MonteCarloOptions { paths, seed: 2026, cv: d(cv), ..MonteCarloOptions::default() };
+        let whole = monte_carlo(&s, &options).unwrap().to_json();
+        if name == "failing paths" {
+            assert!(whole["failed_paths"].as_u64() > Some(0), "some paths fail: {}", whole["failed_paths"]);
+        }
+        for parts in [1, 2, 3, 7, paths, paths + 5] {
+            let ranges = split_range(paths, parts);
+            assert_eq!(ranges.iter().map(|r| r.len()).sum::<usize>(), paths, "{name}: {parts} parts cover");
+            let run: Vec<MonteCarloPart> = ranges
+                .iter()
+                .map(|r| {
+                    let mut part = MonteCarloPart::new(&s, &options, r.clone()).unwrap();
+                    while !part.run(3) {}
+                    assert_eq!(part.done(), r.len());
+                    part
+                })
+                .collect();
+            let merged = monte_carlo_merge(run).expect("a cover in order").to_json();
+            assert_eq!(merged, whole, "{name}: {parts} parts");
+        }
+        // Parts out of order, or one missing, are not the run.
+        let ranges = split_range(paths, 2);
+        let make = |r: &std::ops::Range<usize>| {
+            let mut part = MonteCarloPart::new(&s, &options, r.clone()).unwrap();
+            while !part.run(100) {}
+            part
+        };
+        assert!(
+            monte_carlo_merge(vec![make(&ranges[1]), make(&ranges[0])]).is_none(),
+            "{name}: out of order"
+        );
+        assert!(monte_carlo_merge(vec![make(&ranges[0])]).is_none(), "{name}: a part missing");
+    }
+}

@@ -203,7 +203,10 @@ fn decompose(text: &str, year: Option<i32>) -> Result<String, Failure> {
 }
 
 fn monte_carlo(text: &str, paths: usize, seed: u64, cv: &str) -> Result<String, Failure> {
-    let (_, result) = request::monte_carlo(request::scenario(text), (paths, seed, cv), "cv", None)?;
+    let (_, result) =
+        request::monte_carlo(request::scenario(text), (paths, seed, cv), "cv", None, |s, o| {
+            Ok(delever_model::monte_carlo(s, o)?)
+        })?;
     json_text(&result.to_json())
 }
 

@@ -594,10 +594,22 @@ pub(super) struct MonteCarloJob {
     met_counts: Vec<usize>,
     failed: usize,
     done: usize,
+    /// The paths this job runs (all of them, or one part of a run spread over threads).
+    paths: std::ops::Range<usize>,
 }
 
 impl MonteCarloJob {
     pub(super) fn new(scenario: &Scenario, options: &MonteCarloOptions) -> Result<MonteCarloJob, Error> {
+        MonteCarloJob::part(scenario, options, 0..options.paths)
+    }
+
+    /// The job for the paths `paths` (within `0 .. options.paths`) only: its stream starts
+    /// where the paths before it leave it, so each path draws what it draws in the whole run.
+    pub(super) fn part(
+        scenario: &Scenario,
+        options: &MonteCarloOptions,
+        paths: std::ops::Range<usize>,
+    ) -> Result<MonteCarloJob, Error> {
         if !(1..=MAX_PATHS).contains(&options.paths) {
             return Err(AnalysisProblem::OptionOutOfRange {
                 option: "paths",
@@ -626,45 +638,34 @@ impl MonteCarloJob {
         let monthly = options.metrics.iter().filter_map(|m| MonthlyMetric::parse(m)).collect();
         let probe = Probe::new(scenario, (0..scenario.targets.len()).collect(), None, monthly);
         let months = base_plan.months;
+        let paths = paths.start.min(options.paths)..paths.end.min(options.paths);
+        let mut rng = SplitMix64::new(options.seed);
+        let per_path = (base_plan.years as u64)
+            .saturating_mul(base_plan.institutions.len() as u64)
+            .saturating_mul(crate::rng::DRAWS_PER_Z);
+        rng.skip((paths.start as u64).wrapping_mul(per_path));
         Ok(MonteCarloJob {
             options: options.clone(),
             scenario: scenario.clone(),
             plan: base_plan.clone(),
             base_plan,
             probe,
-            rng: SplitMix64::new(options.seed),
-            values: vec![vec![Vec::with_capacity(options.paths); months]; options.metrics.len()],
+            rng,
+            values: vec![vec![Vec::with_capacity(paths.len()); months]; options.metrics.len()],
             keys: Vec::with_capacity(options.paths),
             met_counts: vec![0usize; scenario.targets.len()],
             failed: 0,
-            done: 0,
+            done: paths.start,
+            paths,
         })
     }
 
-    /// Draws the next path's formation rates into `plan`: path by path, then year, then institution.
-    fn draw(&mut self) {
-        for y in 0..self.base_plan.years {
-            for (inst, base) in self.plan.institutions.iter_mut().zip(&self.base_plan.institutions) {
-                let z = self.rng.next_z();
-                let factor = self
-                    .options
-                    .cv
-                    .checked_mul(z)
-                    .and_then(|x| Decimal::ONE.checked_add(x))
-                    .unwrap_or_default()
-                    .max(Decimal::ZERO);
-                if let (Some(slot), Some(b)) = (inst.years.get_mut(y), base.years.get(y)) {
-                    slot.set_formation_rate(b.formation_rate.checked_mul(factor).unwrap_or(b.formation_rate));
-                }
-            }
-        }
-    }
-
-    pub(super) fn step(&mut self, max_runs: usize) -> Result<Option<MonteCarlo>, Error> {
+    /// Runs up to `max_runs` of this job's paths; `true` once all have run.
+    pub(super) fn run(&mut self, max_runs: usize) -> bool {
         let mut budget = max_runs;
-        while self.done < self.options.paths {
+        while self.done < self.paths.end {
             if budget == 0 {
-                return Ok(None);
+                return false;
             }
             budget = budget.saturating_sub(1);
             self.done = self.done.saturating_add(1);
@@ -689,7 +690,63 @@ impl MonteCarloJob {
                 Err(_) => self.failed = self.failed.saturating_add(1),
             }
         }
-        Ok(Some(self.finish()))
+        true
+    }
+
+    /// The paths this job has run so far.
+    pub(super) fn paths_done(&self) -> usize {
+        self.done.saturating_sub(self.paths.start)
+    }
+
+    /// The whole run from its parts, each finished, in path order and covering every path
+    /// once: their values joined in that order (so the percentiles' ties resolve as in one
+    /// run), their counts added. `None` when the parts are not such a cover.
+    pub(super) fn merge(parts: Vec<MonteCarloJob>) -> Option<MonteCarlo> {
+        let mut parts = parts.into_iter();
+        let mut whole = parts.next()?;
+        if whole.paths.start != 0 || whole.done != whole.paths.end {
+            return None;
+        }
+        for part in parts {
+            if part.paths.start != whole.paths.end || part.done != part.paths.end {
+                return None;
+            }
+            for (mine, theirs) in whole.values.iter_mut().zip(part.values) {
+                for (month, values) in mine.iter_mut().zip(theirs) {
+                    month.extend(values);
+                }
+            }
+            for (count, more) in whole.met_counts.iter_mut().zip(&part.met_counts) {
+                *count = count.saturating_add(*more);
+            }
+            whole.failed = whole.failed.saturating_add(part.failed);
+            whole.paths.end = part.paths.end;
+            whole.done = part.done;
+        }
+        (whole.paths.end == whole.options.paths).then(|| whole.finish())
+    }
+
+    /// Draws the next path's formation rates into `plan`: path by path, then year, then institution.
+    fn draw(&mut self) {
+        for y in 0..self.base_plan.years {
+            for (inst, base) in self.plan.institutions.iter_mut().zip(&self.base_plan.institutions) {
+                let z = self.rng.next_z();
+                let factor = self
+                    .options
+                    .cv
+                    .checked_mul(z)
+                    .and_then(|x| Decimal::ONE.checked_add(x))
+                    .unwrap_or_default()
+                    .max(Decimal::ZERO);
+                if let (Some(slot), Some(b)) = (inst.years.get_mut(y), base.years.get(y)) {
+                    slot.set_formation_rate(b.formation_rate.checked_mul(factor).unwrap_or(b.formation_rate));
+                }
+            }
+        }
+    }
+
+    pub(super) fn step(&mut self, max_runs: usize) -> Result<Option<MonteCarlo>, Error> {
+        Ok(self.run(max_runs).then(|| self.finish()))
     }
 
     fn finish(&mut self) -> MonteCarlo {
