@@ -63,12 +63,7 @@ pub fn tracked_line<DB: DrawingBackend>(
     // The re-forecast starts at the last reported month, so the two parts join.
     let mut ahead = values.to_vec();
     ahead.iter_mut().take(split.saturating_sub(1)).for_each(|v| *v = None);
-    let style = pen.style;
-    let (dash_length, gap) = dash(style);
-    for run in runs(frame, &ahead) {
-        pen.dashed(&run, colour, style.line_width, dash_length, gap)?;
-    }
-    Ok(())
+    patterned(pen, frame, &ahead, colour, (pen.style.line_width, dash(pen.style)), false)
 }
 
 /// A dotted line through the present values (the plan without actuals).
@@ -78,28 +73,34 @@ pub fn dotted_line<DB: DrawingBackend>(
     values: &[Option<f64>],
     colour: RGBColor,
 ) -> DrawResult<DB> {
-    let style = pen.style;
-    let (dot_length, gap) = dot(style);
-    for run in runs(frame, values) {
-        pen.dashed(&run, colour, style.secondary_line_width, dot_length, gap)?;
-    }
-    Ok(())
+    patterned(pen, frame, values, colour, (pen.style.secondary_line_width, dot(pen.style)), false)
 }
 
-/// A dashed line through the present values (the baseline).
+/// A dashed line through the present values (the baseline); a lone value gets a ring.
 pub fn dashed_line<DB: DrawingBackend>(
     pen: &Pen<'_, DB>,
     frame: &Frame,
     values: &[Option<f64>],
     colour: RGBColor,
 ) -> DrawResult<DB> {
-    let style = pen.style;
-    let (dash_length, gap) = dash(style);
+    patterned(pen, frame, values, colour, (pen.style.secondary_line_width, dash(pen.style)), true)
+}
+
+/// The present values' runs in a dash pattern: `(width, (dash, gap))`; with `ring`, a lone
+/// value (a run of one, which no dash can show) is drawn as a ring.
+fn patterned<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    frame: &Frame,
+    values: &[Option<f64>],
+    colour: RGBColor,
+    (width, (dash_length, gap)): (u32, (f64, f64)),
+    ring: bool,
+) -> DrawResult<DB> {
     for run in runs(frame, values) {
-        if run.len() == 1 {
-            pen.circle(run[0], style.marker_radius, colour, false)?;
+        if ring && run.len() == 1 {
+            pen.circle(run[0], pen.style.marker_radius, colour, false)?;
         }
-        pen.dashed(&run, colour, style.secondary_line_width, dash_length, gap)?;
+        pen.dashed(&run, colour, width, dash_length, gap)?;
     }
     Ok(())
 }

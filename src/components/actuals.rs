@@ -15,7 +15,7 @@ use yew::prelude::*;
 use crate::actuals;
 use crate::charts::labels::Labels;
 use crate::components::field::Field;
-use crate::components::sheets::{MAX_BYTES, XLSX_MIME, issues_view, lang_code, sheet_answer, unreadable};
+use crate::components::sheets::{XLSX_MIME, import_chosen, issues_view, lang_code, sheet_answer, unreadable};
 use crate::components::tables::{list, page_rows, pager, unit_of, unit_suffix, unshown_problems};
 use crate::i18n::tr;
 use crate::state::{Action, LoadProblem, PageState, UiState};
@@ -109,14 +109,18 @@ pub fn actuals_editor(props: &ActualsProps) -> Html {
         let paste = paste.clone();
         Callback::from(move |event: InputEvent| paste.set(web::event_value(&event)))
     };
-    let doc_text = state.doc.to_string();
+    // The document is serialised when a button is pressed, not on every render.
+    let doc = state.doc.clone();
     let on_paste = {
         let dispatch = dispatch.clone();
         let paste = paste.clone();
-        let doc = doc_text.clone();
+        let doc = doc.clone();
         Callback::from(move |_: MouseEvent| {
-            let args =
-                vec![JsValue::from_str(&doc), JsValue::from_str(&paste), JsValue::from_str(lang_code(lang))];
+            let args = vec![
+                JsValue::from_str(&doc.to_string()),
+                JsValue::from_str(&paste),
+                JsValue::from_str(lang_code(lang)),
+            ];
             let dispatch = dispatch.clone();
             let name = tr(lang, "粘贴内容", "pasted rows");
             web::call_sheets("importActualsText", args, move |answer| {
@@ -126,40 +130,21 @@ pub fn actuals_editor(props: &ActualsProps) -> Html {
     };
     let on_file = {
         let dispatch = dispatch.clone();
-        let doc = doc_text.clone();
+        let doc = doc.clone();
         Callback::from(move |event: Event| {
-            let dispatch = dispatch.clone();
-            let doc = doc.clone();
-            web::read_chosen_bytes(&event, MAX_BYTES, move |name, bytes| {
-                match bytes {
-                Err(web::ReadError::TooLarge(size)) => dispatch.emit(Action::ReportLoadProblem(LoadProblem {
-                    zh: format!("{name} 有 {size} 字节，超过上限 {MAX_BYTES} 字节（10 MiB），未导入"),
-                    en: format!("{name} is {size} bytes, over the limit of {MAX_BYTES} bytes (10 MiB); nothing was imported"),
-                })),
-                Err(web::ReadError::Unreadable(why)) => dispatch.emit(unreadable(&name, &why)),
-                Ok(bytes) => {
-                    let args = vec![
-                        JsValue::from_str(&doc),
-                        js_sys::Uint8Array::from(bytes.as_slice()).into(),
-                        JsValue::from_str(&name),
-                        JsValue::from_str(lang_code(lang)),
-                    ];
-                    let dispatch = dispatch.clone();
-                    web::call_sheets("importActuals", args, move |answer| {
-                        dispatch.emit(taken(&name, answer.map(|text| text.as_string().unwrap_or_default())))
-                    });
-                }
-            }
-            });
+            import_chosen(&event, doc.to_string(), lang, "importActuals", dispatch.clone(), taken);
         })
     };
     let template = |format: &'static str| {
         let dispatch = dispatch.clone();
-        let doc = doc_text.clone();
+        let doc = doc.clone();
         Callback::from(move |_: MouseEvent| {
             let dispatch = dispatch.clone();
-            let args =
-                vec![JsValue::from_str(&doc), JsValue::from_str(format), JsValue::from_str(lang_code(lang))];
+            let args = vec![
+                JsValue::from_str(&doc.to_string()),
+                JsValue::from_str(format),
+                JsValue::from_str(lang_code(lang)),
+            ];
             web::call_sheets("actualsTemplate", args, move |answer| match answer {
                 Ok(bytes) => {
                     let bytes = js_sys::Uint8Array::new(&bytes).to_vec();

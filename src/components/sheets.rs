@@ -104,6 +104,39 @@ pub(crate) fn unreadable(name: &str, why: &str) -> Action {
     })
 }
 
+/// Reads the file chosen in `event` (at most [`MAX_BYTES`]) and hands its bytes, the
+/// document `doc` and the file's name to the spreadsheet module's `function`; `answer`
+/// turns the module's reply text (or why there is none) into the action dispatched.
+pub(crate) fn import_chosen(
+    event: &Event,
+    doc: String,
+    lang: delever_model::Lang,
+    function: &'static str,
+    dispatch: Callback<Action>,
+    answer: fn(&str, Result<String, String>) -> Action,
+) {
+    web::read_chosen_bytes(event, MAX_BYTES, move |name, bytes| match bytes {
+        Err(web::ReadError::TooLarge(size)) => dispatch.emit(Action::ReportLoadProblem(LoadProblem {
+            zh: format!("{name} 有 {size} 字节，超过上限 {MAX_BYTES} 字节（10 MiB），未导入"),
+            en: format!(
+                "{name} is {size} bytes, over the limit of {MAX_BYTES} bytes (10 MiB); nothing was imported"
+            ),
+        })),
+        Err(web::ReadError::Unreadable(why)) => dispatch.emit(unreadable(&name, &why)),
+        Ok(bytes) => {
+            let args = vec![
+                JsValue::from_str(&doc),
+                js_sys::Uint8Array::from(bytes.as_slice()).into(),
+                JsValue::from_str(&name),
+                JsValue::from_str(lang_code(lang)),
+            ];
+            web::call_sheets(function, args, move |reply| {
+                dispatch.emit(answer(&name, reply.map(|text| text.as_string().unwrap_or_default())))
+            });
+        }
+    });
+}
+
 #[function_component(SpreadsheetTools)]
 pub fn spreadsheet_tools(props: &SheetsProps) -> Html {
     let state = &props.state;
@@ -119,31 +152,19 @@ pub fn spreadsheet_tools(props: &SheetsProps) -> Html {
         let dispatch = props.dispatch.clone();
         let now = now.clone();
         Callback::from(move |event: Event| {
-            let dispatch = dispatch.clone();
             // Serialised when a file is chosen, not on every render.
-            let doc = now().doc.to_string();
-            web::read_chosen_bytes(&event, MAX_BYTES, move |name, bytes| {
-                match bytes {
-                Err(web::ReadError::TooLarge(size)) => dispatch.emit(Action::ReportLoadProblem(LoadProblem {
-                    zh: format!("{name} 有 {size} 字节，超过上限 {MAX_BYTES} 字节（10 MiB），未导入"),
-                    en: format!("{name} is {size} bytes, over the limit of {MAX_BYTES} bytes (10 MiB); nothing was imported"),
-                })),
-                Err(web::ReadError::Unreadable(why)) => dispatch.emit(unreadable(&name, &why)),
-                Ok(bytes) => {
-                    let args = vec![
-                        JsValue::from_str(&doc),
-                        js_sys::Uint8Array::from(bytes.as_slice()).into(),
-                        JsValue::from_str(&name),
-                        JsValue::from_str(code),
-                    ];
-                    let name2 = name.clone();
-                    web::call_sheets("importInstitutions", args, move |answer| match answer {
-                        Ok(text) => dispatch.emit(import_answer(&name2, &text.as_string().unwrap_or_default())),
-                        Err(why) => dispatch.emit(unreadable(&name2, &why)),
-                    });
-                }
-            }
-            });
+            let answer = |name: &str, reply: Result<String, String>| match reply {
+                Ok(text) => import_answer(name, &text),
+                Err(why) => unreadable(name, &why),
+            };
+            import_chosen(
+                &event,
+                now().doc.to_string(),
+                lang,
+                "importInstitutions",
+                dispatch.clone(),
+                answer,
+            );
         })
     };
     let fail = |dispatch: Callback<Action>, what: &'static str| {
