@@ -116,6 +116,19 @@ impl Lever {
         self.apply_per_year(scenario, &|_| value);
     }
 
+    /// Sets the lever to `value` in `trial`, a copy of `base` that earlier moves of this or
+    /// another lever have edited: exactly what [`Lever::apply`] gives on a fresh copy of `base`.
+    /// A scan or a map moves its levers hundreds of times, and the write-off share rescales
+    /// the other channels from the mix it finds: from the base mix, every time, or a move to
+    /// 100% (which leaves no other channel) would send every later move's rest to collection,
+    /// and each move's rounding would carry into the next.
+    pub fn apply_from(self, trial: &mut Scenario, base: &Scenario, value: Decimal) {
+        if self == Lever::WriteOffShare {
+            trial.defaults.channels = base.defaults.channels;
+        }
+        self.apply(trial, value);
+    }
+
     /// Sets the lever year by year with `f(old value)`.
     fn apply_per_year(self, scenario: &mut Scenario, f: &dyn Fn(Decimal) -> Decimal) {
         let d = &mut scenario.defaults;

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use crate::num::{decimal_json, fmt_decimal, ratio, round8};
+use crate::num::{decimal_json, fmt_decimal, ratio};
 use crate::output::{Projection, Series, YearEnd};
 use crate::scenario::{Assessment, Better, Level, Op, Scenario, Scope, Target, TargetValue};
 use crate::targets;
@@ -276,27 +276,33 @@ pub fn assess(scenario: &Scenario, projection: &Projection, assessment: &Assessm
             Entry { id, total, rank: 0, criteria }
         })
         .collect();
-    // Totals are compared at the targets' 8 places too (points are quotients, summed in
-    // criterion order): two entries with the same points in another order are equal.
-    entries.sort_by(|a, b| round8(b.total).cmp(&round8(a.total)).then_with(|| a.id.cmp(&b.id)));
-    let totals: Vec<Decimal> = entries.iter().map(|e| round8(e.total)).collect();
+    // Totals are compared at the same places (points are quotients, summed in criterion
+    // order): two entries with the same points in another order are equal.
+    entries.sort_by(|a, b| compared(b.total).cmp(&compared(a.total)).then_with(|| a.id.cmp(&b.id)));
+    let totals: Vec<Decimal> = entries.iter().map(|e| compared(e.total)).collect();
     for entry in &mut entries {
-        let own = round8(entry.total);
+        let own = compared(entry.total);
         entry.rank = 1usize.saturating_add(totals.iter().filter(|t| **t > own).count());
     }
     Scores { year: assessment.year, level: assessment.level, entries }
 }
 
-/// Each value's 1-based rank, best first (`better`), ties sharing the mean of their positions;
-/// `None` for a null value.
-///
-/// Values are compared as targets are, rounded half-even to 8 places (MODEL.md section 2):
-/// a zone that completes its plan exactly shows `disposal_completion` 1 only to within the
-/// last of 28 digits (the catch-up's `Rem × w_k / W` terms are rounded quotients), and a tie
-/// the plan means must not be broken by that last digit.
+/// The places at which the assessment compares values and totals: a zone that completes its
+/// plan exactly shows `disposal_completion` 1 only to within the last of 28 digits (the
+/// catch-up's `Rem × w_k / W` terms are rounded quotients), and a tie the plan means must not
+/// be broken by that digit; 20 places keep every difference a plan could mean (a ratio that
+/// differs at the ninth place still ranks apart), as the contract's 1e-20 tolerance does.
+const COMPARED_PLACES: u32 = 20;
+
+fn compared(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(COMPARED_PLACES, rust_decimal::RoundingStrategy::MidpointNearestEven)
+}
+
+/// Each value's 1-based rank, best first (`better`), ties sharing the mean of their positions
+/// (values equal at [`COMPARED_PLACES`]); `None` for a null value.
 fn ranks(values: &[Option<Decimal>], better: Better) -> Vec<Option<Decimal>> {
     let mut ranked: Vec<(usize, Decimal)> =
-        values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, round8(v)))).collect();
+        values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, compared(v)))).collect();
     ranked.sort_by(|a, b| match better {
         Better::Lower => a.1.cmp(&b.1),
         Better::Higher => b.1.cmp(&a.1),
@@ -351,7 +357,7 @@ mod tests {
     }
 
     #[test]
-    fn values_equal_to_8_places_tie_and_a_difference_at_the_8th_place_counts() {
+    fn the_last_digits_of_a_quotient_do_not_break_a_tie_and_a_real_difference_counts() {
         // A plan completed exactly, as the catch-up's rounded quotients leave it.
         let values = [
             Some(d("1")),
@@ -359,7 +365,7 @@ mod tests {
             Some(d("1.0000000000000000000000000002")),
         ];
         assert_eq!(ranks(&values, Better::Higher), [Some(d("2")); 3]);
-        let values = [Some(d("0.5")), Some(d("0.50000001"))];
-        assert_eq!(ranks(&values, Better::Higher), [Some(d("2")), Some(d("1"))]);
+        let values = [Some(d("0.6")), Some(d("0.599999999996"))];
+        assert_eq!(ranks(&values, Better::Higher), [Some(d("1")), Some(d("2"))]);
     }
 }

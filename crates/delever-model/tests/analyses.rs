@@ -288,3 +288,38 @@ fn a_zone_target_reads_the_zone_and_the_analyses_read_it_the_same_way() {
     Lever::Disposal.apply(&mut at, low);
     assert!(simulate(&at).unwrap().targets[0].met);
 }
+
+/// Every cell of a map and every point of a scan is the scenario with its levers set, not
+/// the last cell's scenario moved on: a write-off share of 100% (no other channel left) must
+/// not send the rest of later cells to collection.
+#[test]
+fn each_map_cell_and_scan_point_starts_from_the_scenario() {
+    let s = delever_model::parse_scenario(delever_model::presets::get("licheng-2019").unwrap().json).unwrap();
+    let map =
+        feasibility(&s, Lever::WriteOffShare, Lever::Disposal, 5, Some("cash_recovered"), None).unwrap();
+    assert_eq!(map.x_values.last(), Some(&Decimal::ONE), "the scan reaches a 100% write-off share");
+    for (j, row) in map.cells.iter().enumerate() {
+        for (i, cell) in row.iter().enumerate() {
+            let mut fresh = s.clone();
+            Lever::Disposal.apply(&mut fresh, map.y_values[j]);
+            Lever::WriteOffShare.apply(&mut fresh, map.x_values[i]);
+            let expected = simulate(&fresh).unwrap().region.year_ends[0].get("cash_recovered");
+            assert_eq!(cell.value, expected, "row {j}, column {i}");
+        }
+    }
+    // Goal seek scans up to 100% and then bisects below it: the answer is the fresh scenario's.
+    let seek = goal_seek(&s, Lever::WriteOffShare, &[]).unwrap();
+    assert!(!seek.intervals.is_empty());
+    for &(from, to) in &seek.intervals {
+        for end in [from, to] {
+            let mut fresh = s.clone();
+            Lever::WriteOffShare.apply(&mut fresh, end);
+            let p = simulate(&fresh).unwrap();
+            assert!(
+                p.targets.iter().all(|t| t.met),
+                "{end}: {:?}",
+                p.targets.iter().filter(|t| !t.met).map(|t| &t.target.id).collect::<Vec<_>>()
+            );
+        }
+    }
+}

@@ -139,14 +139,18 @@ fn the_assessment_ranks_ties_share_and_nulls_score_nothing() {
     let scores = p.assessment.clone().expect("scored");
     assert_eq!(scores, assess(&s, &p, s.assessment.as_ref().unwrap()));
     // Deposits: a 134.4 and c 134.4 tie at rank 1.5 (3 ranked): 60 × (3 − 1.5) / 2 = 45 each;
-    // b 80 is third: 0. h1_share: b's smaller NPL cannot keep the first half's pace, so a and c
-    // tie again above it: 40 × 1.5 / 2 = 30 each, b 0. Totals 75, 75, 0; a before c by id.
+    // b 80 is third: 0. h1_share: all three keep the plan's 60% in the first half, b to within
+    // the last of 28 digits (0.5999…9, its pacing a rounded quotient), which the assessment
+    // compares at 20 places: a three-way tie at rank 2, 40 × (3 − 2) / 2 = 20 each. Totals 65,
+    // 65, 20; a before c by id.
     let h1 =
         |id: &str| p.institutions.iter().find(|(i, _)| i == id).unwrap().1.year_ends[0].h1_share.unwrap();
-    assert!(h1("b") < h1("a") && h1("a") == h1("c"), "{} {}", h1("a"), h1("b"));
+    assert_eq!((h1("a"), h1("c")), (d("0.6"), d("0.6")));
+    assert!((h1("b") - d("0.6")).abs() < d("1e-26"), "{}", h1("b"));
     let rows: Vec<(&str, Decimal, usize)> =
         scores.entries.iter().map(|e| (e.id.as_str(), e.total, e.rank)).collect();
-    assert_eq!(rows, [("a", d("75"), 1), ("c", d("75"), 1), ("b", d("0"), 3)]);
+    assert_eq!(rows, [("a", d("65"), 1), ("c", d("65"), 1), ("b", d("20"), 3)]);
+    assert_eq!(scores.entries[2].criteria[1].rank, Some(d("2")), "b ties on h1_share");
     assert_eq!(scores.entries[0].criteria[0].rank, Some(d("1.5")));
     assert_eq!(scores.entries[2].criteria[0].points, Decimal::ZERO);
     let json = p.to_json();

@@ -152,11 +152,10 @@ fn constructors_refuse_what_the_free_functions_refuse() {
     ] {
         assert_eq!(Job::monte_carlo(&s, &options).unwrap_err(), monte_carlo(&s, &options).unwrap_err());
     }
+    // Past the work limit (1000 paths of 500 × 10 is the most).
     let big = presets::synthetic(500, 10).unwrap();
-    assert_eq!(
-        Job::monte_carlo(&big, &MonteCarloOptions::default()).unwrap_err(),
-        monte_carlo(&big, &MonteCarloOptions::default()).unwrap_err()
-    );
+    let too_many = MonteCarloOptions { paths: 1001, ..MonteCarloOptions::default() };
+    assert_eq!(Job::monte_carlo(&big, &too_many).unwrap_err(), monte_carlo(&big, &too_many).unwrap_err());
 }
 
 #[test]

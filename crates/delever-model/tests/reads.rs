@@ -59,11 +59,12 @@ fn map_cells_are_the_projections_of_their_scenarios() {
     for s in every_scenario() {
         let (x, y) = (Lever::WriteOffShare, Lever::LoanGrowth);
         let map = feasibility(&s, x, y, 3, Some("coverage"), None).unwrap();
-        // Cells move the levers in order on one scenario, as the map does.
-        let mut trial = s.clone();
+        // Each cell is the scenario with its two levers set (the write-off share from the
+        // scenario's own mix, whatever the cell before it was).
         for (row, &yv) in map.cells.iter().zip(&map.y_values) {
-            y.apply(&mut trial, yv);
             for (cell, &xv) in row.iter().zip(&map.x_values) {
+                let mut trial = s.clone();
+                y.apply(&mut trial, yv);
                 x.apply(&mut trial, xv);
                 let p = simulate(&trial).unwrap();
                 assert_eq!(cell.value, p.region.year(s.last_year()).unwrap().coverage, "{}", s.name);

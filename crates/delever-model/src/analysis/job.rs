@@ -185,8 +185,9 @@ pub(super) struct GoalSeekJob {
     from: Decimal,
     to: Decimal,
     ids: Vec<String>,
-    /// The scenario with the lever at the last value tried (the lever edits it in place,
-    /// in the same order as always, so rescaled channel shares round the same way).
+    /// The scenario analysed, from which each move of the lever starts (`Lever::apply_from`).
+    base: Scenario,
+    /// `base` with the lever at the last value tried.
     trial: Scenario,
     /// `trial`, compiled (refreshed in place after each move of the lever).
     plan: Plan,
@@ -233,6 +234,7 @@ impl GoalSeekJob {
             from,
             to,
             ids,
+            base: scenario.clone(),
             trial: scenario.clone(),
             plan: Plan::compile(scenario),
             probe: Probe::new(scenario, targets, None, Vec::new()),
@@ -249,7 +251,7 @@ impl GoalSeekJob {
 
     /// Sets the lever to `value` and runs: do all targets hold?
     fn met_at(&mut self, value: Decimal) -> bool {
-        self.lever.apply(&mut self.trial, value);
+        self.lever.apply_from(&mut self.trial, &self.base, value);
         self.plan.refresh_drivers(&self.trial);
         self.done = self.done.saturating_add(1);
         self.probe.evaluate(&self.trial, &self.plan).is_ok() && self.probe.all_met()
@@ -472,7 +474,9 @@ pub(super) struct FeasibilityJob {
     y_values: Vec<Decimal>,
     metric: String,
     year: i32,
-    /// The scenario with both levers at the last cell's values (edited in place, in order).
+    /// The scenario analysed, from which each cell's levers start (`Lever::apply_from`).
+    base: Scenario,
+    /// `base` with both levers at the last cell's values.
     trial: Scenario,
     /// `trial`, compiled (refreshed in place for each cell).
     plan: Plan,
@@ -514,6 +518,7 @@ impl FeasibilityJob {
             y_values: grid(y_from, y_to, steps),
             metric: metric.to_string(),
             year,
+            base: scenario.clone(),
             trial: scenario.clone(),
             plan: Plan::compile(scenario),
             probe: Probe::new(
@@ -545,10 +550,10 @@ impl FeasibilityJob {
             if i == 0
                 && let Some(&yv) = self.y_values.get(j)
             {
-                self.y.apply(&mut self.trial, yv);
+                self.y.apply_from(&mut self.trial, &self.base, yv);
             }
             if let Some(&xv) = self.x_values.get(i) {
-                self.x.apply(&mut self.trial, xv);
+                self.x.apply_from(&mut self.trial, &self.base, xv);
             }
             self.plan.refresh_drivers(&self.trial);
             self.done = self.done.saturating_add(1);
