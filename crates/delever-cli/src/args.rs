@@ -107,6 +107,10 @@ pub enum Command {
         steps: usize,
         #[command(flatten)]
         metric: MetricYear,
+        /// Threads to compute the map's rows on (default: all the machine's); the answer is
+        /// the same in every digit for any number. Progress goes to standard error after a second.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,

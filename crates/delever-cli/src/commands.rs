@@ -19,8 +19,8 @@ pub fn run(command: Command, language: Language) -> Result<String, Failure> {
         Command::Validate { file } => validate(&file),
         Command::GoalSeek { file, lever, targets, format } => goal_seek(&file, &lever, &targets, format),
         Command::Sensitivity { file, metric, format } => sensitivity(&file, &metric, format),
-        Command::Feasibility { file, x, y, steps, metric, format } => {
-            feasibility(&file, &x, &y, steps, &metric, format)
+        Command::Feasibility { file, x, y, steps, metric, threads, format } => {
+            feasibility(&file, (&x, &y), steps, &metric, threads, format)
         }
         Command::MonteCarlo { file, paths, seed, cv, metrics, threads, format } => {
             monte_carlo(&file, (paths, seed, &cv), metrics, threads, format)
@@ -66,14 +66,17 @@ fn sensitivity(file: &str, metric: &MetricYear, format: Format) -> Result<String
 
 fn feasibility(
     file: &str,
-    x: &str,
-    y: &str,
+    (x, y): (&str, &str),
     steps: usize,
     metric: &MetricYear,
+    threads: Option<u16>,
     format: Format,
 ) -> Result<String, Failure> {
-    let (scenario, result) =
-        request::feasibility(load_scenario(file), (x, y), steps, metric.metric.as_deref(), metric.year)?;
+    let threads = threads.map_or_else(crate::threads::default_threads, usize::from);
+    let read = (metric.metric.as_deref(), metric.year);
+    let (scenario, result) = request::feasibility_with(load_scenario(file), (x, y), |s, levers| {
+        crate::threads::feasibility(s, levers, steps, read, threads)
+    })?;
     match format {
         Format::Json => json_text(&result.to_json()),
         Format::Csv => Ok(csv::feasibility(&result)),

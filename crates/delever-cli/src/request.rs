@@ -86,8 +86,20 @@ pub fn feasibility(
     metric: Option<&str>,
     year: Option<i32>,
 ) -> Result<(Scenario, Feasibility), Failure> {
+    feasibility_with(scenario, (x, y), |s, (x, y)| {
+        Ok(delever_model::feasibility(s, x, y, steps, metric, year)?)
+    })
+}
+
+/// `feasibility`, the map computed by `run` from the scenario and the two levers (spread over
+/// threads by the command line: the same answer).
+pub fn feasibility_with(
+    scenario: Result<Scenario, Failure>,
+    (x, y): (&str, &str),
+    run: impl FnOnce(&Scenario, (Lever, Lever)) -> Result<Feasibility, Failure>,
+) -> Result<(Scenario, Feasibility), Failure> {
     let ((x, y), scenario) = both(both(lever(x), lever(y)), scenario)?;
-    let result = delever_model::feasibility(&scenario, x, y, steps, metric, year)?;
+    let result = run(&scenario, (x, y))?;
     Ok((scenario, result))
 }
 

@@ -1,38 +1,57 @@
-//! The Monte Carlo paths spread over the machine's threads, with exactly the one-thread answer.
+//! The Monte Carlo paths and the feasibility map's rows spread over the machine's threads, with exactly the one-thread answers.
 //!
-//! The paths are cut into one contiguous part per thread; each part skips the random stream
-//! to its first path, so every path draws what it draws in a one-thread run, and the parts
-//! are joined in path order (`delever_model::analysis::monte_carlo_merge`), so percentiles
-//! and probabilities are the same in every digit. A run that takes more than a second says
-//! how far it is on standard error.
+//! The work is cut into one contiguous part per thread. A Monte Carlo part skips the random
+//! stream to its first path, so every path draws what it draws in a one-thread run; a map
+//! row starts from the scenario analysed, so it is the same wherever it runs. The parts are
+//! joined in order (`monte_carlo_merge`, `feasibility_merge`), so percentiles,
+//! probabilities and cells are the same in every digit. A run that takes more than a second
+//! says how far it is on standard error.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use delever_cli::diagnostic::Failure;
-use delever_model::analysis::{MonteCarloPart, monte_carlo_merge, split_range};
-use delever_model::{MonteCarlo, MonteCarloOptions, Scenario};
+use delever_model::analysis::{
+    FeasibilityPart, MonteCarloPart, feasibility_merge, monte_carlo_merge, split_range,
+};
+use delever_model::{Feasibility, Lever, MonteCarlo, MonteCarloOptions, Scenario};
 
 /// The threads to use when `--threads` is not given: all the machine has.
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-/// Paths each thread runs between two looks at the progress counter.
+/// Runs between two looks at the progress counter.
 const SLICE: usize = 8;
 
 /// How long a run goes before it reports its progress, and how often after that.
 const QUIET: Duration = Duration::from_secs(1);
 const EVERY: Duration = Duration::from_millis(500);
 
-/// Runs `part` to its end, adding each slice's paths to `done`.
-fn run_counted(part: &mut MonteCarloPart, done: &AtomicUsize) {
-    let mut before = 0;
-    while !part.run(SLICE) {
-        done.fetch_add(part.done() - before, Ordering::Relaxed);
-        before = part.done();
+/// One part of an analysis, run in slices.
+trait Part: Send {
+    /// Runs up to `max_runs` more; `true` once the part is done.
+    fn run(&mut self, max_runs: usize) -> bool;
+    /// Units done so far (paths, rows).
+    fn done(&self) -> usize;
+}
+
+impl Part for MonteCarloPart {
+    fn run(&mut self, max_runs: usize) -> bool {
+        MonteCarloPart::run(self, max_runs)
     }
-    done.fetch_add(part.done() - before, Ordering::Relaxed);
+    fn done(&self) -> usize {
+        MonteCarloPart::done(self)
+    }
+}
+
+impl Part for FeasibilityPart {
+    fn run(&mut self, max_runs: usize) -> bool {
+        FeasibilityPart::run(self, max_runs)
+    }
+    fn done(&self) -> usize {
+        self.rows_done()
+    }
 }
 
 /// `delever_model::monte_carlo` on `threads` threads (1: on this one).
@@ -50,50 +69,82 @@ pub fn monte_carlo(
         .into_iter()
         .map(|range| MonteCarloPart::new(scenario, options, range))
         .collect::<Result<Vec<_>, _>>()?;
+    let parts = run_parts(parts, options.paths, "monte-carlo", "paths")?;
+    monte_carlo_merge(parts).ok_or_else(unfinished)
+}
+
+/// `delever_model::feasibility` on `threads` threads, a part of the map's rows on each.
+pub fn feasibility(
+    scenario: &Scenario,
+    levers: (Lever, Lever),
+    steps: usize,
+    read: (Option<&str>, Option<i32>),
+    threads: usize,
+) -> Result<Feasibility, Failure> {
+    let ranges = split_range(steps, threads);
+    if ranges.len() <= 1 {
+        return Ok(delever_model::feasibility(scenario, levers.0, levers.1, steps, read.0, read.1)?);
+    }
+    let parts = ranges
+        .into_iter()
+        .map(|rows| FeasibilityPart::new(scenario, levers, steps, read, rows))
+        .collect::<Result<Vec<_>, _>>()?;
+    let parts = run_parts(parts, steps, "feasibility", "rows")?;
+    feasibility_merge(parts).ok_or_else(unfinished)
+}
+
+/// Runs `parts` side by side, the last on this thread (which reports the progress of all
+/// `total` units once the run takes more than a second), and returns them, in order, done.
+fn run_parts<P: Part>(mut parts: Vec<P>, total: usize, what: &str, units: &str) -> Result<Vec<P>, Failure> {
+    let Some(mut own) = parts.pop() else { return Ok(parts) };
     let done = AtomicUsize::new(0);
     let started = Instant::now();
-    let mut parts = parts;
-    // This thread runs the last part itself, saying how far the whole run is as it goes.
-    let Some(mut own) = parts.pop() else { return Ok(delever_model::monte_carlo(scenario, options)?) };
     let finished = std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .into_iter()
             .map(|mut part| {
                 let done = &done;
                 scope.spawn(move || {
-                    run_counted(&mut part, done);
+                    run_counted(&mut part, done, &mut || {});
                     part
                 })
             })
             .collect();
         let mut reported = None::<Instant>;
-        let mut before = 0;
-        while !own.run(SLICE) {
-            done.fetch_add(own.done() - before, Ordering::Relaxed);
-            before = own.done();
+        run_counted(&mut own, &done, &mut || {
             let due = reported.map_or(started.elapsed() >= QUIET, |at| at.elapsed() >= EVERY);
             if due {
-                eprintln!(
-                    "monte-carlo: {} / {} paths ({:.1} s)",
-                    done.load(Ordering::Relaxed),
-                    options.paths,
-                    started.elapsed().as_secs_f64()
-                );
+                let elapsed = started.elapsed().as_secs_f64();
+                eprintln!("{what}: {} / {total} {units} ({elapsed:.1} s)", done.load(Ordering::Relaxed));
                 reported = Some(Instant::now());
             }
-        }
+        });
         let mut all = handles.into_iter().map(|h| h.join()).collect::<Result<Vec<_>, _>>()?;
         all.push(own);
         Ok::<_, Box<dyn std::any::Any + Send>>(all)
     });
-    // Neither can happen (the engine never panics; the parts are a cover in order), but
-    // if one did, it is said, not printed as a wrong answer.
-    let unfinished = || {
-        Failure::one(
-            "internal error: a Monte Carlo part did not finish; run again with --threads 1".to_string(),
-            "内部错误：蒙特卡洛的某一部分未完成；请以 --threads 1 重新运行".to_string(),
-        )
-    };
-    let parts = finished.map_err(|_| unfinished())?;
-    monte_carlo_merge(parts).ok_or_else(unfinished)
+    finished.map_err(|_| unfinished())
+}
+
+/// Runs `part` to its end, adding each slice's units to `done` and calling `between` after each slice.
+fn run_counted<P: Part>(part: &mut P, done: &AtomicUsize, between: &mut dyn FnMut()) {
+    let mut before = 0;
+    loop {
+        let finished = part.run(SLICE);
+        done.fetch_add(part.done().saturating_sub(before), Ordering::Relaxed);
+        before = part.done();
+        if finished {
+            return;
+        }
+        between();
+    }
+}
+
+/// Neither a stopped thread nor parts that do not join can happen (the engine never panics;
+/// the parts are a cover in order), but if one did, it is said, not printed as an answer.
+fn unfinished() -> Failure {
+    Failure::one(
+        "internal error: a part of the analysis did not finish; run again with --threads 1",
+        "内部错误：分析的某一部分未完成；请以 --threads 1 重新运行",
+    )
 }

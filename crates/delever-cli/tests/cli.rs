@@ -772,3 +772,17 @@ fn monte_carlo_on_any_number_of_threads_prints_the_one_thread_answer() {
     let zero = run(&[&args[..], &["--threads", "0"]].concat());
     assert_eq!(zero.code, Some(2));
 }
+
+#[test]
+fn the_feasibility_map_on_any_number_of_threads_is_the_one_thread_map() {
+    let preset = delever_model::presets::get("yangjiang-2016-2018").expect("preset");
+    let file = TempFile::new("yangjiang.json", preset.json.as_bytes());
+    let args = ["feasibility", file.path(), "--x", "write_off_share", "--y", "loan_growth", "--steps", "7"];
+    let one = run(&[&args[..], &["--threads", "1"]].concat());
+    let expected = check_ok(&one).to_string();
+    for threads in ["2", "3", "7", "50"] {
+        let out = run(&[&args[..], &["--threads", threads]].concat());
+        assert_eq!(check_ok(&out), expected, "--threads {threads}");
+    }
+    assert_eq!(check_ok(&run(&args)), expected, "the default");
+}

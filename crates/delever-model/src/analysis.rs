@@ -412,6 +412,62 @@ pub fn feasibility(
     job::run_to_end(|max_runs| job.step(max_runs))
 }
 
+/// The rows `rows` (y values) of a feasibility map, for a caller that spreads the rows over
+/// threads: every cell starts from the scenario analysed, so a part's cells are the whole
+/// map's, and [`feasibility_merge`] joins the parts, in row order, into [`feasibility`]'s answer.
+#[derive(Debug)]
+pub struct FeasibilityPart {
+    job: job::FeasibilityJob,
+    answer: Option<Feasibility>,
+}
+
+impl FeasibilityPart {
+    /// Errors: as [`feasibility`]'s for the same arguments.
+    pub fn new(
+        scenario: &Scenario,
+        (x, y): (Lever, Lever),
+        steps: usize,
+        (metric, year): (Option<&str>, Option<i32>),
+        rows: std::ops::Range<usize>,
+    ) -> Result<FeasibilityPart, Error> {
+        let job = job::FeasibilityJob::new(scenario, x, y, steps, metric, year)?.rows(rows);
+        Ok(FeasibilityPart { job, answer: None })
+    }
+
+    /// Runs up to `max_runs` more of the part's cells; `true` once all have run.
+    pub fn run(&mut self, max_runs: usize) -> bool {
+        if self.answer.is_none() {
+            // A cell that stops is a cell with no value; the map itself never fails here.
+            self.answer = self.job.step(max_runs).ok().flatten();
+        }
+        self.answer.is_some()
+    }
+
+    /// How many of the part's rows have run.
+    pub fn rows_done(&self) -> usize {
+        self.answer.as_ref().map_or_else(|| self.job.rows_done(), |a| a.cells.len())
+    }
+}
+
+/// The map of finished `parts` that cover every row once, in row order; `None` when they do not.
+pub fn feasibility_merge(parts: Vec<FeasibilityPart>) -> Option<Feasibility> {
+    let mut next_row = 0usize;
+    let mut whole: Option<Feasibility> = None;
+    for part in parts {
+        let rows = part.job.row_range();
+        if rows.start != next_row {
+            return None;
+        }
+        next_row = rows.end;
+        let answer = part.answer?;
+        match &mut whole {
+            None => whole = Some(answer),
+            Some(whole) => whole.cells.extend(answer.cells),
+        }
+    }
+    whole.filter(|w| w.cells.len() == w.y_values.len() && next_row == w.y_values.len())
+}
+
 /// Monte Carlo settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MonteCarloOptions {

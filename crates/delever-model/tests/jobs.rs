@@ -243,3 +243,42 @@ fn monte_carlo_parts_merge_to_the_whole_run() {
         assert!(monte_carlo_merge(vec![make(&ranges[0])]).is_none(), "{name}: a part missing");
     }
 }
+
+/// A feasibility map in row parts (as the command line spreads it over threads) is the one
+/// map, cell for cell: every split, the write-off share on either axis, several banks.
+#[test]
+fn feasibility_parts_merge_to_the_whole_map() {
+    use delever_model::analysis::{FeasibilityPart, feasibility_merge, split_range};
+    let yangjiang = parse_scenario(presets::get("yangjiang-2016-2018").expect("preset").json).expect("valid");
+    for (name, s, x, y, steps) in [
+        ("licheng", licheng(), Lever::WriteOffShare, Lever::Disposal, 7),
+        ("licheng, write-off down the side", licheng(), Lever::LoanGrowth, Lever::WriteOffShare, 6),
+        ("yangjiang", yangjiang, Lever::Disposal, Lever::NplFormationRate, 5),
+    ] {
+        let whole = feasibility(&s, x, y, steps, None, None).unwrap().to_json();
+        for parts in [1, 2, 3, steps, steps + 4] {
+            let run: Vec<FeasibilityPart> = split_range(steps, parts)
+                .into_iter()
+                .map(|rows| {
+                    let mut part =
+                        FeasibilityPart::new(&s, (x, y), steps, (None, None), rows.clone()).unwrap();
+                    while !part.run(2) {}
+                    assert_eq!(part.rows_done(), rows.len());
+                    part
+                })
+                .collect();
+            assert_eq!(feasibility_merge(run).expect("a cover").to_json(), whole, "{name}: {parts} parts");
+        }
+        let halves = split_range(steps, 2);
+        let make = |rows: std::ops::Range<usize>| {
+            let mut part = FeasibilityPart::new(&s, (x, y), steps, (None, None), rows).unwrap();
+            while !part.run(100) {}
+            part
+        };
+        assert!(
+            feasibility_merge(vec![make(halves[1].clone()), make(halves[0].clone())]).is_none(),
+            "{name}"
+        );
+        assert!(feasibility_merge(vec![make(halves[0].clone())]).is_none(), "{name}");
+    }
+}

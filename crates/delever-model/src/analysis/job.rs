@@ -484,9 +484,30 @@ pub(super) struct FeasibilityJob {
     cells: Vec<Vec<Cell>>,
     row: Vec<Cell>,
     done: usize,
+    /// The rows (y values) this job runs: all, or one part of a map spread over threads.
+    rows: std::ops::Range<usize>,
 }
 
 impl FeasibilityJob {
+    /// This job for the rows `rows` only (within the grid): every cell starts from the
+    /// scenario analysed (`Lever::apply_from`), so a part's cells are the whole map's.
+    pub(super) fn rows(mut self, rows: std::ops::Range<usize>) -> FeasibilityJob {
+        let steps = self.y_values.len();
+        self.rows = rows.start.min(steps)..rows.end.min(steps);
+        self.done = self.rows.start.saturating_mul(self.x_values.len());
+        self
+    }
+
+    /// How many of this job's rows have run.
+    pub(super) fn rows_done(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// The rows this job runs.
+    pub(super) fn row_range(&self) -> std::ops::Range<usize> {
+        self.rows.clone()
+    }
+
     pub(super) fn new(
         scenario: &Scenario,
         x: Lever,
@@ -530,6 +551,7 @@ impl FeasibilityJob {
             cells: Vec::with_capacity(steps),
             row: Vec::with_capacity(steps),
             done: 0,
+            rows: 0..steps,
         })
     }
 
@@ -537,10 +559,15 @@ impl FeasibilityJob {
         self.x_values.len().saturating_mul(self.y_values.len())
     }
 
+    /// Where this job's cells end (`total` for the whole map).
+    fn end(&self) -> usize {
+        self.x_values.len().saturating_mul(self.rows.end)
+    }
+
     pub(super) fn step(&mut self, max_runs: usize) -> Result<Option<Feasibility>, Error> {
         let mut budget = max_runs;
         let steps = self.x_values.len().max(1);
-        while self.done < self.total() {
+        while self.done < self.end() {
             if budget == 0 {
                 return Ok(None);
             }
