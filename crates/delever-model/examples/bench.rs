@@ -182,6 +182,52 @@ fn main() {
             std::hint::black_box(monte_carlo(&licheng5, &options).expect("runs"));
         },
     );
+    // The same runs in parts on every thread, as the command line's --threads does (the
+    // answer identical to the one-thread run's, which the jobs tests hold).
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let parallel = |s: &delever_model::Scenario, options: &MonteCarloOptions| {
+        use delever_model::analysis::{MonteCarloPart, monte_carlo_merge, split_range};
+        let parts: Vec<MonteCarloPart> = std::thread::scope(|scope| {
+            let handles: Vec<_> = split_range(options.paths, threads)
+                .into_iter()
+                .map(|range| {
+                    scope.spawn(move || {
+                        let mut part = MonteCarloPart::new(s, options, range).expect("valid");
+                        while !part.run(64) {}
+                        part
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("a part")).collect()
+        });
+        monte_carlo_merge(parts).expect("a cover")
+    };
+    bench.case(
+        &format!("monte carlo: 1000 paths, Licheng 1 year, {threads} threads"),
+        21,
+        institution_months(&licheng) * 1000,
+        || {
+            std::hint::black_box(parallel(&licheng, &options));
+        },
+    );
+    bench.case(
+        &format!("monte carlo: 1000 paths × 5 years (Licheng), {threads} threads"),
+        5,
+        institution_months(&licheng5) * 1000,
+        || {
+            std::hint::black_box(parallel(&licheng5, &options));
+        },
+    );
+    let huge = delever_model::presets::synthetic(500, 10).expect("valid");
+    let fifty = MonteCarloOptions { paths: 50, ..MonteCarloOptions::default() };
+    bench.case(
+        &format!("monte carlo: 50 paths, 500 institutions × 10 years, {threads} threads"),
+        1,
+        institution_months(&huge) * 50,
+        || {
+            std::hint::black_box(parallel(&huge, &fifty));
+        },
+    );
     let hundred = MonteCarloOptions { paths: 100, ..MonteCarloOptions::default() };
     bench.case(
         "monte carlo: 100 paths, 50 institutions × 5 years",
