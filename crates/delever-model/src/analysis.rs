@@ -418,7 +418,8 @@ pub fn feasibility(
 #[derive(Debug)]
 pub struct FeasibilityPart {
     job: job::FeasibilityJob,
-    answer: Option<Feasibility>,
+    /// The part's rows once run (an error ends the part too, so a runner never spins).
+    answer: Option<Result<Feasibility, Error>>,
 }
 
 impl FeasibilityPart {
@@ -437,15 +438,17 @@ impl FeasibilityPart {
     /// Runs up to `max_runs` more of the part's cells; `true` once all have run.
     pub fn run(&mut self, max_runs: usize) -> bool {
         if self.answer.is_none() {
-            // A cell that stops is a cell with no value; the map itself never fails here.
-            self.answer = self.job.step(max_runs).ok().flatten();
+            self.answer = self.job.step(max_runs).transpose();
         }
         self.answer.is_some()
     }
 
     /// How many of the part's rows have run.
     pub fn rows_done(&self) -> usize {
-        self.answer.as_ref().map_or_else(|| self.job.rows_done(), |a| a.cells.len())
+        match &self.answer {
+            Some(Ok(answer)) => answer.cells.len(),
+            _ => self.job.rows_done(),
+        }
     }
 }
 
@@ -459,7 +462,7 @@ pub fn feasibility_merge(parts: Vec<FeasibilityPart>) -> Option<Feasibility> {
             return None;
         }
         next_row = rows.end;
-        let answer = part.answer?;
+        let answer = part.answer?.ok()?;
         match &mut whole {
             None => whole = Some(answer),
             Some(whole) => whole.cells.extend(answer.cells),
