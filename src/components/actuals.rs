@@ -16,7 +16,9 @@ use crate::actuals;
 use crate::charts::labels::Labels;
 use crate::components::field::Field;
 use crate::components::sheets::{XLSX_MIME, import_chosen, issues_view, lang_code, sheet_answer, unreadable};
-use crate::components::tables::{list, page_rows, pager, unit_of, unit_suffix, unshown_problems};
+use crate::components::tables::{
+    institution_names, list, page_rows, pager, part_shows_the_same, unit_of, unit_suffix, unshown_problems,
+};
 use crate::i18n::tr;
 use crate::state::{Action, LoadProblem, PageState, UiState};
 use crate::web;
@@ -39,25 +41,12 @@ impl PartialEq for ActualsProps {
 
 /// Whether the actuals grid looks the same in both states.
 pub fn shows_the_same(a: &UiState, b: &UiState) -> bool {
-    let under = |path: &str| path == "actuals" || path.starts_with("actuals[");
-    let names = |s: &UiState| -> Vec<(Option<String>, Option<String>)> {
-        list(s, "institutions")
-            .iter()
-            .map(|i| {
-                let text = |key| i.get(key).and_then(Value::as_str).map(str::to_string);
-                (text("id"), text("name"))
-            })
-            .collect()
-    };
-    let horizon = |s: &UiState| s.current.as_ref().map(|c| c.projection.months.clone());
-    a.lang == b.lang
-        && a.doc.get("actuals") == b.doc.get("actuals")
+    fn horizon(s: &UiState) -> Option<&Vec<String>> {
+        s.current.as_ref().map(|c| &c.projection.months)
+    }
+    part_shows_the_same(a, b, "actuals")
         && a.actuals_issues == b.actuals_issues
-        && a.issues.iter().filter(|i| under(&i.path)).eq(b.issues.iter().filter(|i| under(&i.path)))
-        && a.texts.iter().filter(|(p, _)| under(p)).count()
-            == b.texts.iter().filter(|(p, _)| under(p)).count()
-        && a.texts.iter().filter(|(p, _)| under(p)).all(|(p, t)| b.texts.get(p) == Some(t))
-        && names(a) == names(b)
+        && institution_names(a).eq(institution_names(b))
         && horizon(a) == horizon(b)
 }
 

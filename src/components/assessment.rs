@@ -9,9 +9,9 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use crate::components::field::Field;
-use crate::components::tables::{remove_button, select_cell, unshown_problems};
+use crate::components::tables::{part_shows_the_same, remove_button, select_cell, unshown_problems};
 use crate::i18n::{metric_name, tr};
-use crate::state::{Action, PageState, UiState};
+use crate::state::{Action, PageState};
 
 /// The metrics the plans score first (Licheng: 年末不良 − 上年末不良); the editor offers
 /// every metric section 10 allows after them.
@@ -25,7 +25,7 @@ pub fn criterion_metrics() -> impl Iterator<Item = &'static str> {
 }
 
 /// Compared by what the editor shows: the document's `assessment`, what is typed and
-/// wrong under it, whether the scenario has zones, and the language.
+/// wrong under it, and the language.
 #[derive(Properties)]
 pub struct AssessmentProps {
     pub state: PageState,
@@ -35,26 +35,8 @@ pub struct AssessmentProps {
 impl PartialEq for AssessmentProps {
     fn eq(&self, other: &AssessmentProps) -> bool {
         self.dispatch == other.dispatch
-            && (self.state == other.state || shows_the_same(&self.state, &other.state))
+            && (self.state == other.state || part_shows_the_same(&self.state, &other.state, "assessment"))
     }
-}
-
-/// Whether the assessment editor looks the same in both states.
-pub fn shows_the_same(a: &UiState, b: &UiState) -> bool {
-    let under = |path: &str| path == "assessment" || path.starts_with("assessment.");
-    let zoned = |s: &UiState| {
-        s.doc
-            .get("institutions")
-            .and_then(Value::as_array)
-            .is_some_and(|list| list.iter().any(|i| i.get("zone").and_then(Value::as_str).is_some()))
-    };
-    a.lang == b.lang
-        && a.doc.get("assessment") == b.doc.get("assessment")
-        && a.issues.iter().filter(|i| under(&i.path)).eq(b.issues.iter().filter(|i| under(&i.path)))
-        && a.texts.iter().filter(|(p, _)| under(p)).count()
-            == b.texts.iter().filter(|(p, _)| under(p)).count()
-        && a.texts.iter().filter(|(p, _)| under(p)).all(|(p, t)| b.texts.get(p) == Some(t))
-        && zoned(a) == zoned(b)
 }
 
 #[function_component(AssessmentEditor)]
@@ -168,13 +150,14 @@ pub fn assessment_editor(props: &AssessmentProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::UiState;
 
     #[test]
     fn an_assessment_is_added_edited_and_removed_in_place() {
         let mut state = UiState::new(Lang::Zh);
         let before = state.clone();
         state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "9".into() });
-        assert!(shows_the_same(&before, &state), "a lever move leaves the editor alone");
+        assert!(part_shows_the_same(&before, &state, "assessment"), "a lever move leaves the editor alone");
 
         state.apply(Action::AddAssessment);
         assert!(state.issues.is_empty(), "{:?}", state.issues);
@@ -186,7 +169,7 @@ mod tests {
         assert_eq!(state.doc["assessment"]["criteria"].as_array().map(Vec::len), Some(4));
         let before = state.clone();
         state.apply(Action::SetField { path: "assessment.criteria[3].weight".into(), text: "abc".into() });
-        assert!(!shows_the_same(&before, &state));
+        assert!(!part_shows_the_same(&before, &state, "assessment"));
         assert!(state.issues.iter().any(|i| i.path == "assessment.criteria[3].weight"), "{:?}", state.issues);
         assert_eq!(state.field_text("assessment.criteria[3].weight"), "abc");
         state.apply(Action::RemoveCriterion(3));

@@ -9,7 +9,7 @@ use delever_model::reference::national_npl_ratio;
 use yew::prelude::*;
 
 use crate::components::field::Field;
-use crate::components::tables::unshown_problems;
+use crate::components::tables::{part_shows_the_same, unshown_problems};
 use crate::i18n::tr;
 use crate::state::{Action, PageState, REFERENCE_YEARS, UiState};
 
@@ -35,14 +35,7 @@ impl PartialEq for ReferenceProps {
 
 /// Whether the reference editor looks the same in both states.
 pub fn shows_the_same(a: &UiState, b: &UiState) -> bool {
-    let under = |path: &str| path == "reference" || path.starts_with("reference.");
-    a.lang == b.lang
-        && a.doc.get("reference") == b.doc.get("reference")
-        && years(a) == years(b)
-        && a.issues.iter().filter(|i| under(&i.path)).eq(b.issues.iter().filter(|i| under(&i.path)))
-        && a.texts.iter().filter(|(p, _)| under(p)).count()
-            == b.texts.iter().filter(|(p, _)| under(p)).count()
-        && a.texts.iter().filter(|(p, _)| under(p)).all(|(p, t)| b.texts.get(p) == Some(t))
+    part_shows_the_same(a, b, "reference") && years(a) == years(b)
 }
 
 /// The projected calendar years (of the last valid result).

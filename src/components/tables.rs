@@ -92,14 +92,28 @@ pub fn tables_show_the_same(a: &UiState, b: &UiState) -> bool {
 
 /// Whether the events and targets tables look the same in both states.
 pub fn lists_show_the_same(a: &UiState, b: &UiState) -> bool {
-    // The choices are the institutions' ids and names in the language compared there; read
-    // in place rather than worded, as this runs for both tables on every change.
-    fn choices(state: &UiState) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
-        list(state, "institutions")
-            .iter()
-            .map(|item| (item.get("id").and_then(Value::as_str), item.get("name").and_then(Value::as_str)))
-    }
-    show_the_same_outside(a, b, &["defaults", "institutions", "actuals"]) && choices(a).eq(choices(b))
+    show_the_same_outside(a, b, &["defaults", "institutions", "actuals"])
+        && institution_names(a).eq(institution_names(b))
+}
+
+/// The institutions' ids and names, as the tables that name institutions show them; read in
+/// place rather than worded, as this is compared for several parts on every change.
+pub(crate) fn institution_names(state: &UiState) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
+    list(state, "institutions")
+        .iter()
+        .map(|item| (item.get("id").and_then(Value::as_str), item.get("name").and_then(Value::as_str)))
+}
+
+/// Whether an editor of the document's top-level `key` looks the same in both states: that
+/// value, and the texts typed and the engine's issues under it, in the same language.
+pub(crate) fn part_shows_the_same(a: &UiState, b: &UiState, key: &str) -> bool {
+    let under = |path: &str| top_key(path) == key;
+    let texts = |s: &UiState| s.texts.keys().filter(|p| under(p)).count();
+    a.lang == b.lang
+        && a.doc.get(key) == b.doc.get(key)
+        && a.issues.iter().filter(|i| under(&i.path)).eq(b.issues.iter().filter(|i| under(&i.path)))
+        && texts(a) == texts(b)
+        && a.texts.iter().filter(|(p, _)| under(p)).all(|(p, t)| b.texts.get(p) == Some(t))
 }
 
 /// Rows a table renders at once: a 500-institution file is edited a page at a time.
