@@ -14,9 +14,17 @@ use super::{Chart, ChartData, StepKind, Style, draw};
 const WIDTH: u32 = 800;
 const HEIGHT: u32 = 450;
 
+/// The Licheng plan as one aggregate institution ([`presets::LICHENG_AGGREGATE`]), as
+/// [`preset`]'s id: most chart tests were written for one institution.
+pub(super) const AGGREGATE: &str = "licheng-2019-aggregate";
+
 pub(super) fn preset(id: &str) -> (Scenario, Projection) {
-    let preset = presets::get(id).expect("preset exists");
-    let scenario = parse_scenario(preset.json).expect("preset parses");
+    let json = if id == AGGREGATE {
+        presets::LICHENG_AGGREGATE
+    } else {
+        presets::get(id).expect("preset exists").json
+    };
+    let scenario = parse_scenario(json).expect("preset parses");
     let projection = simulate(&scenario).expect("preset simulates");
     (scenario, projection)
 }
@@ -74,7 +82,7 @@ pub(super) fn count(svg: &str, tag: &str, attribute: &str, colour: plotters::sty
 
 #[test]
 fn licheng_chart_data_matches_the_projection() {
-    let (scenario, projection) = preset("licheng-2019");
+    let (scenario, projection) = preset(AGGREGATE);
     let data = ChartData::build(&scenario, &projection, Some(&projection), 0, Lang::Zh);
     assert_eq!(data.months.len(), 12);
     assert_eq!(data.npl_ratio.len(), 12);
@@ -111,7 +119,7 @@ fn licheng_chart_data_matches_the_projection() {
 
 #[test]
 fn licheng_charts_show_titles_channels_targets_and_the_baseline() {
-    let (scenario, projection) = preset("licheng-2019");
+    let (scenario, projection) = preset(AGGREGATE);
     let data = ChartData::build(&scenario, &projection, Some(&projection), 0, Lang::Zh);
     let all = render_all("licheng", &data);
     for (chart, svg) in &all {
@@ -287,8 +295,7 @@ fn a_500_institution_ranking_shows_its_ends_a_gap_and_a_caption() {
 
 /// A scenario with no loans and no NPL: nothing to divide by, nothing to dispose of.
 fn empty_bank() -> (Scenario, Projection) {
-    let preset = presets::get("licheng-2019").expect("preset exists");
-    let mut json: serde_json::Value = serde_json::from_str(preset.json).expect("json");
+    let mut json: serde_json::Value = serde_json::from_str(presets::LICHENG_AGGREGATE).expect("json");
     let opening = &mut json["institutions"][0]["opening"];
     for field in ["loans", "npl", "provisions"] {
         opening[field] = serde_json::json!("0");
@@ -323,7 +330,7 @@ fn degenerate_data_draws_without_failing() {
 
 #[test]
 fn empty_single_month_and_non_finite_data_never_fail() {
-    let (scenario, projection) = preset("licheng-2019");
+    let (scenario, projection) = preset(AGGREGATE);
     let full = ChartData::build(&scenario, &projection, Some(&projection), 0, Lang::En);
 
     let mut empty = full.clone();
@@ -384,7 +391,7 @@ fn charts_have_stable_ids_and_titles_in_both_languages() {
         assert_ne!(chart.title(Lang::Zh), chart.title(Lang::En));
     }
     assert_eq!(Chart::from_id("pie"), None);
-    let (scenario, projection) = preset("licheng-2019");
+    let (scenario, projection) = preset(AGGREGATE);
     let data = ChartData::build(&scenario, &projection, None, 0, Lang::En);
     assert_eq!(data.title(Chart::Waterfall), "NPL movement, 2019");
     assert_eq!(data.labels.channels[1], "Write-off");
@@ -428,7 +435,7 @@ fn reported_months_are_solid_the_reforecast_dashed_and_the_plan_beside_them() {
     assert!(count(svg, "polyline", "stroke", role::CURRENT) > 3, "dashed re-forecast");
 
     // Without actuals there is no plan line and the legend names the scenario as before.
-    let (scenario, projection) = preset("licheng-2019");
+    let (scenario, projection) = preset(AGGREGATE);
     let data = ChartData::build(&scenario, &projection, None, 0, Lang::Zh);
     assert_eq!((data.reported, data.plan_npl_ratio.is_none()), (0, true));
     let svg = render("licheng-bare", Chart::NplRatio, &data, &Style::normal(), (WIDTH, HEIGHT));

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::frame::LegendItem;
 use super::map::MapLayout;
 use super::style::{palette, role};
-use super::tests::{count, preset};
+use super::tests::{AGGREGATE, count, preset};
 use super::{
     Chart, ChartData, FanData, Figure, MAX_OTHERS, MapData, OTHER_LOOKS, Style, TornadoData, current_cell,
     draw_figure, draw_map, draw_map_cursor, map_cell_at, met_outline, threshold_contour,
@@ -54,7 +54,7 @@ fn render_all(name: &str, figure: &Figure) -> String {
 }
 
 fn licheng() -> Scenario {
-    preset("licheng-2019").0
+    preset(AGGREGATE).0
 }
 
 /// Licheng with the default disposal plan's amount set to `amount` (亿元).
@@ -517,7 +517,7 @@ fn map_cells_describe_themselves_for_tooltips() {
 // ---- Monte Carlo fan --------------------------------------------------------------------
 
 fn licheng_monte_carlo(paths: usize) -> (Scenario, delever_model::Projection, MonteCarlo) {
-    let (scenario, projection) = preset("licheng-2019");
+    let (scenario, projection) = preset(AGGREGATE);
     let options = MonteCarloOptions { paths, ..MonteCarloOptions::default() };
     let monte_carlo = delever_model::monte_carlo(&scenario, &options).expect("monte carlo");
     (scenario, projection, monte_carlo)
@@ -630,7 +630,7 @@ fn degenerate_fans_still_draw() {
 
 #[test]
 fn other_scenarios_are_overlaid_and_named() {
-    let (scenario, projection) = preset("licheng-2019");
+    let (scenario, projection) = preset(AGGREGATE);
     let others: Vec<(String, delever_model::Projection)> = [4, 7, 13, 16, 19]
         .iter()
         .map(|&amount| {

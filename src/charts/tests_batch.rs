@@ -13,7 +13,7 @@ use delever_model::Lang;
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 
 use super::batch::{Batched, Context2d};
-use super::tests::preset;
+use super::tests::{AGGREGATE, preset};
 use super::tests_analyses::figures;
 use super::{Chart, ChartData, Figure, Style, draw, draw_figure};
 
@@ -264,7 +264,7 @@ fn a_chart_is_redrawn_exactly_when_its_picture_changes() {
         ("the unit", changed(&|d| d.unit = "万元".into()), &[Balances, Waterfall, Disposal, Ranking]),
         (
             "a compared scenario",
-            base.clone().with_others([("B", &preset("licheng-2019").1)]),
+            base.clone().with_others([("B", &preset(AGGREGATE).1)]),
             &[NplRatio, Balances],
         ),
     ];

@@ -150,11 +150,10 @@ pub fn assessment_editor(props: &AssessmentProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::UiState;
 
     #[test]
     fn an_assessment_is_added_edited_and_removed_in_place() {
-        let mut state = UiState::new(Lang::Zh);
+        let mut state = crate::state::aggregate(Lang::Zh);
         let before = state.clone();
         state.apply(Action::SetField { path: "defaults.loan_growth".into(), text: "9".into() });
         assert!(part_shows_the_same(&before, &state, "assessment"), "a lever move leaves the editor alone");

@@ -282,7 +282,7 @@ mod tests {
 
     #[test]
     fn the_charts_numbers_are_tables_of_the_projection() {
-        let state = UiState::new(Lang::Zh);
+        let state = crate::state::aggregate(Lang::Zh);
         let html = render(&state);
         let projection = &state.current.as_ref().unwrap().projection;
         assert_eq!(html.matches("<tr data-month=").count(), 12, "{html}");
@@ -296,6 +296,9 @@ mod tests {
         assert!(html.contains("<th scope=\"col\">不良贷款率</th>"), "{html}");
         // One institution: no ranking to read.
         assert!(!html.contains("data-table=\"ranking\""), "{html}");
+        // The Licheng preset's banks in their sub-districts: ranked.
+        let html = render(&UiState::new(Lang::Zh));
+        assert!(html.contains("data-table=\"ranking\""), "{html}");
 
         let mut state = UiState::new(Lang::En);
         state.apply(Action::LoadPreset("yangjiang-2016-2018".into()));

@@ -1068,8 +1068,9 @@ mod tests {
         }
     }
 
+    /// Written for one institution: the Licheng plan as one aggregate institution.
     fn licheng() -> UiState {
-        UiState::new(Lang::Zh)
+        crate::state::aggregate(Lang::Zh)
     }
 
     fn yangjiang() -> UiState {

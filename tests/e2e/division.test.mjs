@@ -86,7 +86,7 @@ describe('targets divided among the banks, and the assessment', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     await page.locator('details.division > summary').click();
-    await page.locator('.decomposition table[data-target="deposits_floor"] tr[data-institution="all"][data-met="false"]').waitFor();
+    await page.locator('.decomposition table[data-target="deposits_floor"] tr[data-institution="icbc"][data-met="false"]').waitFor();
     await assertClean(opened);
     await opened.context.close();
   });

@@ -145,6 +145,13 @@ export function presetPath(id) {
   return join(ROOT, 'www', 'presets', `${id}.json`);
 }
 
+/** The Licheng plan as one aggregate institution (the preset before it had banks), for tests written for one. */
+export const AGGREGATE_PATH = join(ROOT, 'tests', 'fixtures', 'licheng-2019-aggregate.json');
+
+export function aggregateScenario() {
+  return JSON.parse(readFileSync(AGGREGATE_PATH, 'utf8'));
+}
+
 export function presetText(id) {
   return readFileSync(presetPath(id), 'utf8');
 }

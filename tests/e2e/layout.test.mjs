@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ROOT, assertClean, eventually, launch, openPage, textField } from './helpers.mjs';
+import { ROOT, aggregateScenario, assertClean, eventually, fragment, launch, openPage, textField } from './helpers.mjs';
 
 /** The viewports of the issue: a common office laptop and a common 16:10 screen. */
 const VIEWPORTS = [
@@ -138,7 +138,9 @@ describe('the changed levers beside the numbers', () => {
     ['en', ['Loan growth: 8.5% → 29%', 'Institution “全辖银行业机构” opening NPL (亿元): 3 → 3.5']],
   ]) {
     test(`are told in words and display units, never as JSON paths (${lang})`, async () => {
-      const opened = await openPage(browser, { path: `?lang=${lang}`, contextOptions: { viewport: VIEWPORTS[0] } });
+      // One aggregate institution, whose opening balances are levers.
+      const path = `index.html?lang=${lang}${fragment(aggregateScenario())}`;
+      const opened = await openPage(browser, { path, contextOptions: { viewport: VIEWPORTS[0] } });
       const { page } = opened;
       await textField(page, 'defaults.loan_growth').fill('29');
       // The levers' field (the institutions table below has the same one).

@@ -148,7 +148,7 @@ fn a_small_scenario_supersedes_a_pending_large_one() {
     state.apply(Action::LoadPreset("licheng-2019".into()));
     assert!(!state.is_updating());
     state.apply(Action::Projected { id: pending.id, bytes: worker_answer(&pending.scenario) });
-    assert_eq!(state.current.as_ref().map(|c| c.scenario.institutions.len()), Some(1), "Licheng is shown");
+    assert_eq!(state.current.as_ref().map(|c| c.scenario.institutions.len()), Some(8), "Licheng is shown");
 }
 
 #[test]

@@ -24,6 +24,14 @@ fn after(actions: &[Action]) -> UiState {
     state
 }
 
+/// Opens the Licheng plan as one aggregate institution, whose opening balances are levers.
+fn load_aggregate() -> Action {
+    Action::LoadText {
+        text: delever_model::presets::LICHENG_AGGREGATE.into(),
+        source: delever::state::Source::Link,
+    }
+}
+
 fn field(state: &UiState, path: &str, dispatch: &Callback<Action>) -> FieldProps {
     FieldProps {
         state: PageState(Rc::new(state.clone())),
@@ -233,7 +241,7 @@ fn a_lever_move_re_renders_only_its_group() {
     ];
     let mut wrong = Vec::new();
     for (case, action, changed) in table {
-        let old = after(&[]);
+        let old = after(&[load_aggregate()]);
         let mut new = old.clone();
         new.apply(action);
         for part in LeverGroup::ALL {

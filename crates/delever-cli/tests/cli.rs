@@ -89,8 +89,9 @@ fn run(args: &[&str]) -> Output {
     run_with(args, None, &[])
 }
 
+/// The Licheng plan as one aggregate institution (`all`): the cases below were written for one.
 fn licheng_text() -> &'static str {
-    presets::get("licheng-2019").expect("the Licheng preset exists").json
+    presets::LICHENG_AGGREGATE
 }
 
 fn licheng() -> Value {
@@ -290,6 +291,17 @@ fn decompose_divides_the_region_targets_in_every_format() {
         &run(&["decompose", file.path(), "--year", "2030"]),
         &["--year", "2019 … 2019"],
     );
+    // The preset's eight banks: a part each, in file order, the shares summing to one.
+    let preset =
+        TempFile::new("licheng-2019.json", presets::get("licheng-2019").expect("preset").json.as_bytes());
+    let v = json_of(check_ok(&run(&["decompose", preset.path()])));
+    for target in v["targets"].as_array().expect("targets") {
+        let parts = target["parts"].as_array().expect("parts");
+        let ids: Vec<&str> = parts.iter().filter_map(|p| p["institution"].as_str()).collect();
+        assert_eq!(ids, ["icbc", "boc", "ccb", "qzbank", "abc", "psbc", "rcb", "village"], "{target}");
+        let total = parts.iter().map(|p| decimal(&p["share"])).sum::<Decimal>();
+        assert!((total - Decimal::ONE).abs() < Decimal::new(1, 20), "{target}: {total}");
+    }
 }
 
 #[test]
@@ -383,7 +395,7 @@ fn presets_are_listed_and_printed() {
     assert!(list[0]["name_en"].is_string());
 
     let printed = run(&["preset", "licheng-2019"]);
-    assert_eq!(check_ok(&printed), licheng_text());
+    assert_eq!(check_ok(&printed), presets::get("licheng-2019").expect("preset").json);
     let validated = run_with(&["validate", "-"], Some(printed.stdout.as_bytes()), &[]);
     assert!(check_ok(&validated).starts_with("ok: "));
 }

@@ -60,7 +60,9 @@ fn main() {
             word => bench.filter.push(word.to_string()),
         }
     }
-    let licheng = parse_scenario(presets::get("licheng-2019").expect("preset").json).expect("valid");
+    // The "Licheng (1 institution)": the plan's region as one aggregate institution.
+    let licheng = parse_scenario(presets::LICHENG_AGGREGATE).expect("valid");
+    let licheng_banks = parse_scenario(presets::get("licheng-2019").expect("preset").json).expect("valid");
     let mut licheng5 = licheng.clone();
     licheng5.years = 5;
     let big = presets::synthetic(50, 5).expect("synthetic scenario is valid");
@@ -78,9 +80,22 @@ fn main() {
     );
     println!("|{:-<52}|{:->7}|{:->12}|{:->12}|{:->14}|{:->12}|", "", "", "", "", "", "");
 
-    bench.case("simulate: Licheng 2019 (1 inst × 12 mo)", 2001, institution_months(&licheng), || {
-        std::hint::black_box(simulate(&licheng).expect("runs"));
-    });
+    bench.case(
+        "simulate: Licheng 2019 aggregate (1 inst × 12 mo)",
+        2001,
+        institution_months(&licheng),
+        || {
+            std::hint::black_box(simulate(&licheng).expect("runs"));
+        },
+    );
+    bench.case(
+        "simulate: Licheng 2019 preset (8 banks × 12 mo)",
+        2001,
+        institution_months(&licheng_banks),
+        || {
+            std::hint::black_box(simulate(&licheng_banks).expect("runs"));
+        },
+    );
     bench.case("simulate: 50 institutions × 5 years", 51, institution_months(&big), || {
         std::hint::black_box(simulate(&big).expect("runs"));
     });

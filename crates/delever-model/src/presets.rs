@@ -42,6 +42,11 @@ pub fn all() -> &'static [Preset] {
     &PRESETS
 }
 
+/// The Licheng plan with its region as one aggregate institution (the preset before it had
+/// illustrative banks): a fixture for tests and benchmarks written for one institution, not a
+/// listed preset (`tests/fixtures/licheng-2019-aggregate.json`).
+pub const LICHENG_AGGREGATE: &str = include_str!("../../../tests/fixtures/licheng-2019-aggregate.json");
+
 /// The preset with this id.
 pub fn get(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)

@@ -22,6 +22,14 @@ fn licheng_2019_projection() {
     expect_file!["golden/licheng-2019.json"].assert_eq(&pretty(&p.to_json()));
 }
 
+/// The plan's region as one aggregate institution (the preset before it had banks): the
+/// benchmarks' "Licheng (1 institution)" case.
+#[test]
+fn licheng_2019_aggregate_projection() {
+    let s = parse_scenario(presets::LICHENG_AGGREGATE).unwrap();
+    expect_file!["golden/licheng-2019-aggregate.json"].assert_eq(&pretty(&simulate(&s).unwrap().to_json()));
+}
+
 #[test]
 fn licheng_2019_may_projection() {
     let p = simulate(&preset("licheng-2019-may")).unwrap();

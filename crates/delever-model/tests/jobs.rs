@@ -10,8 +10,9 @@ use delever_model::{
 };
 use serde_json::json;
 
+/// The Licheng plan as one aggregate institution: the slicing cases were written for it.
 fn licheng() -> Scenario {
-    parse_scenario(presets::get("licheng-2019").expect("preset").json).expect("valid preset")
+    parse_scenario(presets::LICHENG_AGGREGATE).expect("valid preset")
 }
 
 /// Steps `make()` to the end with `max_runs` per step, checking progress after every step.

@@ -64,7 +64,7 @@ pub fn template(format: Format, lang: Lang) -> Result<Vec<u8>, WriteError> {
     }
 }
 
-/// The template's rows: the Licheng 2019 preset's institution (illustrative balances, as the
+/// The template's rows: the Licheng 2019 preset's institutions (illustrative balances, as the
 /// preset says) and an example bank that shows per-institution drivers and capital.
 pub fn example_institutions(lang: Lang) -> Vec<Institution> {
     let Some(preset) = presets::get("licheng-2019") else { return Vec::new() };

@@ -14,12 +14,12 @@ use crate::support::*;
 fn the_xlsx_template_imports_as_its_own_institutions() {
     for lang in [Lang::Zh, Lang::En] {
         let bytes = template(Format::Xlsx, lang).unwrap();
-        let imported = import_ok(licheng(), &bytes, "template.xlsx");
+        let imported = import_ok(preset("licheng-2019"), &bytes, "template.xlsx");
         assert_eq!(imported, example_institutions(lang), "{lang:?}");
-        assert_eq!(imported.len(), 2);
+        assert_eq!(imported.len(), 9, "the preset's eight banks and the example");
         // The example shows the drivers an institution may set.
-        assert!(!imported[1].drivers.is_empty());
-        assert!(imported[1].opening.capital.is_some());
+        assert!(!imported[8].drivers.is_empty());
+        assert!(imported[8].opening.capital.is_some());
     }
 }
 
@@ -28,7 +28,7 @@ fn the_csv_template_imports_as_its_own_institutions() {
     for lang in [Lang::Zh, Lang::En] {
         let bytes = template(Format::Csv, lang).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "Excel needs the byte-order mark for Chinese");
-        let imported = import_ok(licheng(), &bytes, "template.csv");
+        let imported = import_ok(preset("licheng-2019"), &bytes, "template.csv");
         assert_eq!(imported, example_institutions(lang), "{lang:?}");
     }
 }
@@ -41,8 +41,8 @@ fn the_xlsx_template_has_the_headers_and_a_notes_sheet_describing_every_column()
     let headers: Vec<String> = rows[0].iter().map(text).collect();
     let expected: Vec<&str> = COLUMNS.iter().map(|c| c.zh).collect();
     assert_eq!(headers, expected);
-    assert_eq!(text(&rows[1][0]), "all");
-    assert_eq!(number(&rows[1][4]), 500.0);
+    assert_eq!(text(&rows[1][0]), "icbc");
+    assert_eq!(number(&rows[1][4]), 95.0);
     let notes = back.rows("说明");
     let described: Vec<String> = notes.iter().map(|row| text(&row[2])).collect();
     for column in &COLUMNS {

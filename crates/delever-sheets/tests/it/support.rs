@@ -13,8 +13,9 @@ pub fn preset(id: &str) -> &'static str {
     delever_model::presets::get(id).map(|p| p.json).unwrap_or_default()
 }
 
+/// The Licheng plan as one aggregate institution (`all`): the import cases replace or add to it.
 pub fn licheng() -> &'static str {
-    preset("licheng-2019")
+    delever_model::presets::LICHENG_AGGREGATE
 }
 
 /// One cell of a test workbook.
