@@ -70,6 +70,10 @@ pub enum Command {
         /// A target id to meet (repeat the option for several); default: every target.
         #[arg(long = "target", value_name = "ID")]
         targets: Vec<String>,
+        /// Threads to scan the lever's 101 points on (default: all the machine's); the answer is the same in every
+        /// digit for any number. Progress goes to standard error after a second.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = TextFormat::Json)]
         format: TextFormat,
@@ -84,6 +88,10 @@ pub enum Command {
         file: String,
         #[command(flatten)]
         metric: MetricYear,
+        /// Threads to move the levers on (default: all the machine's); the answer is the same in every
+        /// digit for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,

@@ -17,8 +17,12 @@ pub fn run(command: Command, language: Language) -> Result<String, Failure> {
     match command {
         Command::Simulate { file, format } => simulate(&file, format, language),
         Command::Validate { file } => validate(&file),
-        Command::GoalSeek { file, lever, targets, format } => goal_seek(&file, &lever, &targets, format),
-        Command::Sensitivity { file, metric, format } => sensitivity(&file, &metric, format),
+        Command::GoalSeek { file, lever, targets, threads, format } => {
+            goal_seek(&file, &lever, &targets, threads, format)
+        }
+        Command::Sensitivity { file, metric, threads, format } => {
+            sensitivity(&file, &metric, threads, format)
+        }
         Command::Feasibility { file, x, y, steps, metric, threads, format } => {
             feasibility(&file, (&x, &y), steps, &metric, threads, format)
         }
@@ -46,17 +50,33 @@ fn validate(file: &str) -> Result<String, Failure> {
     Ok(table::validation_summary(&scenario))
 }
 
-fn goal_seek(file: &str, lever: &str, targets: &[String], format: TextFormat) -> Result<String, Failure> {
-    let (scenario, result) = request::goal_seek(load_scenario(file), lever, targets)?;
+fn goal_seek(
+    file: &str,
+    lever: &str,
+    targets: &[String],
+    threads: Option<u16>,
+    format: TextFormat,
+) -> Result<String, Failure> {
+    let threads = threads.map_or_else(crate::threads::default_threads, usize::from);
+    let (scenario, result) = request::goal_seek_with(load_scenario(file), lever, |s, lever| {
+        crate::threads::goal_seek(s, lever, targets, threads)
+    })?;
     match format {
         TextFormat::Json => json_text(&result.to_json()),
         TextFormat::Table => Ok(table::goal_seek(&scenario, &result)),
     }
 }
 
-fn sensitivity(file: &str, metric: &MetricYear, format: Format) -> Result<String, Failure> {
+fn sensitivity(
+    file: &str,
+    metric: &MetricYear,
+    threads: Option<u16>,
+    format: Format,
+) -> Result<String, Failure> {
+    let threads = threads.map_or_else(crate::threads::default_threads, usize::from);
+    let read = (metric.metric.as_deref(), metric.year);
     let (scenario, result) =
-        request::sensitivity(load_scenario(file), metric.metric.as_deref(), metric.year)?;
+        request::sensitivity_with(load_scenario(file), |s| crate::threads::sensitivity(s, read, threads))?;
     match format {
         Format::Json => json_text(&result.to_json()),
         Format::Csv => Ok(csv::sensitivity(&result)),

@@ -62,8 +62,18 @@ pub fn goal_seek(
     lever_name: &str,
     targets: &[String],
 ) -> Result<(Scenario, GoalSeek), Failure> {
+    goal_seek_with(scenario, lever_name, |s, lever| Ok(delever_model::goal_seek(s, lever, targets)?))
+}
+
+/// `goal-seek`, the seek run by `run` from the scenario and the lever (its scan spread over
+/// threads by the command line: the same answer).
+pub fn goal_seek_with(
+    scenario: Result<Scenario, Failure>,
+    lever_name: &str,
+    run: impl FnOnce(&Scenario, Lever) -> Result<GoalSeek, Failure>,
+) -> Result<(Scenario, GoalSeek), Failure> {
     let (lever, scenario) = both(lever(lever_name), scenario)?;
-    let result = delever_model::goal_seek(&scenario, lever, targets)?;
+    let result = run(&scenario, lever)?;
     Ok((scenario, result))
 }
 
@@ -73,8 +83,17 @@ pub fn sensitivity(
     metric: Option<&str>,
     year: Option<i32>,
 ) -> Result<(Scenario, Sensitivity), Failure> {
+    sensitivity_with(scenario, |s| Ok(delever_model::sensitivity(s, metric, year)?))
+}
+
+/// `sensitivity`, the tornado run by `run` (its levers spread over threads by the command
+/// line: the same answer).
+pub fn sensitivity_with(
+    scenario: Result<Scenario, Failure>,
+    run: impl FnOnce(&Scenario) -> Result<Sensitivity, Failure>,
+) -> Result<(Scenario, Sensitivity), Failure> {
     let scenario = scenario?;
-    let result = delever_model::sensitivity(&scenario, metric, year)?;
+    let result = run(&scenario)?;
     Ok((scenario, result))
 }
 

@@ -1,10 +1,12 @@
-//! The Monte Carlo paths and the feasibility map's rows spread over the machine's threads, with exactly the one-thread answers.
+//! Monte Carlo paths, the feasibility map's rows, the goal seek's scan and the tornado's levers spread over the machine's threads, with exactly the one-thread answers.
 //!
 //! The work is cut into one contiguous part per thread. A Monte Carlo part skips the random
 //! stream to its first path, so every path draws what it draws in a one-thread run; a map
-//! row starts from the scenario analysed, so it is the same wherever it runs. The parts are
-//! joined in order (`monte_carlo_merge`, `feasibility_merge`), so percentiles,
-//! probabilities and cells are the same in every digit. A run that takes more than a second
+//! row, a scanned point and a tornado bar each start from the scenario analysed, so they are
+//! the same wherever they run (the goal seek's bisections, each from the last, follow on one
+//! thread). The parts are joined in order (`monte_carlo_merge`, `feasibility_merge`,
+//! `goal_seek_merge`, `sensitivity_merge`), so percentiles, probabilities, cells, intervals
+//! and bars are the same in every digit and order. A run that takes more than a second
 //! says how far it is on standard error.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,9 +14,10 @@ use std::time::{Duration, Instant};
 
 use delever_cli::diagnostic::Failure;
 use delever_model::analysis::{
-    FeasibilityPart, MonteCarloPart, feasibility_merge, monte_carlo_merge, split_range,
+    FeasibilityPart, GOAL_SEEK_POINTS, GoalSeekScanPart, MonteCarloPart, SensitivityPart, feasibility_merge,
+    goal_seek_merge, monte_carlo_merge, sensitivity_merge, split_range,
 };
-use delever_model::{Feasibility, Lever, MonteCarlo, MonteCarloOptions, Scenario};
+use delever_model::{Feasibility, GoalSeek, Lever, MonteCarlo, MonteCarloOptions, Scenario, Sensitivity};
 
 /// The threads to use when `--threads` is not given: all the machine has.
 pub fn default_threads() -> usize {
@@ -42,6 +45,24 @@ impl Part for MonteCarloPart {
     }
     fn done(&self) -> usize {
         MonteCarloPart::done(self)
+    }
+}
+
+impl Part for GoalSeekScanPart {
+    fn run(&mut self, max_runs: usize) -> bool {
+        GoalSeekScanPart::run(self, max_runs)
+    }
+    fn done(&self) -> usize {
+        GoalSeekScanPart::done(self)
+    }
+}
+
+impl Part for SensitivityPart {
+    fn run(&mut self, max_runs: usize) -> bool {
+        SensitivityPart::run(self, max_runs)
+    }
+    fn done(&self) -> usize {
+        SensitivityPart::done(self)
     }
 }
 
@@ -91,6 +112,45 @@ pub fn feasibility(
         .collect::<Result<Vec<_>, _>>()?;
     let parts = run_parts(parts, steps, "feasibility", "rows")?;
     feasibility_merge(parts).ok_or_else(unfinished)
+}
+
+/// `delever_model::goal_seek` with its scan on `threads` threads; the bisections that follow
+/// (a few dozen runs, each from the last) on this one.
+pub fn goal_seek(
+    scenario: &Scenario,
+    lever: Lever,
+    targets: &[String],
+    threads: usize,
+) -> Result<GoalSeek, Failure> {
+    let ranges = split_range(GOAL_SEEK_POINTS, threads);
+    if ranges.len() <= 1 {
+        return Ok(delever_model::goal_seek(scenario, lever, targets)?);
+    }
+    let parts = ranges
+        .into_iter()
+        .map(|range| GoalSeekScanPart::new(scenario, lever, targets, range))
+        .collect::<Result<Vec<_>, _>>()?;
+    let parts = run_parts(parts, GOAL_SEEK_POINTS, "goal-seek", "scan points")?;
+    Ok(goal_seek_merge(parts).ok_or_else(unfinished)??)
+}
+
+/// `delever_model::sensitivity` on `threads` threads, a part of the levers on each.
+pub fn sensitivity(
+    scenario: &Scenario,
+    (metric, year): (Option<&str>, Option<i32>),
+    threads: usize,
+) -> Result<Sensitivity, Failure> {
+    let ranges = split_range(Lever::ALL.len(), threads);
+    if ranges.len() <= 1 {
+        return Ok(delever_model::sensitivity(scenario, metric, year)?);
+    }
+    let parts = ranges
+        .into_iter()
+        .map(|levers| SensitivityPart::new(scenario, metric, year, levers))
+        .collect::<Result<Vec<_>, _>>()?;
+    let runs = 1usize.saturating_add(Lever::ALL.len().saturating_mul(2));
+    let parts = run_parts(parts, runs, "sensitivity", "runs")?;
+    Ok(sensitivity_merge(parts).ok_or_else(unfinished)??)
 }
 
 /// Runs `parts` side by side, the last on this thread (which reports the progress of all

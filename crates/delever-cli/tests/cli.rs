@@ -798,3 +798,39 @@ fn the_feasibility_map_on_any_number_of_threads_is_the_one_thread_map() {
     }
     assert_eq!(check_ok(&run(&args)), expected, "the default");
 }
+
+#[test]
+fn goal_seek_and_the_tornado_on_any_number_of_threads_are_the_one_thread_answers() {
+    let preset = delever_model::presets::get("licheng-2019").expect("preset");
+    let file = TempFile::new("licheng.json", preset.json.as_bytes());
+    let cases: [&[&str]; 4] = [
+        &["goal-seek", file.path(), "--lever", "disposal"],
+        &["goal-seek", file.path(), "--lever", "loan_growth", "--target", "npl_cap", "--format", "table"],
+        &["sensitivity", file.path()],
+        &["sensitivity", file.path(), "--metric", "npl", "--format", "csv"],
+    ];
+    for args in cases {
+        let one = run(&[args, &["--threads", "1"]].concat());
+        let expected = check_ok(&one).to_string();
+        for threads in ["2", "3", "6", "101", "200"] {
+            let out = run(&[args, &["--threads", threads]].concat());
+            assert_eq!(check_ok(&out), expected, "{args:?} --threads {threads}");
+        }
+        assert_eq!(check_ok(&run(args)), expected, "{args:?}: the default");
+    }
+    // An error is the one-thread error, on any number of threads.
+    let broken = TempFile::new(
+        "negative.json",
+        &edited(|s| {
+            s["defaults"]["loan_growth"] = json!("-0.5");
+            s["institutions"][0]["opening"]["npl"] = json!("450");
+        }),
+    );
+    for threads in ["1", "4"] {
+        check_fails(
+            "sensitivity",
+            &run(&["sensitivity", broken.path(), "--threads", threads]),
+            &["infeasible"],
+        );
+    }
+}

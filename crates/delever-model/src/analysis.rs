@@ -471,6 +471,145 @@ pub fn feasibility_merge(parts: Vec<FeasibilityPart>) -> Option<Feasibility> {
     whole.filter(|w| w.cells.len() == w.y_values.len() && next_row == w.y_values.len())
 }
 
+/// The points a goal seek scans before it bisects (MODEL.md section 5).
+pub const GOAL_SEEK_POINTS: usize = SCAN_POINTS as usize;
+
+/// The scan points `range` of a goal seek (of [`GOAL_SEEK_POINTS`]), for a caller that spreads
+/// the scan over threads: each point starts from the scenario analysed, so a part's answers are
+/// the whole scan's, and [`goal_seek_merge`] joins the parts and bisects, into [`goal_seek`]'s
+/// answer.
+#[derive(Debug)]
+pub struct GoalSeekScanPart {
+    job: job::GoalSeekJob,
+    range: std::ops::Range<usize>,
+    /// Whether each point of `range` run so far meets every target.
+    met: Vec<bool>,
+}
+
+impl GoalSeekScanPart {
+    /// Errors: as [`goal_seek`]'s for the same arguments.
+    pub fn new(
+        scenario: &Scenario,
+        lever: Lever,
+        target_ids: &[String],
+        range: std::ops::Range<usize>,
+    ) -> Result<GoalSeekScanPart, Error> {
+        let job = job::GoalSeekJob::new(scenario, lever, target_ids)?;
+        let range = range.start.min(job.points())..range.end.min(job.points());
+        Ok(GoalSeekScanPart { job, range, met: Vec::new() })
+    }
+
+    /// Runs up to `max_runs` more of the part's points; `true` once all have run.
+    pub fn run(&mut self, max_runs: usize) -> bool {
+        for _ in 0..max_runs {
+            let i = self.range.start.saturating_add(self.met.len());
+            if i >= self.range.end {
+                break;
+            }
+            match self.job.scan_point(i) {
+                Some(ok) => self.met.push(ok),
+                None => break,
+            }
+        }
+        self.range.start.saturating_add(self.met.len()) >= self.range.end
+    }
+
+    /// How many of the part's points have run.
+    pub fn done(&self) -> usize {
+        self.met.len()
+    }
+}
+
+/// The goal seek of finished scan `parts` that cover every point once, in order, with the
+/// bisections run here; `None` when they do not cover the scan.
+///
+/// Errors: as [`goal_seek`]'s.
+pub fn goal_seek_merge(parts: Vec<GoalSeekScanPart>) -> Option<Result<GoalSeek, Error>> {
+    let mut met = Vec::with_capacity(GOAL_SEEK_POINTS);
+    let mut first = None;
+    for part in parts {
+        if part.range.start != met.len() || part.met.len() != part.range.len() {
+            return None;
+        }
+        met.extend_from_slice(&part.met);
+        first.get_or_insert(part.job);
+    }
+    let job = first?;
+    if met.len() != job.points() {
+        return None;
+    }
+    let runs = met.len();
+    let mut job = job.with_scan(met, runs);
+    Some(job::run_to_end(|max_runs| job.step(max_runs)))
+}
+
+/// The bars of `Lever::ALL[levers]` of a sensitivity (with the base run in the part that
+/// starts at the first lever), for a caller that spreads the levers over threads:
+/// [`sensitivity_merge`] joins the parts, in lever order, into [`sensitivity`]'s answer.
+#[derive(Debug)]
+pub struct SensitivityPart {
+    job: job::SensitivityJob,
+    levers: std::ops::Range<usize>,
+    /// Set once the part has run to its end, or failed (an error ends the part too).
+    finished: Option<Result<(), Error>>,
+}
+
+impl SensitivityPart {
+    /// Errors: as [`sensitivity`]'s for the same arguments.
+    pub fn new(
+        scenario: &Scenario,
+        metric: Option<&str>,
+        year: Option<i32>,
+        levers: std::ops::Range<usize>,
+    ) -> Result<SensitivityPart, Error> {
+        let job = job::SensitivityJob::new(scenario, metric, year)?.levers(levers.clone());
+        Ok(SensitivityPart { job, levers, finished: None })
+    }
+
+    /// Runs up to `max_runs` more of the part's runs; `true` once all have run (or one failed).
+    pub fn run(&mut self, max_runs: usize) -> bool {
+        if self.finished.is_none() {
+            match self.job.run_runs(max_runs) {
+                Ok(false) => {}
+                Ok(true) => self.finished = Some(Ok(())),
+                Err(e) => self.finished = Some(Err(e)),
+            }
+        }
+        self.finished.is_some()
+    }
+
+    /// How many of the part's runs have been made.
+    pub fn done(&self) -> usize {
+        self.job.runs_done()
+    }
+}
+
+/// The tornado of finished `parts` that cover every lever once, in lever order; `None` when
+/// they do not.
+///
+/// Errors: the first part's error (the base scenario infeasible), as [`sensitivity`]'s.
+pub fn sensitivity_merge(parts: Vec<SensitivityPart>) -> Option<Result<Sensitivity, Error>> {
+    let mut next = 0usize;
+    let mut metric_year = None;
+    let mut base = None;
+    let mut bars = Vec::with_capacity(Lever::ALL.len());
+    for part in parts {
+        if part.levers.start != next {
+            return None;
+        }
+        next = part.levers.end;
+        if let Err(e) = part.finished? {
+            return Some(Err(e));
+        }
+        metric_year.get_or_insert_with(|| part.job.metric_year());
+        let (part_base, part_bars) = part.job.into_parts();
+        base = base.or(part_base);
+        bars.extend(part_bars);
+    }
+    let (metric, year) = metric_year?;
+    (next == Lever::ALL.len()).then(|| Ok(job::SensitivityJob::tornado(metric, year, base, bars)))
+}
+
 /// Monte Carlo settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MonteCarloOptions {

@@ -283,3 +283,104 @@ fn feasibility_parts_merge_to_the_whole_map() {
         assert!(feasibility_merge(vec![make(halves[0].clone())]).is_none(), "{name}");
     }
 }
+
+/// A goal seek whose scan runs in parts (as the command line spreads it over threads) is the
+/// one goal seek, interval for interval: every split, every lever, a case with no interval and
+/// one with several banks.
+#[test]
+fn goal_seek_scan_parts_merge_to_the_whole_seek() {
+    use delever_model::analysis::{GOAL_SEEK_POINTS, GoalSeekScanPart, goal_seek_merge, split_range};
+    let may = parse_scenario(presets::get("licheng-2019-may").expect("preset").json).expect("valid");
+    let banks = parse_scenario(presets::get("licheng-2019").expect("preset").json).expect("valid");
+    let cases = [("licheng", licheng()), ("licheng's banks", banks), ("licheng as of may", may)];
+    for (name, s) in &cases {
+        for lever in Lever::ALL {
+            let whole = goal_seek(s, lever, &[]).unwrap().to_json();
+            for parts in [1, 2, 3, 7, GOAL_SEEK_POINTS, GOAL_SEEK_POINTS + 3] {
+                let run: Vec<GoalSeekScanPart> = split_range(GOAL_SEEK_POINTS, parts)
+                    .into_iter()
+                    .map(|range| {
+                        let mut part = GoalSeekScanPart::new(s, lever, &[], range.clone()).unwrap();
+                        while !part.run(4) {}
+                        assert_eq!(part.done(), range.len());
+                        part
+                    })
+                    .collect();
+                let merged = goal_seek_merge(run).expect("a cover").unwrap().to_json();
+                assert_eq!(merged, whole, "{name}, {}: {parts} parts", lever.name());
+            }
+        }
+    }
+    // "As of May" is behind its first-half pace whatever one lever does: no interval, in parts too.
+    assert_eq!(goal_seek(&cases[2].1, Lever::WriteOffShare, &[]).unwrap().intervals, []);
+    let s = licheng();
+    let halves = split_range(GOAL_SEEK_POINTS, 2);
+    let make = |range: std::ops::Range<usize>| {
+        let mut part = GoalSeekScanPart::new(&s, Lever::Disposal, &[], range).unwrap();
+        while !part.run(1000) {}
+        part
+    };
+    assert!(
+        goal_seek_merge(vec![make(halves[1].clone()), make(halves[0].clone())]).is_none(),
+        "out of order"
+    );
+    assert!(goal_seek_merge(vec![make(halves[0].clone())]).is_none(), "a part missing");
+    assert!(goal_seek_merge(Vec::new()).is_none(), "no parts");
+}
+
+/// A tornado whose levers run in parts is the one tornado, bar for bar and in the same order;
+/// a base scenario that cannot run is the same error.
+#[test]
+fn sensitivity_parts_merge_to_the_whole_tornado() {
+    use delever_model::analysis::{SensitivityPart, sensitivity_merge, split_range};
+    let banks = parse_scenario(presets::get("licheng-2019").expect("preset").json).expect("valid");
+    let yangjiang = parse_scenario(presets::get("yangjiang-2016-2018").expect("preset").json).expect("valid");
+    for (name, s, metric, year) in [
+        ("licheng", licheng(), None, None),
+        ("licheng's banks, NPL", banks, Some("npl"), None),
+        ("yangjiang, 2017", yangjiang, Some("leverage_ratio"), Some(2017)),
+    ] {
+        let whole = sensitivity(&s, metric, year).unwrap().to_json();
+        for parts in 1..=Lever::ALL.len() + 2 {
+            let run: Vec<SensitivityPart> = split_range(Lever::ALL.len(), parts)
+                .into_iter()
+                .map(|levers| {
+                    let mut part = SensitivityPart::new(&s, metric, year, levers.clone()).unwrap();
+                    while !part.run(1) {}
+                    let runs = 2 * levers.len() + usize::from(levers.start == 0);
+                    assert_eq!(part.done(), runs, "{name}: {levers:?}");
+                    part
+                })
+                .collect();
+            assert_eq!(
+                sensitivity_merge(run).expect("a cover").unwrap().to_json(),
+                whole,
+                "{name}: {parts} parts"
+            );
+        }
+    }
+    // The base cannot run: the whole run's error, from the part that runs the base.
+    // (Licheng's one institution shrinking 50% a year with 450 of its 500 non-performing.)
+    let mut broken: serde_json::Value = serde_json::from_str(presets::LICHENG_AGGREGATE).unwrap();
+    set(&mut broken, "/defaults/loan_growth", json!("-0.5"));
+    set(&mut broken, "/institutions/0/opening/npl", json!("450"));
+    let broken = scenario(&broken);
+    let whole = sensitivity(&broken, None, None).unwrap_err();
+    let run: Vec<SensitivityPart> = split_range(Lever::ALL.len(), 2)
+        .into_iter()
+        .map(|levers| {
+            let mut part = SensitivityPart::new(&broken, None, None, levers).unwrap();
+            while !part.run(3) {}
+            part
+        })
+        .collect();
+    assert_eq!(sensitivity_merge(run).expect("a cover").unwrap_err(), whole);
+    let s = licheng();
+    let make = |levers: std::ops::Range<usize>| {
+        let mut part = SensitivityPart::new(&s, None, None, levers).unwrap();
+        while !part.run(100) {}
+        part
+    };
+    assert!(sensitivity_merge(vec![make(2..5), make(0..2)]).is_none(), "out of order");
+    assert!(sensitivity_merge(vec![make(0..2)]).is_none(), "a part missing");
+}

@@ -257,6 +257,25 @@ impl GoalSeekJob {
         self.probe.evaluate(&self.trial, &self.plan).is_ok() && self.probe.all_met()
     }
 
+    /// The number of points the scan runs.
+    pub(super) fn points(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Whether scan point `i` meets every target (`None` past the last point).
+    pub(super) fn scan_point(&mut self, i: usize) -> Option<bool> {
+        let point = self.points.get(i).copied()?;
+        Some(self.met_at(point))
+    }
+
+    /// Takes the scan's answers, computed elsewhere (point `i`'s in `met[i]`), and the runs
+    /// they took, so that `step` goes on with the bisections.
+    pub(super) fn with_scan(mut self, met: Vec<bool>, runs: usize) -> GoalSeekJob {
+        self.met = met;
+        self.done = runs;
+        self
+    }
+
     pub(super) fn step(&mut self, max_runs: usize) -> Result<Option<GoalSeek>, Error> {
         let mut budget = max_runs;
         while let Some(&point) = self.points.get(self.met.len()) {
@@ -378,6 +397,8 @@ pub(super) struct SensitivityJob {
     /// The lever's low value and the metric there, waiting for the high run.
     low: Option<(Decimal, Option<Decimal>)>,
     done: usize,
+    /// The runs this job makes: all of them, or a part's (`levers`).
+    runs: std::ops::Range<usize>,
 }
 
 /// Runs of a sensitivity: the base, then two per lever.
@@ -401,7 +422,49 @@ impl SensitivityJob {
             bars: Vec::with_capacity(Lever::ALL.len()),
             low: None,
             done: 0,
+            runs: 0..SENSITIVITY_RUNS,
         })
+    }
+
+    /// This job cut to the bars of `Lever::ALL[levers]`, with the base run only when the
+    /// part starts at the first lever.
+    pub(super) fn levers(mut self, levers: std::ops::Range<usize>) -> SensitivityJob {
+        let first = if levers.start == 0 { 0 } else { levers.start.saturating_mul(2).saturating_add(1) };
+        let end = levers.end.min(Lever::ALL.len()).saturating_mul(2).saturating_add(1);
+        self.runs = first..end.max(first);
+        self.done = first;
+        self
+    }
+
+    /// The part's base value and bars in lever order (before the sort by swing).
+    pub(super) fn into_parts(self) -> (Option<Decimal>, Vec<Bar>) {
+        (self.base, self.bars)
+    }
+
+    /// The tornado of `bars`: sorted by swing, largest first (stable: equal swings keep the
+    /// lever order).
+    pub(super) fn tornado(
+        metric: String,
+        year: i32,
+        base: Option<Decimal>,
+        mut bars: Vec<Bar>,
+    ) -> Sensitivity {
+        bars.sort_by(|a, b| match (a.swing(), b.swing()) {
+            (Some(x), Some(y)) => y.cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        Sensitivity { metric, year, base, bars }
+    }
+
+    /// The part's runs made so far.
+    pub(super) fn runs_done(&self) -> usize {
+        self.done.saturating_sub(self.runs.start)
+    }
+
+    pub(super) fn metric_year(&self) -> (String, i32) {
+        (self.metric.clone(), self.year)
     }
 
     /// The scenario with `lever` moved down (`high == false`) or up by 20% of each year's value
@@ -422,10 +485,20 @@ impl SensitivityJob {
     }
 
     pub(super) fn step(&mut self, max_runs: usize) -> Result<Option<Sensitivity>, Error> {
+        if !self.run_runs(max_runs)? {
+            return Ok(None);
+        }
+        let bars = std::mem::take(&mut self.bars);
+        Ok(Some(SensitivityJob::tornado(self.metric.clone(), self.year, self.base, bars)))
+    }
+
+    /// Runs up to `max_runs` more of `runs`, the bars kept in lever order; `true` once they
+    /// are all done.
+    pub(super) fn run_runs(&mut self, max_runs: usize) -> Result<bool, Error> {
         let mut budget = max_runs;
-        while self.done < SENSITIVITY_RUNS {
+        while self.done < self.runs.end {
             if budget == 0 {
-                return Ok(None);
+                return Ok(false);
             }
             budget = budget.saturating_sub(1);
             let run = self.done;
@@ -449,19 +522,11 @@ impl SensitivityJob {
                 (true, None) => {}
             }
         }
-        let mut bars = std::mem::take(&mut self.bars);
-        // Stable sort: equal swings keep the lever order.
-        bars.sort_by(|a, b| match (a.swing(), b.swing()) {
-            (Some(x), Some(y)) => y.cmp(&x),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        });
-        Ok(Some(Sensitivity { metric: self.metric.clone(), year: self.year, base: self.base, bars }))
+        Ok(true)
     }
 
     fn progress(&self) -> (usize, usize) {
-        (self.done, SENSITIVITY_RUNS)
+        (self.done.saturating_sub(self.runs.start), self.runs.len())
     }
 }
 
