@@ -10,6 +10,7 @@ use crate::scenario::{Disposal, Scenario, channel};
 use crate::validate::MAX_AMOUNT;
 
 mod job;
+pub mod pool;
 mod probe;
 pub mod request;
 

@@ -384,3 +384,76 @@ fn sensitivity_parts_merge_to_the_whole_tornado() {
     assert!(sensitivity_merge(vec![make(2..5), make(0..2)]).is_none(), "out of order");
     assert!(sensitivity_merge(vec![make(0..2)]).is_none(), "a part missing");
 }
+
+/// A request cut into parts for a pool of workers, each finished part sent as bytes and the
+/// bytes merged, answers exactly what the request answers in one run; bytes that are not such
+/// parts are refused, never a panic.
+#[test]
+fn request_parts_as_bytes_merge_to_the_one_run_answer() {
+    use delever_model::analysis::Request;
+    use delever_model::analysis::pool::{MergeError, RequestPart, merge, split};
+    let may = parse_scenario(presets::get("licheng-2019-may").expect("preset").json).expect("valid");
+    let requests = [
+        Request::MonteCarlo { paths: 41, seed: 9, cv: d("0.4") },
+        Request::Map { x: Lever::Disposal, y: Lever::WriteOffShare, metric: "npl_ratio".into(), steps: 6 },
+        Request::Map {
+            x: Lever::LoanGrowth,
+            y: Lever::Disposal,
+            metric: "amc_disposal_share".into(),
+            steps: 5,
+        },
+    ];
+    for (name, s) in [("licheng", licheng()), ("licheng as of may", may)] {
+        for request in &requests {
+            let mut whole = Vec::new();
+            for job in request.jobs(&s).unwrap() {
+                let mut job = job;
+                loop {
+                    if let Some(answer) = job.step(1000).unwrap() {
+                        whole.push(answer);
+                        break;
+                    }
+                }
+            }
+            for workers in [1, 2, 3, 4, 16] {
+                let bytes: Vec<Vec<u8>> = split(request, workers)
+                    .into_iter()
+                    .map(|range| {
+                        let mut part = RequestPart::new(request, &s, range.clone()).unwrap().expect("splits");
+                        assert!(part.to_bytes().is_none(), "not finished yet");
+                        while !part.run(3) {}
+                        assert_eq!(part.progress(), (range.len(), range.len()));
+                        part.to_bytes().expect("finished")
+                    })
+                    .collect();
+                assert_eq!(
+                    merge(request, &s, &bytes).unwrap(),
+                    whole,
+                    "{name} {request:?}: {workers} workers"
+                );
+                // Parts missing, in the wrong order, cut short, with a byte changed: refused.
+                if bytes.len() > 1 {
+                    let reversed: Vec<Vec<u8>> = bytes.iter().rev().cloned().collect();
+                    assert_eq!(merge(request, &s, &reversed), Err(MergeError::Parts), "{name}: reversed");
+                    assert_eq!(merge(request, &s, &bytes[1..]), Err(MergeError::Parts), "{name}: missing");
+                }
+                for cut in [0, 9, bytes[0].len() / 2, bytes[0].len() - 1] {
+                    let mut short = bytes.clone();
+                    short[0].truncate(cut);
+                    assert_eq!(merge(request, &s, &short), Err(MergeError::Parts), "{name}: cut at {cut}");
+                }
+                for at in (0..bytes[0].len()).step_by(7) {
+                    let mut changed = bytes.clone();
+                    changed[0][at] ^= 0x5a;
+                    // Any answer is fine where the change is a value (a decimal's digits), but no panic.
+                    let _ = merge(request, &s, &changed);
+                }
+            }
+        }
+    }
+    // The requests that run whole.
+    let seek = Request::Sensitivity { metric: "npl".into(), year: None };
+    assert!(split(&seek, 4).is_empty());
+    assert!(RequestPart::new(&seek, &licheng(), 0..1).unwrap().is_none());
+    assert_eq!(merge(&seek, &licheng(), &[]), Err(MergeError::Parts));
+}

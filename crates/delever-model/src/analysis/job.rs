@@ -564,6 +564,21 @@ impl FeasibilityJob {
     }
 
     /// How many of this job's rows have run.
+    /// This job's rows answered with `cells` computed elsewhere by a job of the same request
+    /// and rows; `None` when they are not this job's shape.
+    pub(super) fn answer_with(&self, cells: Vec<Vec<Cell>>) -> Option<Feasibility> {
+        let steps = self.x_values.len();
+        (cells.len() == self.rows.len() && cells.iter().all(|row| row.len() == steps)).then(|| Feasibility {
+            x: self.x,
+            y: self.y,
+            x_values: self.x_values.clone(),
+            y_values: self.y_values.clone(),
+            metric: self.metric.clone(),
+            year: self.year,
+            cells,
+        })
+    }
+
     pub(super) fn rows_done(&self) -> usize {
         self.cells.len()
     }
@@ -673,6 +688,10 @@ impl FeasibilityJob {
         (self.done, self.total())
     }
 }
+
+/// A finished Monte Carlo job's collections: `values[metric][month]` over its paths, each
+/// target's count of paths meeting it, the failed paths.
+pub(super) type Collected<'a> = (&'a [Vec<Vec<Decimal>>], &'a [usize], usize);
 
 /// Monte Carlo: one run per path; the percentiles once every path has run.
 #[derive(Debug)]
@@ -788,6 +807,41 @@ impl MonteCarloJob {
             }
         }
         true
+    }
+
+    /// A finished job's collections: each metric's month-by-month values over the paths
+    /// that ran, in path order, each target's count of paths meeting it, the failed paths.
+    pub(super) fn collected(&self) -> Option<Collected<'_>> {
+        (self.done == self.paths.end).then_some((&self.values, &self.met_counts, self.failed))
+    }
+
+    /// This job finished with collections made elsewhere by a job of the same scenario,
+    /// options and paths; `false` (and the job untouched) when their shape is not this job's.
+    pub(super) fn finish_with(
+        &mut self,
+        values: Vec<Vec<Vec<Decimal>>>,
+        met_counts: Vec<usize>,
+        failed: usize,
+    ) -> bool {
+        let months = self.values.first().map_or(0, Vec::len);
+        let paths = self.paths.len();
+        let fits = values.len() == self.values.len()
+            && values.iter().all(|m| m.len() == months && m.iter().all(|v| v.len() <= paths))
+            && met_counts.len() == self.met_counts.len()
+            && met_counts.iter().all(|&c| c <= paths)
+            && failed <= paths;
+        if fits {
+            self.values = values;
+            self.met_counts = met_counts;
+            self.failed = failed;
+            self.done = self.paths.end;
+        }
+        fits
+    }
+
+    /// The paths this job runs.
+    pub(super) fn paths(&self) -> std::ops::Range<usize> {
+        self.paths.clone()
     }
 
     /// The paths this job has run so far.
