@@ -420,10 +420,10 @@ fn request_parts_as_bytes_merge_to_the_one_run_answer() {
                     .into_iter()
                     .map(|range| {
                         let mut part = RequestPart::new(request, &s, range.clone()).unwrap().expect("splits");
-                        assert!(part.to_bytes().is_none(), "not finished yet");
+                        assert!(part.result().is_none(), "not finished yet");
                         while !part.run(3) {}
                         assert_eq!(part.progress(), (range.len(), range.len()));
-                        part.to_bytes().expect("finished")
+                        part.result().expect("finished").expect("no failure")
                     })
                     .collect();
                 assert_eq!(

@@ -25,11 +25,12 @@ pub mod runner;
 
 use std::cell::RefCell;
 
-use delever_model::analysis::Analysis;
+use delever_model::analysis::pool::{self, MergeError};
+use delever_model::analysis::{Analysis, Request};
 use delever_model::output::Detail;
-use delever_model::{Lang, Simulator, parse_scenario, wire};
+use delever_model::{Lang, Scenario, Simulator, parse_scenario, wire};
 
-use runner::{Runner, Step};
+use runner::{Runner, Share, Step};
 
 thread_local! {
     /// The module's engine, kept across projections.
@@ -42,13 +43,20 @@ thread_local! {
 enum Running {
     Jobs(Runner),
     Done(Vec<Analysis>),
+    /// A pool's part finished: its bytes for the merge.
+    PartDone(Vec<u8>),
     Failed(String, String),
 }
 
-/// Sets up the analysis `request` (`wire::encode_request`) on `scenario_json`, replacing any
-/// other. `Err((zh, en))`: the engine refuses it, in its words.
-pub fn analysis_start(scenario_json: &str, request: &[u8]) -> Result<(), (String, String)> {
-    ANALYSIS.with(|a| a.borrow_mut().take());
+/// A refusal in both languages, `(zh, en)`.
+type Words = (String, String);
+
+fn words(err: &delever_model::Error) -> Words {
+    (err.message(Lang::Zh), err.message(Lang::En))
+}
+
+/// The request and scenario of an analysis message, or the refusal.
+fn read(scenario_json: &str, request: &[u8]) -> Result<(Request, Scenario), Words> {
     let request =
         wire::decode_request(request).map_err(|e| (format!("分析请求无法读取：{e}"), e.to_string()))?;
     let scenario = parse_scenario(scenario_json).map_err(|issues| {
@@ -56,10 +64,64 @@ pub fn analysis_start(scenario_json: &str, request: &[u8]) -> Result<(), (String
         let words = |lang| first.map(|i| i.message(lang)).unwrap_or_default();
         (words(Lang::Zh), words(Lang::En))
     })?;
-    let runner =
-        Runner::new(&request, &scenario).map_err(|err| (err.message(Lang::Zh), err.message(Lang::En)))?;
+    Ok((request, scenario))
+}
+
+/// Sets up the analysis `request` (`wire::encode_request`) on `scenario_json`, replacing any
+/// other. `Err((zh, en))`: the engine refuses it, in its words.
+pub fn analysis_start(scenario_json: &str, request: &[u8]) -> Result<(), Words> {
+    ANALYSIS.with(|a| a.borrow_mut().take());
+    let (request, scenario) = read(scenario_json, request)?;
+    let runner = Runner::new(&request, &scenario).map_err(|err| words(&err))?;
     ANALYSIS.with(|a| *a.borrow_mut() = Some(Running::Jobs(runner)));
     Ok(())
+}
+
+/// What worker `index` of a pool of `workers` was given by [`analysis_start_share`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Given {
+    /// The whole request: its answers come from [`analysis_result`].
+    Whole,
+    /// A part: its bytes come from [`analysis_result`], for [`analysis_merge`].
+    Part,
+    /// Nothing to run.
+    Idle,
+}
+
+/// Sets up worker `index`'s share of the analysis `request` in a pool of `workers`
+/// (`runner::Runner::share`), replacing any other analysis. `Err((zh, en))`: the engine
+/// refuses the request (every worker of the pool says so).
+pub fn analysis_start_share(
+    scenario_json: &str,
+    request: &[u8],
+    index: usize,
+    workers: usize,
+) -> Result<Given, Words> {
+    ANALYSIS.with(|a| a.borrow_mut().take());
+    let (request, scenario) = read(scenario_json, request)?;
+    let (given, runner) =
+        match Runner::share(&request, &scenario, index, workers).map_err(|err| words(&err))? {
+            Share::Whole(runner) => (Given::Whole, Some(runner)),
+            Share::Part(runner) => (Given::Part, Some(runner)),
+            Share::Idle => (Given::Idle, None),
+        };
+    ANALYSIS.with(|a| *a.borrow_mut() = runner.map(Running::Jobs));
+    Ok(given)
+}
+
+/// The answers (`wire::encode_answers`) of `request` on `scenario_json` from the bytes of its
+/// parts, in the pool's order (`delever_model::analysis::pool::merge`). `Err((zh, en))`: the
+/// engine refuses the request, or the parts do not fit together.
+pub fn analysis_merge(scenario_json: &str, request: &[u8], parts: &[Vec<u8>]) -> Result<Vec<u8>, Words> {
+    let (request, scenario) = read(scenario_json, request)?;
+    match pool::merge(&request, &scenario, parts) {
+        Ok(answers) => Ok(wire::encode_answers(&answers)),
+        Err(MergeError::Engine(err)) => Err(words(&err)),
+        Err(MergeError::Parts) => Err((
+            "分析的各部分结果无法合并（请重试）".into(),
+            "the analysis' parts do not fit together (try again)".into(),
+        )),
+    }
 }
 
 /// Runs the analysis until `budget_ms` has passed by `now()` (at least one engine step);
@@ -71,6 +133,7 @@ pub fn analysis_slice(budget_ms: f64, now: &dyn Fn() -> f64) -> bool {
         match runner.slice(budget_ms, now) {
             Step::Progress { .. } => return false,
             Step::Done(answers) => *slot = Some(Running::Done(answers)),
+            Step::PartDone(bytes) => *slot = Some(Running::PartDone(bytes)),
             Step::Failed(err) => *slot = Some(Running::Failed(err.message(Lang::Zh), err.message(Lang::En))),
         }
         true
@@ -81,17 +144,19 @@ pub fn analysis_slice(budget_ms: f64, now: &dyn Fn() -> f64) -> bool {
 pub fn analysis_progress() -> (usize, usize) {
     ANALYSIS.with(|a| match a.borrow().as_ref() {
         Some(Running::Jobs(runner)) => runner.progress(),
-        Some(Running::Done(_)) => (1, 1),
+        Some(Running::Done(_) | Running::PartDone(_)) => (1, 1),
         Some(Running::Failed(..)) | None => (0, 0),
     })
 }
 
-/// The finished analysis: its answers as `wire` bytes, or why it stopped (`(zh, en)`).
-pub fn analysis_result() -> Result<Vec<u8>, (String, String)> {
+/// The finished analysis: its answers as `wire` bytes (a pool's part: the part's bytes), or
+/// why it stopped (`(zh, en)`).
+pub fn analysis_result() -> Result<Vec<u8>, Words> {
     ANALYSIS.with(|a| {
         let mut slot = a.borrow_mut();
         match slot.take() {
             Some(Running::Done(answers)) => Ok(wire::encode_answers(&answers)),
+            Some(Running::PartDone(bytes)) => Ok(bytes),
             Some(Running::Failed(zh, en)) => Err((zh, en)),
             other => {
                 *slot = other;
@@ -127,6 +192,37 @@ mod exports {
             Ok(()) => Vec::new(),
             Err((zh, en)) => vec![zh, en],
         }
+    }
+
+    /// `analysisStartShare(scenarioJson, requestBytes, index, workers)`: worker `index`'s
+    /// share of the request in a pool of `workers`: `["whole"]`, `["part"]` or `["idle"]`, else
+    /// `[zh, en]`, the refusal.
+    #[wasm_bindgen(js_name = analysisStartShare)]
+    pub fn analysis_start_share(
+        scenario_json: &str,
+        request: &[u8],
+        index: u32,
+        workers: u32,
+    ) -> Vec<String> {
+        let (index, workers) = (index as usize, workers as usize);
+        match super::analysis_start_share(scenario_json, request, index, workers) {
+            Ok(super::Given::Whole) => vec!["whole".into()],
+            Ok(super::Given::Part) => vec!["part".into()],
+            Ok(super::Given::Idle) => vec!["idle".into()],
+            Err((zh, en)) => vec![zh, en],
+        }
+    }
+
+    /// `analysisMerge(scenarioJson, requestBytes, parts)`: the answers' `wire` bytes from the
+    /// parts' bytes (an array of `Uint8Array`, in the pool's order); throws `[zh, en]`.
+    #[wasm_bindgen(js_name = analysisMerge)]
+    pub fn analysis_merge(
+        scenario_json: &str,
+        request: &[u8],
+        parts: &js_sys::Array,
+    ) -> Result<Vec<u8>, Vec<String>> {
+        let parts: Vec<Vec<u8>> = parts.iter().map(|part| js_sys::Uint8Array::new(&part).to_vec()).collect();
+        super::analysis_merge(scenario_json, request, &parts).map_err(|(zh, en)| vec![zh, en])
     }
 
     /// `analysisSlice(budgetMs, now)`: runs the analysis for `budgetMs` as `now()` (the
@@ -195,6 +291,68 @@ mod tests {
                 "{request:?}"
             );
         }
+    }
+
+    /// Runs the analysis set up here to its end; its result.
+    fn finish() -> Result<Vec<u8>, (String, String)> {
+        let clock = crate::runner::tests::clock(100.0);
+        while !analysis_slice(12.0, &clock) {
+            let (done, total) = analysis_progress();
+            assert!(done <= total && total > 0, "{done}/{total}");
+        }
+        analysis_result()
+    }
+
+    /// A pool of 1 … 5 workers, run one after another here: the parts merged (or the one
+    /// worker given the whole request) answer exactly what one worker answers, for every kind
+    /// of request; the others idle.
+    #[test]
+    fn a_pool_of_workers_answers_exactly_what_one_worker_would() {
+        use super::{Given, analysis_merge, analysis_start_share};
+        let json = presets::get("licheng-2019").expect("Licheng").json;
+        for request in crate::runner::tests::one_of_each(Vec::new()) {
+            let bytes = wire::encode_request(&request);
+            let expected = on_the_page(json, &request);
+            for workers in 1..=5 {
+                let mut parts = Vec::new();
+                let mut whole = None;
+                for index in 0..workers {
+                    match analysis_start_share(json, &bytes, index, workers).expect("starts") {
+                        Given::Whole => whole = Some(finish().expect("answers")),
+                        Given::Part => parts.push(finish().expect("a part")),
+                        Given::Idle => {}
+                    }
+                }
+                let splits = matches!(request, Request::MonteCarlo { .. } | Request::Map { .. });
+                let answers = if splits && workers > 1 {
+                    assert!(whole.is_none(), "{request:?}: a part for each worker");
+                    assert_eq!(parts.len(), workers, "{request:?}");
+                    analysis_merge(json, &bytes, &parts).expect("merges")
+                } else {
+                    assert!(parts.is_empty(), "{request:?}");
+                    whole.expect("the first worker runs it whole")
+                };
+                assert_eq!(wire::decode_answers(&answers).expect("decodes"), expected, "{request:?} on {workers}");
+            }
+        }
+        // A refused request is refused by every worker; parts that do not fit are said so.
+        let unknown = wire::encode_request(&Request::Map {
+            x: Lever::Disposal,
+            y: Lever::Disposal,
+            metric: "npl".into(),
+            steps: 5,
+        });
+        for index in 0..3 {
+            assert!(analysis_start_share(json, &unknown, index, 3).is_err());
+        }
+        let map = wire::encode_request(&Request::Map {
+            x: Lever::Disposal,
+            y: Lever::WriteOffShare,
+            metric: "npl".into(),
+            steps: 5,
+        });
+        let (zh, en) = analysis_merge(json, &map, &[b"junk".to_vec()]).expect_err("refused");
+        assert!(zh.contains("合并") && en.contains("fit together"), "{zh} / {en}");
     }
 
     #[test]

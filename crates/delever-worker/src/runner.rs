@@ -6,6 +6,7 @@
 //! request) between slices, and the page, when it runs them itself, paints and handles
 //! input. Cancelling is dropping the runner. The clock is passed in, so this is tested natively.
 
+use delever_model::analysis::pool::{self, RequestPart};
 use delever_model::analysis::{Analysis, Job, Request};
 use delever_model::{Error, Scenario};
 
@@ -23,50 +24,111 @@ pub enum Step {
     },
     /// Every job finished, results in the request's order.
     Done(Vec<Analysis>),
+    /// The part finished: what it collected, as bytes for the merge (`pool::merge`).
+    PartDone(Vec<u8>),
     Failed(Error),
 }
 
-/// A request being computed.
+/// A request being computed: whole, or one part of it for a pool of workers.
 pub struct Runner {
-    jobs: Vec<Job>,
-    results: Vec<Analysis>,
+    work: Work,
     /// Simulations per engine step, grown while a step is cheap against the budget.
     batch: usize,
+}
+
+enum Work {
+    Jobs { jobs: Vec<Job>, results: Vec<Analysis> },
+    Part(Box<RequestPart>),
+}
+
+/// What a worker of a pool does with a request.
+pub enum Share {
+    /// Runs all of it (it does not split, or the pool is one worker).
+    Whole(Runner),
+    /// Runs one part of it.
+    Part(Runner),
+    /// Has nothing to do (the request does not split, or has fewer units than workers).
+    Idle,
 }
 
 impl Runner {
     /// Sets up the request's jobs on `scenario` (errors: the engine refuses the request).
     pub fn new(request: &Request, scenario: &Scenario) -> Result<Runner, Error> {
         let jobs = request.jobs(scenario)?;
-        Ok(Runner { jobs, results: Vec::new(), batch: 1 })
+        Ok(Runner { work: Work::Jobs { jobs, results: Vec::new() }, batch: 1 })
     }
 
-    /// Simulations done and expected in total, over every job.
-    pub fn progress(&self) -> (usize, usize) {
-        self.jobs.iter().fold((0, 0), |(d, t), job| {
-            let (done, total) = job.progress();
-            (d.saturating_add(done), t.saturating_add(total))
+    /// Worker `index` of a pool of `workers`: its part of the request (`pool::split`), the
+    /// whole request for the first worker when it does not split, or nothing. Errors: the
+    /// engine refuses the request (every worker says so, as the whole run would).
+    pub fn share(
+        request: &Request,
+        scenario: &Scenario,
+        index: usize,
+        workers: usize,
+    ) -> Result<Share, Error> {
+        let ranges = pool::split(request, workers);
+        if ranges.len() <= 1 {
+            let runner = Runner::new(request, scenario)?;
+            return Ok(if index == 0 { Share::Whole(runner) } else { Share::Idle });
+        }
+        let Some(range) = ranges.get(index).cloned() else {
+            // Refuse what the whole run would refuse, even with nothing to run.
+            Runner::new(request, scenario)?;
+            return Ok(Share::Idle);
+        };
+        Ok(match RequestPart::new(request, scenario, range)? {
+            Some(part) => Share::Part(Runner { work: Work::Part(Box::new(part)), batch: 1 }),
+            None => Share::Idle,
         })
+    }
+
+    /// Simulations (a part: paths or rows) done and expected in total, over every job.
+    pub fn progress(&self) -> (usize, usize) {
+        match &self.work {
+            Work::Jobs { jobs, .. } => jobs.iter().fold((0, 0), |(d, t), job| {
+                let (done, total) = job.progress();
+                (d.saturating_add(done), t.saturating_add(total))
+            }),
+            Work::Part(part) => part.progress(),
+        }
+    }
+
+    /// One engine step of `batch` simulations: `Some` once the work has ended.
+    fn step(&mut self) -> Option<Step> {
+        match &mut self.work {
+            Work::Jobs { jobs, results } => {
+                let Some(job) = jobs.get_mut(results.len()) else {
+                    return Some(Step::Done(std::mem::take(results)));
+                };
+                match job.step(self.batch) {
+                    Err(err) => Some(Step::Failed(err)),
+                    Ok(Some(result)) => {
+                        results.push(result);
+                        (results.len() == jobs.len()).then(|| Step::Done(std::mem::take(results)))
+                    }
+                    Ok(None) => None,
+                }
+            }
+            Work::Part(part) => {
+                if !part.run(self.batch) {
+                    return None;
+                }
+                part.result().map(|result| match result {
+                    Ok(bytes) => Step::PartDone(bytes),
+                    Err(err) => Step::Failed(err),
+                })
+            }
+        }
     }
 
     /// Runs until `budget_ms` has passed by `now()` (at least one engine step).
     pub fn slice(&mut self, budget_ms: f64, now: &dyn Fn() -> f64) -> Step {
         let start = now();
         loop {
-            let index = self.results.len();
-            let Some(job) = self.jobs.get_mut(index) else {
-                return Step::Done(std::mem::take(&mut self.results));
-            };
             let before = now();
-            match job.step(self.batch) {
-                Err(err) => return Step::Failed(err),
-                Ok(Some(result)) => {
-                    self.results.push(result);
-                    if self.results.len() == self.jobs.len() {
-                        return Step::Done(std::mem::take(&mut self.results));
-                    }
-                }
-                Ok(None) => {}
+            if let Some(end) = self.step() {
+                return end;
             }
             let after = now();
             // Grow the batch while one step costs under a quarter of the budget.
@@ -137,6 +199,7 @@ pub(crate) mod tests {
                 }
                 Step::Done(results) => return (results, slices),
                 Step::Failed(err) => panic!("{err:?}"),
+                Step::PartDone(_) => panic!("a whole request ran as a part"),
             }
         }
     }

@@ -103,8 +103,19 @@ impl RequestPart {
         }
     }
 
+    /// A finished part's collections as bytes, or the error that ended its run (the whole
+    /// run's error); `None` while it runs.
+    pub fn result(&self) -> Option<Result<Vec<u8>, Error>> {
+        if let RequestPart::Map(part) = self
+            && let Some(Err(error)) = &part.answer
+        {
+            return Some(Err(error.clone()));
+        }
+        self.to_bytes().map(Ok)
+    }
+
     /// A finished part's collections as bytes; `None` before it has finished (or when its run failed).
-    pub fn to_bytes(&self) -> Option<Vec<u8>> {
+    fn to_bytes(&self) -> Option<Vec<u8>> {
         let mut out = Writer(MAGIC.to_vec());
         let range = self.range();
         out.count(range.start);
