@@ -332,7 +332,11 @@ mod tests {
                     assert!(parts.is_empty(), "{request:?}");
                     whole.expect("the first worker runs it whole")
                 };
-                assert_eq!(wire::decode_answers(&answers).expect("decodes"), expected, "{request:?} on {workers}");
+                assert_eq!(
+                    wire::decode_answers(&answers).expect("decodes"),
+                    expected,
+                    "{request:?} on {workers}"
+                );
             }
         }
         // A refused request is refused by every worker; parts that do not fit are said so.
