@@ -140,6 +140,14 @@ pub fn mode_from_query(query: &str) -> (Mode, Option<LoadProblem>) {
                     en: format!("the address parameter lang={value} is invalid: use zh or en"),
                 }),
             },
+            // The analyses' pool of workers (read by boot.js): checked here so a wrong value is said.
+            "workers" if value.parse::<u8>().is_ok_and(|n| (1..=8).contains(&n)) => {}
+            "workers" => problems.push(LoadProblem {
+                zh: format!("地址参数 workers={value} 无效：应为 1 到 8 的整数（分析所用的后台线程数）"),
+                en: format!(
+                    "the address parameter workers={value} is invalid: use a whole number from 1 to 8 (the analyses' background workers)"
+                ),
+            }),
             "levers" => {
                 let mut levers = Vec::new();
                 for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
@@ -318,7 +326,7 @@ mod tests {
     fn the_address_chooses_the_mode() {
         // (query, view, levers, language, whether a problem is reported)
         type Row<'a> = (&'a str, View, &'a [QuickLever], Option<Lang>, bool);
-        let table: [Row; 11] = [
+        let table: [Row; 14] = [
             ("", View::Full, &QuickLever::DEFAULT, None, false),
             ("?embed=1", View::Embed, &QuickLever::DEFAULT, None, false),
             ("embed", View::Embed, &QuickLever::DEFAULT, None, false),
@@ -342,6 +350,9 @@ mod tests {
             ("?embed=2", View::Full, &QuickLever::DEFAULT, None, true),
             ("?lang=fr&utm_source=portal", View::Full, &QuickLever::DEFAULT, None, true),
             ("?embed=0&x=%E4%B8%AD%", View::Full, &QuickLever::DEFAULT, None, false),
+            ("?workers=2", View::Full, &QuickLever::DEFAULT, None, false),
+            ("?workers=9", View::Full, &QuickLever::DEFAULT, None, true),
+            ("?workers=x&lang=en", View::Full, &QuickLever::DEFAULT, Some(Lang::En), true),
         ];
         for (query, view, levers, lang, problem) in table {
             let (mode, found) = mode_from_query(query);

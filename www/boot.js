@@ -103,9 +103,15 @@ Object.defineProperty(window, '__deleverSheets', {
 // (www/worker.js), so the page never freezes while they run (src/state.rs,
 // `OFF_THREAD_FROM`). Projections: one at a time; a request made while the worker is busy
 // waits, and a newer one takes its place (the one replaced answers `null`, never computed).
-// Analyses: one at a time; a newer one, or a cancellation, stops the one running. If the
-// worker cannot start or fails, every request fails and no other worker is started: the
-// page then does the work itself (projections with its own engine; analyses with the
+// Analyses: one at a time; a newer one, or a cancellation, stops the one running. Each runs
+// on a pool of workers, the engine's worker and up to POOL_MAX − 1 helpers (one per core the
+// browser reports, `navigator.hardwareConcurrency`; `?workers=N` in the address sets it): every
+// worker is sent the request with its index, a request that splits (Monte Carlo paths, map
+// rows) runs a part in each and the engine's worker merges the parts' bytes into the one
+// answer; any other runs whole in the engine's worker while the helpers idle. This thread only
+// passes bytes on. If the engine's worker cannot start or fails, every request fails and no
+// other worker is started (a helper failing ends the pool: analyses then use the engine's
+// worker alone): the page then does the work itself (projections with its own engine; analyses with the
 // engine's module, on this thread, in slices). The single file (dist/delever.html) defines
 // `__deleverDistWorker`, which starts the worker from its own inert blocks.
 function startWorker() {
@@ -119,6 +125,51 @@ let requests = 0;
 let running = null;
 let waiting = null;
 let analysis = null;
+
+/** The most workers an analysis uses, the engine's worker included. */
+const POOL_MAX = 8;
+
+/** How many workers an analysis uses: `?workers=N` (1 … POOL_MAX), else one per core. */
+function poolSize() {
+  const asked = Number.parseInt(new URLSearchParams(location.search).get('workers') ?? '', 10);
+  const cores = Number.isInteger(asked) && asked > 0 ? asked : navigator.hardwareConcurrency || 1;
+  return Math.max(1, Math.min(POOL_MAX, cores));
+}
+
+/** The helpers beside the engine's worker, started with the first analysis; `null` once one has failed. */
+let helpers = [];
+
+function poolWorkers() {
+  const all = [engineWorker()];
+  if (helpers === null) return all;
+  try {
+    while (helpers.length < poolSize() - 1) {
+      const helper = startWorker();
+      const index = helpers.length + 1;
+      helper.onmessage = (event) => (event.data.kind === 'failed' ? helperFailed() : analysisMessage(event.data, index));
+      helper.onerror = helperFailed;
+      helper.onmessageerror = helperFailed;
+      helpers.push(helper);
+    }
+  } catch {
+    helperFailed();
+    return all;
+  }
+  return all.concat(helpers);
+}
+
+/** A helper failed: the pool ends (the engine's worker goes on alone); a pooled analysis under way fails over to this thread. */
+function helperFailed(event) {
+  event?.preventDefault?.();
+  for (const helper of helpers ?? []) helper.terminate();
+  helpers = null;
+  if (analysis?.pool) {
+    const stopped = analysis;
+    analysis = null;
+    worker?.postMessage({ kind: 'cancel', id: stopped.id });
+    stopped.reject(new Error('a worker of the pool failed'));
+  }
+}
 
 function engineWorker() {
   if (broken) throw new Error('the engine worker is not available');
@@ -159,9 +210,30 @@ function answered(event) {
     done?.resolve(message.bytes);
     return;
   }
+  analysisMessage(message, 0);
+}
+
+/** An analysis message from worker `from` of the pool (0: the engine's worker). */
+function analysisMessage(message, from) {
   if (analysis === null || message.id !== analysis.id) return; // A stopped analysis.
+  const pool = analysis.pool;
   if (message.kind === 'progress') {
-    analysis.progress(message.done, message.total);
+    if (!pool) {
+      analysis.progress(message.done, message.total);
+      return;
+    }
+    pool.progress[from] = [message.done, message.total];
+    const [done, total] = pool.progress.reduce(([d, t], [a, b]) => [d + a, t + b], [0, 0]);
+    analysis.progress(done, total);
+  } else if (message.kind === 'part' || message.kind === 'idle') {
+    if (!pool || pool.parts[from] !== undefined) return;
+    pool.parts[from] = message.kind === 'part' ? message.bytes : null;
+    pool.waiting -= 1;
+    if (pool.waiting > 0) return;
+    // Every worker has answered: the engine's worker merges the parts, in the pool's order.
+    const parts = pool.parts.filter((bytes) => bytes !== null);
+    const { id, scenario, request } = analysis;
+    worker.postMessage({ kind: 'merge', id, scenario, request, parts }, parts.map((bytes) => bytes.buffer));
   } else {
     const done = analysis;
     analysis = null;
@@ -175,6 +247,8 @@ function failed(event) {
   broken = true;
   worker?.terminate();
   worker = null;
+  for (const helper of helpers ?? []) helper.terminate();
+  helpers = null;
   for (const request of [running, waiting, analysis]) {
     request?.reject(new Error('the engine worker failed'));
   }
@@ -209,10 +283,25 @@ function projectOffThread(scenario) {
  */
 function analyseInWorker(id, scenario, request, progress) {
   return new Promise((resolve, reject) => {
-    engineWorker();
-    analysis?.resolve(null); // Replaced: the worker stops it on reading the new one.
-    analysis = { id, progress, resolve, reject, refused: (words) => resolve({ refused: words }) };
-    worker.postMessage({ kind: 'analyse', id, scenario, request });
+    const workers = poolWorkers();
+    analysis?.resolve(null); // Replaced: the workers stop it on reading the new one.
+    if (analysis?.pool) {
+      for (const helper of analysis.pool.workers.slice(1)) helper.postMessage({ kind: 'cancel', id: analysis.id });
+    }
+    analysis = { id, scenario, request, progress, resolve, reject, refused: (words) => resolve({ refused: words }) };
+    if (workers.length === 1) {
+      worker.postMessage({ kind: 'analyse', id, scenario, request });
+      return;
+    }
+    analysis.pool = {
+      workers,
+      parts: workers.map(() => undefined),
+      waiting: workers.length,
+      progress: workers.map(() => [0, 0]),
+    };
+    workers.forEach((each, index) => {
+      each.postMessage({ kind: 'analyse', id, scenario, request, index, workers: workers.length });
+    });
   });
 }
 
@@ -279,7 +368,7 @@ function analyse(scenario, request, progress) {
     if (analysis?.id === id) {
       const stopped = analysis;
       analysis = null;
-      worker?.postMessage({ kind: 'cancel', id });
+      for (const each of stopped.pool?.workers ?? [worker]) each?.postMessage({ kind: 'cancel', id });
       stopped.resolve(null);
     }
   };

@@ -102,6 +102,22 @@ describe('analysis panels', () => {
     await opened.context.close();
   });
 
+  test('on one worker and on a pool of three, the map and Monte Carlo are the command line’s answers', async () => {
+    const file = presetPath(LICHENG);
+    const map = JSON.parse(cliJson('feasibility', file, '--x', 'disposal', '--y', 'write_off_share', '--steps', '41', '--format', 'json'));
+    const mc = JSON.parse(cliJson('monte-carlo', file, '--paths', '1000', '--seed', '42', '--cv', '0.25', '--format', 'json'));
+    for (const workers of [1, 3]) {
+      const opened = await openPage(browser, { path: `?workers=${workers}` });
+      const { page } = opened;
+      assert.deepEqual(await openPanel(page, 'feasibility'), map, `map on ${workers}`);
+      assert.deepEqual(await openPanel(page, 'monte-carlo'), mc, `Monte Carlo on ${workers}`);
+      // The pool is the engine's worker and its helpers: as many workers as asked for.
+      assert.equal(page.workers().length, workers, `${workers} workers started`);
+      await assertClean(opened);
+      await opened.context.close();
+    }
+  });
+
   test('the least disposal that meets every target applies with one click and meets them', async () => {
     const opened = await openPage(browser);
     const { page } = opened;

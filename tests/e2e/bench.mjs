@@ -10,6 +10,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -87,6 +88,13 @@ export function largeScenario(count = LARGE_INSTITUTIONS, years = LARGE_YEARS) {
     events: [],
     targets: [],
   };
+}
+
+/** `url` with `workers=n` in its query (before any `#…`): the analyses' pool size. */
+export function withWorkers(url, n) {
+  const [head, ...hash] = url.split('#');
+  const joined = `${head}${head.includes('?') ? '&' : '?'}workers=${n}`;
+  return hash.length > 0 ? `${joined}#${hash.join('#')}` : joined;
 }
 
 /** The page's address with `scenario` in it: `#scenario=` + base64url of its JSON, no padding. */
@@ -690,10 +698,14 @@ async function main() {
     printStageTable(measured);
 
     const fiveYears = { ...aggregate, years: 5 };
+    // One worker (`?workers=1`) beside the pool (a worker per core), so the scaling shows.
+    const pool = `pool of ${Math.min(8, availableParallelism())}`;
     const analysisCases = [
-      { label: 'Licheng aggregate, 1 year', url: scenarioUrl(aggregate) },
-      { label: 'Licheng aggregate, 5 years', url: scenarioUrl(fiveYears) },
-      { label: `Licheng preset (${lichengPreset.institutions.length} banks), 1 year`, url: baseUrl() },
+      { label: 'Licheng aggregate, 1 year, 1 worker', url: withWorkers(scenarioUrl(aggregate), 1) },
+      { label: `Licheng aggregate, 1 year, ${pool}`, url: scenarioUrl(aggregate) },
+      { label: 'Licheng aggregate, 5 years, 1 worker', url: withWorkers(scenarioUrl(fiveYears), 1) },
+      { label: `Licheng aggregate, 5 years, ${pool}`, url: scenarioUrl(fiveYears) },
+      { label: `Licheng preset (${lichengPreset.institutions.length} banks), 1 year, ${pool}`, url: baseUrl() },
     ];
     const analyses = [];
     for (const analysisCaseSpec of analysisCases) {
