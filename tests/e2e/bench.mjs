@@ -579,142 +579,156 @@ function printSideBySide(hosted, single) {
   console.log(`  cold loads, hosted: ${hosted.load.runs.map((v) => v.toFixed(1)).join(', ')} ms; single file: ${single.load.runs.map((v) => v.toFixed(1)).join(', ')} ms\n`);
 }
 
+/** `DELEVER_BENCH=analyses`: only the analyses' table (a few minutes less; the page's moves are not measured). */
+const ANALYSES_ONLY = process.env.DELEVER_BENCH === 'analyses';
+
 async function main() {
   const browser = await launch();
   try {
-    const size = await transferSize(browser);
-    console.log('Transfer size of the hosted page at start (dist/, gzip -9)');
-    console.log(`| ${'file'.padEnd(20)} | ${'bytes'.padStart(10)} | ${'gzip -9'.padStart(10)} |`);
-    console.log(`|${'-'.repeat(22)}|${'-'.repeat(12)}|${'-'.repeat(12)}|`);
-    for (const row of size.rows) {
-      console.log(`| ${row.name.padEnd(20)} | ${String(row.raw).padStart(10)} | ${String(row.gzip).padStart(10)} |`);
-    }
-    console.log(`| ${'total'.padEnd(20)} | ${String(size.raw).padStart(10)} | ${String(size.gzip).padStart(10)} |`);
-    console.log(`first visit before its first projection (gzip -9): ${size.gzip} bytes (${kib(size.gzip)})`);
-    console.log(
-      `then the engine's worker, for the analyses (${size.worker.rows.map((row) => row.name).join(', ') || 'not fetched'}): ` +
-        `${size.worker.gzip} bytes gzip -9 (${kib(size.worker.gzip)})\n`,
-    );
-
-    // The issue's "Licheng (1 institution, 1 year)": the plan's region as one aggregate
-    // institution (the preset before it had illustrative banks), opened by link.
-    const aggregate = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/licheng-2019-aggregate.json'), 'utf8'));
-    const licheng = {
-      label: 'Licheng 2019 aggregate (1 institution, 1 year)',
-      url: scenarioUrl(aggregate),
-      institutions: 1,
-      years: 1,
-    };
-    const lichengPreset = presetScenario('licheng-2019');
-    const withSingle = existsSync(SINGLE_FILE);
-    const pages = [{ url: baseUrl(), contextOptions: {} }];
-    if (withSingle) {
-      pages.push({ url: SINGLE_FILE_URL, contextOptions: OFFLINE });
-    }
-    const loads = await coldLoads(browser, pages);
-    const hosted = { size, load: loads[0] };
-    console.log(`Navigation → first [data-kpi], ${COLD_LOADS} cold loads (fresh context each)`);
-    console.log(`  median ${hosted.load.median.toFixed(1)} ms   runs: ${hosted.load.runs.map((v) => v.toFixed(1)).join(', ')} ms\n`);
-
-    const hugeUrl = scenarioUrl(largeScenario(HUGE_INSTITUTIONS, HUGE_YEARS));
-    const hugeLoads = [];
-    for (let run = 0; run < 3; run += 1) {
-      hugeLoads.push(await coldLoad(browser, hugeUrl));
-    }
-    console.log(`Opening a ${HUGE_INSTITUTIONS} × ${HUGE_YEARS} link (#scenario=) → first [data-kpi], 3 cold loads`);
-    console.log(`  median ${median(hugeLoads).toFixed(1)} ms   runs: ${hugeLoads.map((v) => v.toFixed(1)).join(', ')} ms\n`);
-
-    const cases = [
-      licheng,
-      {
-        label: `Licheng 2019 preset (${lichengPreset.institutions.length} banks in 街道, 1 year)`,
-        url: baseUrl(),
-        institutions: lichengPreset.institutions.length,
-        years: 1,
-      },
-      // With actuals (MODEL.md section 9): the re-forecast, the plan run beside it and the
-      // tracking block on every move; several illustrative banks.
-      {
-        label: 'Licheng as of May (actuals, several banks, 1 year)',
-        url: scenarioUrl(presetScenario('licheng-2019-may')),
-        institutions: presetScenario('licheng-2019-may').institutions.length,
-        years: 1,
-      },
-      {
-        label: `${LARGE_INSTITUTIONS} institutions, ${LARGE_YEARS} years (#scenario=)`,
-        url: scenarioUrl(largeScenario()),
-        institutions: LARGE_INSTITUTIONS,
-        years: LARGE_YEARS,
-      },
-      // The first size projected in the engine's worker (src/state.rs OFF_THREAD_FROM), with
-      // the worker and without: where the threshold lies.
-      {
-        label: `${WORKER_FROM_INSTITUTIONS} institutions, ${LARGE_YEARS} years, in the worker`,
-        url: scenarioUrl(largeScenario(WORKER_FROM_INSTITUTIONS, LARGE_YEARS)),
-        institutions: WORKER_FROM_INSTITUTIONS,
-        years: LARGE_YEARS,
-        moves: HUGE_MOVES,
-      },
-      {
-        label: `${WORKER_FROM_INSTITUTIONS} institutions, ${LARGE_YEARS} years, no worker`,
-        url: scenarioUrl(largeScenario(WORKER_FROM_INSTITUTIONS, LARGE_YEARS)),
-        institutions: WORKER_FROM_INSTITUTIONS,
-        years: LARGE_YEARS,
-        moves: HUGE_MOVES,
-        noWorker: true,
-      },
-      {
-        label: `${HUGE_INSTITUTIONS} institutions, ${HUGE_YEARS} years (#scenario=), ${HUGE_MOVES} moves`,
-        url: hugeUrl,
-        institutions: HUGE_INSTITUTIONS,
-        years: HUGE_YEARS,
-        moves: HUGE_MOVES,
-      },
-    ];
-    const measured = [];
-    for (const benchCase of cases) {
-      measured.push({ ...benchCase, repaint: await repaintCase(browser, benchCase) });
-    }
-    hosted.repaint = measured[1].repaint; // the preset at the base address, as the single file opens it
-
-    if (withSingle) {
-      const single = {
-        size: sizes(['delever.html']),
-        load: loads[1],
-        repaint: await repaintCase(browser, {
-          ...licheng,
-          institutions: lichengPreset.institutions.length,
-          label: 'Licheng 2019 preset, single file',
-          url: SINGLE_FILE_URL,
-          contextOptions: OFFLINE,
-        }),
-      };
-      printSideBySide(hosted, single);
-      measured.push({ label: 'Licheng 2019 preset, single file (file://)', repaint: single.repaint });
-    } else {
-      console.log(`${SINGLE_FILE} is missing (cargo xtask dist writes it): the single file is not measured\n`);
-    }
-    printRepaintTable(measured);
-    printStageTable(measured);
-
-    const fiveYears = { ...aggregate, years: 5 };
-    // One worker (`?workers=1`) beside the pool (a worker per core), so the scaling shows.
-    const pool = `pool of ${Math.min(8, availableParallelism())}`;
-    const analysisCases = [
-      { label: 'Licheng aggregate, 1 year, 1 worker', url: withWorkers(scenarioUrl(aggregate), 1) },
-      { label: `Licheng aggregate, 1 year, ${pool}`, url: scenarioUrl(aggregate) },
-      { label: 'Licheng aggregate, 5 years, 1 worker', url: withWorkers(scenarioUrl(fiveYears), 1) },
-      { label: `Licheng aggregate, 5 years, ${pool}`, url: scenarioUrl(fiveYears) },
-      { label: `Licheng preset (${lichengPreset.institutions.length} banks), 1 year, ${pool}`, url: baseUrl() },
-    ];
-    const analyses = [];
-    for (const analysisCaseSpec of analysisCases) {
-      analyses.push({ label: analysisCaseSpec.label, results: await analysisCase(browser, analysisCaseSpec) });
-    }
-    printAnalysisTable(analyses);
+    if (!ANALYSES_ONLY) await pageCases(browser);
+    await analysisCases(browser);
   } finally {
     await browser.close();
   }
+}
+
+/** The page: its transfer size, its loads and input to repaint on every case. */
+async function pageCases(browser) {
+  const size = await transferSize(browser);
+  console.log('Transfer size of the hosted page at start (dist/, gzip -9)');
+  console.log(`| ${'file'.padEnd(20)} | ${'bytes'.padStart(10)} | ${'gzip -9'.padStart(10)} |`);
+  console.log(`|${'-'.repeat(22)}|${'-'.repeat(12)}|${'-'.repeat(12)}|`);
+  for (const row of size.rows) {
+    console.log(`| ${row.name.padEnd(20)} | ${String(row.raw).padStart(10)} | ${String(row.gzip).padStart(10)} |`);
+  }
+  console.log(`| ${'total'.padEnd(20)} | ${String(size.raw).padStart(10)} | ${String(size.gzip).padStart(10)} |`);
+  console.log(`first visit before its first projection (gzip -9): ${size.gzip} bytes (${kib(size.gzip)})`);
+  console.log(
+    `then the engine's worker, for the analyses (${size.worker.rows.map((row) => row.name).join(', ') || 'not fetched'}): ` +
+      `${size.worker.gzip} bytes gzip -9 (${kib(size.worker.gzip)})\n`,
+  );
+
+  // The issue's "Licheng (1 institution, 1 year)": the plan's region as one aggregate
+  // institution (the preset before it had illustrative banks), opened by link.
+  const aggregate = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/licheng-2019-aggregate.json'), 'utf8'));
+  const licheng = {
+    label: 'Licheng 2019 aggregate (1 institution, 1 year)',
+    url: scenarioUrl(aggregate),
+    institutions: 1,
+    years: 1,
+  };
+  const lichengPreset = presetScenario('licheng-2019');
+  const withSingle = existsSync(SINGLE_FILE);
+  const pages = [{ url: baseUrl(), contextOptions: {} }];
+  if (withSingle) {
+    pages.push({ url: SINGLE_FILE_URL, contextOptions: OFFLINE });
+  }
+  const loads = await coldLoads(browser, pages);
+  const hosted = { size, load: loads[0] };
+  console.log(`Navigation → first [data-kpi], ${COLD_LOADS} cold loads (fresh context each)`);
+  console.log(`  median ${hosted.load.median.toFixed(1)} ms   runs: ${hosted.load.runs.map((v) => v.toFixed(1)).join(', ')} ms\n`);
+
+  const hugeUrl = scenarioUrl(largeScenario(HUGE_INSTITUTIONS, HUGE_YEARS));
+  const hugeLoads = [];
+  for (let run = 0; run < 3; run += 1) {
+    hugeLoads.push(await coldLoad(browser, hugeUrl));
+  }
+  console.log(`Opening a ${HUGE_INSTITUTIONS} × ${HUGE_YEARS} link (#scenario=) → first [data-kpi], 3 cold loads`);
+  console.log(`  median ${median(hugeLoads).toFixed(1)} ms   runs: ${hugeLoads.map((v) => v.toFixed(1)).join(', ')} ms\n`);
+
+  const cases = [
+    licheng,
+    {
+      label: `Licheng 2019 preset (${lichengPreset.institutions.length} banks in 街道, 1 year)`,
+      url: baseUrl(),
+      institutions: lichengPreset.institutions.length,
+      years: 1,
+    },
+    // With actuals (MODEL.md section 9): the re-forecast, the plan run beside it and the
+    // tracking block on every move; several illustrative banks.
+    {
+      label: 'Licheng as of May (actuals, several banks, 1 year)',
+      url: scenarioUrl(presetScenario('licheng-2019-may')),
+      institutions: presetScenario('licheng-2019-may').institutions.length,
+      years: 1,
+    },
+    {
+      label: `${LARGE_INSTITUTIONS} institutions, ${LARGE_YEARS} years (#scenario=)`,
+      url: scenarioUrl(largeScenario()),
+      institutions: LARGE_INSTITUTIONS,
+      years: LARGE_YEARS,
+    },
+    // The first size projected in the engine's worker (src/state.rs OFF_THREAD_FROM), with
+    // the worker and without: where the threshold lies.
+    {
+      label: `${WORKER_FROM_INSTITUTIONS} institutions, ${LARGE_YEARS} years, in the worker`,
+      url: scenarioUrl(largeScenario(WORKER_FROM_INSTITUTIONS, LARGE_YEARS)),
+      institutions: WORKER_FROM_INSTITUTIONS,
+      years: LARGE_YEARS,
+      moves: HUGE_MOVES,
+    },
+    {
+      label: `${WORKER_FROM_INSTITUTIONS} institutions, ${LARGE_YEARS} years, no worker`,
+      url: scenarioUrl(largeScenario(WORKER_FROM_INSTITUTIONS, LARGE_YEARS)),
+      institutions: WORKER_FROM_INSTITUTIONS,
+      years: LARGE_YEARS,
+      moves: HUGE_MOVES,
+      noWorker: true,
+    },
+    {
+      label: `${HUGE_INSTITUTIONS} institutions, ${HUGE_YEARS} years (#scenario=), ${HUGE_MOVES} moves`,
+      url: hugeUrl,
+      institutions: HUGE_INSTITUTIONS,
+      years: HUGE_YEARS,
+      moves: HUGE_MOVES,
+    },
+  ];
+  const measured = [];
+  for (const benchCase of cases) {
+    measured.push({ ...benchCase, repaint: await repaintCase(browser, benchCase) });
+  }
+  hosted.repaint = measured[1].repaint; // the preset at the base address, as the single file opens it
+
+  if (withSingle) {
+    const single = {
+      size: sizes(['delever.html']),
+      load: loads[1],
+      repaint: await repaintCase(browser, {
+        ...licheng,
+        institutions: lichengPreset.institutions.length,
+        label: 'Licheng 2019 preset, single file',
+        url: SINGLE_FILE_URL,
+        contextOptions: OFFLINE,
+      }),
+    };
+    printSideBySide(hosted, single);
+    measured.push({ label: 'Licheng 2019 preset, single file (file://)', repaint: single.repaint });
+  } else {
+    console.log(`${SINGLE_FILE} is missing (cargo xtask dist writes it): the single file is not measured\n`);
+  }
+  printRepaintTable(measured);
+  printStageTable(measured);
+}
+
+/** The analyses on one worker and on the pool, Licheng aggregate over one and five years and the preset. */
+async function analysisCases(browser) {
+  const aggregate = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/licheng-2019-aggregate.json'), 'utf8'));
+  const lichengPreset = presetScenario('licheng-2019');
+  const fiveYears = { ...aggregate, years: 5 };
+  // One worker (`?workers=1`) beside the pool (a worker per core), so the scaling shows.
+  const pool = `pool of ${Math.min(8, availableParallelism())}`;
+  const cases = [
+    { label: 'Licheng aggregate, 1 year, 1 worker', url: withWorkers(scenarioUrl(aggregate), 1) },
+    { label: `Licheng aggregate, 1 year, ${pool}`, url: scenarioUrl(aggregate) },
+    { label: 'Licheng aggregate, 5 years, 1 worker', url: withWorkers(scenarioUrl(fiveYears), 1) },
+    { label: `Licheng aggregate, 5 years, ${pool}`, url: scenarioUrl(fiveYears) },
+    { label: `Licheng preset (${lichengPreset.institutions.length} banks), 1 year, ${pool}`, url: baseUrl() },
+  ];
+  const analyses = [];
+  for (const analysisCaseSpec of cases) {
+    analyses.push({ label: analysisCaseSpec.label, results: await analysisCase(browser, analysisCaseSpec) });
+  }
+  printAnalysisTable(analyses);
 }
 
 // Run when executed (`node tests/e2e/bench.mjs`), not when imported.

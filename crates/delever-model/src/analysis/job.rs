@@ -957,12 +957,18 @@ fn percentiles(values: &mut [Decimal], keys: &mut Vec<i128>) -> [Option<Decimal>
     let scale = values.iter().map(|v| v.scale()).max().unwrap_or(0);
     keys.clear();
     for (index, value) in values.iter().enumerate() {
-        let key = 10i128
-            .checked_pow(scale.saturating_sub(value.scale()))
-            .and_then(|power| value.mantissa().checked_mul(power))
+        // Most values of one month share the scale: their mantissa is the key, with no 128-bit
+        // multiply (a library call in wasm); the range check makes the shift exact.
+        let shift = scale.saturating_sub(value.scale());
+        let widened = if shift == 0 {
+            Some(value.mantissa())
+        } else {
+            10i128.checked_pow(shift).and_then(|power| value.mantissa().checked_mul(power))
+        };
+        let key = widened
             .filter(|key| (-LIMIT..LIMIT).contains(key))
             .zip(i128::try_from(index).ok().filter(|i| *i < 1 << INDEX_BITS))
-            .and_then(|(key, index)| key.checked_mul(1 << INDEX_BITS)?.checked_add(index));
+            .map(|(key, index)| (key << INDEX_BITS) | index);
         match key {
             Some(key) => keys.push(key),
             None => {
