@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
 
-use super::data::{ChartData, MAX_OTHERS};
+use super::data::{ChartData, Level, MAX_OTHERS};
 use super::frame::{
     Anchor, DrawResult, Frame, LegendItem, Pen, Scale, Swatch, amount, amount_short, axis_height,
     axis_name_height, dash, min_span, spread_labels, text_width, tick_count,
@@ -90,10 +90,28 @@ pub fn draw_balances<DB: DrawingBackend>(
     if data.deposits.iter().chain(&data.loans).all(Option::is_none) {
         return pen.no_data(&frame, labels);
     }
-    let look =
-        |prefix| Look { colour: role::TARGET, pattern: dash(style), prefix, above: true, suffixes: &[] };
-    levels(&pen, &frame, &data.deposit_targets, &look(labels.deposits), &amount_short)?;
-    levels(&pen, &frame, &data.loan_targets, &look(labels.loans), &amount_short)?;
+    // Labels sit over their line; where a deposit and a loan target of one year are closer
+    // than a label is tall, the lower one's label goes under its line so the two never overlap.
+    let crowded_below = |lower: &[Level], upper: &[Level]| {
+        lower.iter().any(|low| {
+            upper.iter().any(|up| {
+                up.year == low.year
+                    && up.value >= low.value
+                    && frame.y(low.value) - frame.y(up.value) < style.value_size * 1.4
+            })
+        })
+    };
+    let deposits_below = crowded_below(&data.deposit_targets, &data.loan_targets);
+    let loans_below = !deposits_below && crowded_below(&data.loan_targets, &data.deposit_targets);
+    let look = |prefix, below: bool| Look {
+        colour: role::TARGET,
+        pattern: dash(style),
+        prefix,
+        above: !below,
+        suffixes: &[],
+    };
+    levels(&pen, &frame, &data.deposit_targets, &look(labels.deposits, deposits_below), &amount_short)?;
+    levels(&pen, &frame, &data.loan_targets, &look(labels.loans, loans_below), &amount_short)?;
     for baseline in &baselines {
         series::dashed_line(&pen, &frame, baseline, palette::BASELINE)?;
     }

@@ -469,3 +469,63 @@ fn an_assessment_of_the_year_drives_the_ranking() {
     assert!(!later.ranking_scored);
     assert!(later.title(Chart::Ranking).contains("不良贷款余额变化排名"));
 }
+
+/// A deposit or loan target's label never lies across the other target's line, however
+/// close the two levels are drawn (Licheng's 525 and 532 in presentation, where the type is
+/// large): where a label does not fit between them, the lower one is written under its line.
+#[test]
+fn close_deposit_and_loan_target_labels_stay_clear_of_the_other_line() {
+    let (scenario, projection) = preset(AGGREGATE);
+    let data = ChartData::build(&scenario, &projection, Some(&projection), 0, Lang::En);
+    // The label's top and bottom, `height` tall: the SVG backend writes a top-anchored text
+    // with `dy="0.76em"` at its top, and a bottom-anchored one with `dy="-0.5ex"` at its
+    // baseline (its `font-size` is the canvas's divided by 1.24, so the style's is used).
+    let label_box = |svg: &str, prefix: &str, height: f64| -> (f64, f64) {
+        let element = svg
+            .split("<text")
+            .find(|element| {
+                element.split_once('>').is_some_and(|(_, text)| text.trim_start().starts_with(prefix))
+            })
+            .unwrap_or_else(|| panic!("no label `{prefix}` in {svg}"));
+        let attribute = |name: &str| -> &str {
+            element.split(&format!(" {name}=\"")).nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("")
+        };
+        let y: f64 = attribute("y").parse().unwrap_or_else(|_| panic!("no y in {element}"));
+        if attribute("dy") == "0.76em" { (y, y + height) } else { (y - height, y) }
+    };
+    // The target lines' heights: horizontal dashes in the target colour, five or more at
+    // one height (the legend's swatch has three).
+    let target_lines = |svg: &str| -> Vec<f64> {
+        let mut dashes = std::collections::BTreeMap::<i64, usize>::new();
+        let needle = format!("stroke=\"{}\"", hex(role::TARGET));
+        for element in svg.split("<polyline").filter(|element| element.contains(&needle)) {
+            let points =
+                element.split("points=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("");
+            let ys: Vec<&str> =
+                points.split_whitespace().filter_map(|point| point.split(',').nth(1)).collect();
+            if let [first, rest @ ..] = ys.as_slice()
+                && rest.iter().all(|y| y == first)
+                && let Ok(y) = first.parse::<i64>()
+            {
+                *dashes.entry(y).or_default() += 1;
+            }
+        }
+        dashes.into_iter().filter(|&(_, n)| n >= 5).map(|(y, _)| y as f64).collect()
+    };
+    let sizes = [(Style::normal(), (WIDTH, HEIGHT)), (Style::large(), (800, 450))];
+    let presentation = [300, 330, 360, 390].map(|height| (Style::large(), (500, height)));
+    for (style, size) in sizes.into_iter().chain(presentation) {
+        let svg = render("close-targets", Chart::Balances, &data, &style, size);
+        let lines = target_lines(&svg);
+        assert_eq!(lines.len(), 2, "two target lines at {size:?}: {lines:?}");
+        for prefix in ["Deposits ≥", "Loans ≥"] {
+            let (top, bottom) = label_box(&svg, prefix, style.value_size);
+            let crossed: Vec<f64> =
+                lines.iter().copied().filter(|&y| top + 1.0 < y && y < bottom - 1.0).collect();
+            assert!(
+                crossed.is_empty(),
+                "at {size:?} `{prefix}` ({top}…{bottom}) lies across the line at {crossed:?}"
+            );
+        }
+    }
+}
