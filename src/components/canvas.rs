@@ -11,6 +11,12 @@
 //! chart of a change without expecting unchanged ones to redraw. Each drawing is timed as a
 //! `performance.measure` named `chart:<id>` (DevTools' Performance panel, the benchmark).
 //!
+//! A projection chart out of view (an `IntersectionObserver`, with a margin so it is drawn
+//! just before it scrolls in) is not drawn on a change: it is marked `data-deferred` and
+//! drawn when it comes into view, before printing (`beforeprint`), and before its PNG is
+//! taken (a `delever-draw` event on the canvas); its `data-drawn-for` waits for that drawing.
+//! A lever move so redraws only the charts a person sees.
+//!
 //! The drawing goes through [`charts::batch::Batched`], plotters' backend with batched
 //! strokes and fills over the `CanvasRenderingContext2d` implemented here.
 //!
@@ -54,6 +60,12 @@ pub struct Props {
     pub drawn_for: Option<u64>,
 }
 
+/// How far outside the viewport a deferred chart is already drawn, so it is ready as it scrolls in.
+const DRAW_AHEAD: &str = "300px 0px";
+
+/// The event that has a deferred canvas draw at once (sent by [`stamped_png`]).
+const DRAW_NOW: &str = "delever-draw";
+
 impl PartialEq for Props {
     fn eq(&self, other: &Props) -> bool {
         self.chart == other.chart
@@ -68,7 +80,7 @@ impl PartialEq for Props {
 pub fn chart_canvas(props: &Props) -> Html {
     let figure = Figure::Chart(props.chart, props.data.clone());
     html! {
-        <FigureCanvas {figure} style={props.style.clone()} class={props.class.clone()} drawn_for={props.drawn_for} />
+        <FigureCanvas {figure} style={props.style.clone()} class={props.class.clone()} drawn_for={props.drawn_for} defer_out_of_view={true} />
     }
 }
 
@@ -104,6 +116,10 @@ pub struct FigureProps {
     /// the figure did not change: the token says the picture is current, redrawn or not.
     #[prop_or_default]
     pub drawn_for: Option<u64>,
+    /// Draw a change only while the canvas is in view (or about to be); else mark it
+    /// `data-deferred` and draw it when it comes into view, before printing, or for its PNG.
+    #[prop_or_default]
+    pub defer_out_of_view: bool,
 }
 
 /// What to draw: kept so that a resize can redraw the latest props.
@@ -143,6 +159,15 @@ struct Painter {
     keyboard: bool,
     /// Drawings done so far (`data-rendered`).
     count: u64,
+    /// [`FigureProps::defer_out_of_view`].
+    defer: bool,
+    /// Whether the canvas is in view or within [`DRAW_AHEAD`] of it (true until the
+    /// intersection observer first says otherwise, and where there is none).
+    in_view: bool,
+    /// The picture is older than the job: a drawing was deferred (`data-deferred`).
+    stale: bool,
+    /// The `drawn_for` token to write once a deferred drawing is done.
+    pending_token: Option<u64>,
 }
 
 impl Painter {
@@ -198,7 +223,8 @@ fn stepped(key: &str, (i, j): (usize, usize), (columns, rows): (usize, usize)) -
 #[function_component(FigureCanvas)]
 pub fn figure_canvas(props: &FigureProps) -> Html {
     let canvas_ref = use_node_ref();
-    let painter = use_mut_ref(Painter::default);
+    let painter = use_mut_ref(|| Painter { in_view: true, ..Painter::default() });
+    painter.borrow_mut().defer = props.defer_out_of_view;
 
     {
         let canvas_ref = canvas_ref.clone();
@@ -216,10 +242,16 @@ pub fn figure_canvas(props: &FigureProps) -> Html {
     {
         // After the drawing effect above (effects run in order), so the token follows the picture.
         let canvas_ref = canvas_ref.clone();
+        let painter = painter.clone();
         use_effect_with(props.drawn_for, move |token| {
             if let (Some(token), Some(canvas)) = (token, canvas_ref.cast::<HtmlCanvasElement>()) {
-                // Failing to set a test attribute is not worth reporting.
-                let _ = canvas.set_attribute("data-drawn-for", &token.to_string());
+                let mut painter = painter.borrow_mut();
+                if painter.stale {
+                    painter.pending_token = Some(*token);
+                } else {
+                    // Failing to set a test attribute is not worth reporting.
+                    let _ = canvas.set_attribute("data-drawn-for", &token.to_string());
+                }
             }
         });
     }
@@ -228,12 +260,19 @@ pub fn figure_canvas(props: &FigureProps) -> Html {
         let canvas_ref = canvas_ref.clone();
         let painter = painter.clone();
         use_effect_with((), move |_| {
-            let observer =
-                canvas_ref.cast::<HtmlCanvasElement>().and_then(|canvas| watch_size(canvas, painter));
+            let canvas = canvas_ref.cast::<HtmlCanvasElement>();
+            let observer = canvas.clone().and_then(|canvas| watch_size(canvas, painter.clone()));
+            let deferring = match canvas {
+                Some(canvas) if painter.borrow().defer => watch_view(canvas, painter),
+                _ => None,
+            };
             move || {
                 if let Some((observer, closure)) = observer {
                     observer.disconnect();
                     drop(closure);
+                }
+                if let Some(deferring) = deferring {
+                    deferring.stop();
                 }
             }
         });
@@ -396,9 +435,91 @@ fn watch_size(
     Some((observer, closure))
 }
 
-/// Draws the painter's job on `canvas`; with `only_if_resized`, only when the backing
-/// size would change (the observer also reports the first layout, already drawn).
+/// What keeps a deferring canvas told when it comes into view, is printed, or is asked to draw.
+struct Deferring {
+    canvas: HtmlCanvasElement,
+    observer: web_sys::IntersectionObserver,
+    on_view: Closure<dyn FnMut(js_sys::Array)>,
+    /// Draws the canvas if its picture is stale: on `beforeprint` and on [`DRAW_NOW`].
+    draw_now: Closure<dyn FnMut()>,
+}
+
+impl Deferring {
+    fn stop(self) {
+        self.observer.disconnect();
+        let function = self.draw_now.as_ref().unchecked_ref();
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback("beforeprint", function);
+        }
+        let _ = self.canvas.remove_event_listener_with_callback(DRAW_NOW, function);
+        drop((self.on_view, self.draw_now));
+    }
+}
+
+/// Watches whether `canvas` is in view (drawing a stale picture as it comes in), and draws a
+/// stale picture before printing and on [`DRAW_NOW`]. `None` where the browser has no
+/// intersection observer: the canvas then stays "in view" and every change is drawn.
+fn watch_view(canvas: HtmlCanvasElement, painter: Rc<RefCell<Painter>>) -> Option<Deferring> {
+    let on_view = {
+        let (canvas, painter) = (canvas.clone(), painter.clone());
+        Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            // The last entry is the latest state.
+            let Some(entry) = entries.iter().last() else { return };
+            let Ok(entry) = entry.dyn_into::<web_sys::IntersectionObserverEntry>() else { return };
+            painter.borrow_mut().in_view = entry.is_intersecting();
+            if entry.is_intersecting() {
+                draw_if_stale(&canvas, &painter);
+            }
+        })
+    };
+    let options = web_sys::IntersectionObserverInit::new();
+    options.set_root_margin(DRAW_AHEAD);
+    let observer =
+        web_sys::IntersectionObserver::new_with_options(on_view.as_ref().unchecked_ref(), &options).ok()?;
+    observer.observe(&canvas);
+    let draw_now = {
+        let (canvas, painter) = (canvas.clone(), painter);
+        Closure::<dyn FnMut()>::new(move || draw_if_stale(&canvas, &painter))
+    };
+    let function = draw_now.as_ref().unchecked_ref();
+    if let Some(window) = web_sys::window() {
+        let _ = window.add_event_listener_with_callback("beforeprint", function);
+    }
+    let _ = canvas.add_event_listener_with_callback(DRAW_NOW, function);
+    Some(Deferring { canvas, observer, on_view, draw_now })
+}
+
+/// Draws a deferred picture now, whether or not the canvas is in view.
+fn draw_if_stale(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>) {
+    if painter.borrow().stale {
+        draw(canvas, painter, false);
+    }
+}
+
+/// Draws the painter's job on `canvas`, or, for a deferring canvas out of view, marks the
+/// picture stale (`data-deferred`) to be drawn when it comes into view. With
+/// `only_if_resized`, only when the backing size would change (the resize observer also
+/// reports the first layout, already drawn).
 fn repaint(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>, only_if_resized: bool) {
+    {
+        let mut painter = painter.borrow_mut();
+        if painter.defer && !painter.in_view {
+            if painter.job.is_some() && !painter.stale {
+                painter.stale = true;
+                let _ = canvas.set_attribute("data-deferred", "");
+            }
+            // Measured again when it is drawn.
+            if only_if_resized {
+                painter.css_size = None;
+            }
+            return;
+        }
+    }
+    draw(canvas, painter, only_if_resized);
+}
+
+/// Draws the painter's job on `canvas` (see [`repaint`]).
+fn draw(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>, only_if_resized: bool) {
     let Some(job) = painter.borrow().job.clone() else { return };
     let cached = painter.borrow().css_size;
     let css = match cached {
@@ -424,14 +545,21 @@ fn repaint(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>, only_if_r
     let id = job.figure.id();
     match measured(id, || paint(canvas, &job, width, height, ratio, cursor)) {
         Ok(drawn) => {
-            let count = {
+            let (count, was_stale, token) = {
                 let mut painter = painter.borrow_mut();
                 painter.drawn = Some(drawn);
                 painter.count = painter.count.saturating_add(1);
-                painter.count
+                let was_stale = std::mem::replace(&mut painter.stale, false);
+                (painter.count, was_stale, painter.pending_token.take())
             };
             // Failing to set a test attribute is not worth reporting.
             let _ = canvas.set_attribute("data-rendered", &count.to_string());
+            if was_stale {
+                let _ = canvas.remove_attribute("data-deferred");
+            }
+            if let Some(token) = token {
+                let _ = canvas.set_attribute("data-drawn-for", &token.to_string());
+            }
         }
         Err(message) => {
             let text = format!("delever: chart \"{id}\" not redrawn: {message}");
@@ -578,6 +706,10 @@ pub fn stamped_png(chart_id: &str, stamp: &str) -> Option<Vec<u8>> {
     let document = web_sys::window()?.document()?;
     let element = document.query_selector(&format!("canvas[data-chart=\"{chart_id}\"]")).ok()??;
     let source: HtmlCanvasElement = element.dyn_into().ok()?;
+    // A chart out of view may not be drawn yet: have it draw now (listeners run at once).
+    if source.has_attribute("data-deferred") {
+        let _ = source.dispatch_event(&web_sys::Event::new(DRAW_NOW).ok()?);
+    }
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
     let width = source.width();
     let font_px = (11.0 * ratio).round();

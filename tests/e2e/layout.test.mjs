@@ -152,3 +152,89 @@ describe('the changed levers beside the numbers', () => {
     });
   }
 });
+
+describe('charts out of view', () => {
+  test('a lever move leaves them for later; they are drawn, with the new numbers, as they scroll in', async () => {
+    const opened = await openPage(browser, { contextOptions: { viewport: VIEWPORTS[0] } });
+    const { page } = opened;
+    const state = () =>
+      page.evaluate(() =>
+        Object.fromEntries(
+          [...document.querySelectorAll('canvas[data-chart]')].map((canvas) => [
+            canvas.getAttribute('data-chart'),
+            {
+              deferred: canvas.hasAttribute('data-deferred'),
+              rendered: Number(canvas.getAttribute('data-rendered')),
+              drawnFor: canvas.getAttribute('data-drawn-for'),
+            },
+          ]),
+        ),
+      );
+    // Wait for the first drawings and for the observers' first word on what is in view.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    const before = await state();
+    await textField(page, 'defaults.loan_growth').fill('12');
+    let after;
+    await eventually(async () => {
+      after = await state();
+      for (const chart of ['npl_ratio', 'balances']) {
+        assert.notEqual(after[chart].drawnFor, before[chart].drawnFor, `${chart}, in view, shows the move`);
+        assert.equal(after[chart].deferred, false, `${chart} is in view`);
+      }
+    });
+    // The waterfall, below the fold, shows the move's loans and waits; a chart whose picture the
+    // move leaves as it was is neither drawn nor deferred.
+    const below = Object.keys(after).filter((chart) => after[chart].deferred);
+    assert.ok(below.includes('waterfall'), `the waterfall, below, waits: ${JSON.stringify(after)}`);
+    for (const chart of below) {
+      assert.equal(after[chart].rendered, before[chart].rendered, `${chart} was drawn although out of view`);
+      assert.equal(after[chart].drawnFor, before[chart].drawnFor, `${chart} claims a picture it does not have`);
+    }
+    // Scrolled into view, each is drawn once, for the move's data.
+    for (const chart of below) {
+      await page.locator(`canvas[data-chart="${chart}"]`).scrollIntoViewIfNeeded();
+      await eventually(async () => {
+        const now = (await state())[chart];
+        assert.equal(now.deferred, false, `${chart} still deferred in view`);
+        assert.equal(now.rendered, before[chart].rendered + 1, `${chart} drawn once`);
+        assert.equal(now.drawnFor, after.npl_ratio.drawnFor, `${chart} shows the move`);
+      });
+    }
+    await assertClean(opened);
+    await opened.context.close();
+  });
+
+  test('deferred charts are drawn before printing', async () => {
+    const opened = await openPage(browser, { contextOptions: { viewport: VIEWPORTS[0] } });
+    const { page } = opened;
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await textField(page, 'defaults.loan_growth').fill('12');
+    const deferred = () => page.locator('canvas[data-chart][data-deferred]').count();
+    await eventually(async () => assert.ok((await deferred()) > 0, 'no chart deferred'));
+    // What the browser sends as the print dialog opens (Ctrl+P or the brief's print).
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    assert.equal(await deferred(), 0, 'a chart is printed with an old picture');
+    await assertClean(opened);
+    await opened.context.close();
+  });
+
+  test('a deferred chart is drawn before its PNG is taken', async () => {
+    const opened = await openPage(browser, { contextOptions: { viewport: VIEWPORTS[0] } });
+    const { page } = opened;
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await textField(page, 'defaults.loan_growth').fill('12');
+    const waterfall = page.locator('canvas[data-chart="waterfall"]');
+    await eventually(async () => assert.equal(await waterfall.getAttribute('data-deferred'), ''));
+    const rendered = Number(await waterfall.getAttribute('data-rendered'));
+    // Its "save as PNG", pressed without scrolling the chart into view (a script's click).
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.evaluate(() => document.querySelector('button[data-action="png-waterfall"]').click()),
+    ]);
+    assert.match(file.suggestedFilename(), /-waterfall\.png$/);
+    assert.equal(Number(await waterfall.getAttribute('data-rendered')), rendered + 1);
+    assert.equal(await waterfall.getAttribute('data-deferred'), null);
+    await assertClean(opened);
+    await opened.context.close();
+  });
+});
