@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use crate::engine::{AmcMonth, Fields, MonthRecord, Needs, Plan, Run};
 use crate::error::SimError;
 use crate::num::{decimal_json, fmt_decimal, ratio};
-use crate::scenario::{CHANNELS, Scenario, channel};
+use crate::scenario::{CHANNELS, ReportedDisposal, Scenario, channel};
 use crate::targets::{self, TargetResult, Warning};
 
 /// Stocks and flows of one month for one entity; the ratios are computed when asked for
@@ -237,6 +237,11 @@ pub(crate) struct View<'a> {
     pub idle: Fields,
     /// The as-of month: months `1 … as_of` are reported (section 9).
     pub as_of: usize,
+    /// For a sum of institutions, per year: the sum of the members' own `disposal_shortfall`
+    /// in the years with reported months (section 9's `max(0, A_y − disposal)` is each
+    /// institution's; a zone's or the region's is their sum, as every amount is, so one
+    /// bank's surplus does not hide another's shortfall). `None` for one institution.
+    pub reported_shortfalls: Option<&'a [Decimal]>,
 }
 
 /// The sums behind a zone's or the region's metrics.
@@ -248,6 +253,8 @@ pub(crate) struct Entity {
     /// The channels no member can use.
     pub idle: Fields,
     pub as_of: usize,
+    /// [`View::reported_shortfalls`].
+    pub reported_shortfalls: Vec<Decimal>,
 }
 
 impl Entity {
@@ -283,6 +290,8 @@ impl Entity {
                 *n = n.checked_add(run.npl_open_of(i, y)).ok_or_else(|| overflow("aggregation"))?;
             }
         }
+        let mut reported_shortfalls = Vec::new();
+        sum_reported_shortfalls(plan, run, members.iter().copied(), &mut reported_shortfalls)?;
         Ok(Entity {
             records,
             plans,
@@ -290,6 +299,7 @@ impl Entity {
             capital: capital && !members.is_empty(),
             idle,
             as_of: plan.as_of,
+            reported_shortfalls,
         })
     }
 
@@ -302,8 +312,33 @@ impl Entity {
             amc,
             idle: self.idle,
             as_of: self.as_of,
+            reported_shortfalls: Some(&self.reported_shortfalls),
         }
     }
+}
+
+/// Into `sums`, per year with reported months (none without actuals), the sum over `members`
+/// in their order of each one's own `disposal_shortfall` ([`View::reported_shortfalls`]).
+pub(crate) fn sum_reported_shortfalls(
+    plan: &Plan,
+    run: &Run,
+    members: impl IntoIterator<Item = usize>,
+    sums: &mut Vec<Decimal>,
+) -> Result<(), SimError> {
+    sums.clear();
+    sums.resize(plan.as_of.div_ceil(12).min(plan.years), Decimal::ZERO);
+    for i in members {
+        let own = View::single(plan, run, i);
+        for (y, sum) in sums.iter_mut().enumerate() {
+            let shortfall = own.year_sums(y, Fields::PLANNED.with(Fields::DISPOSAL)).shortfall;
+            *sum = sum.checked_add(shortfall).ok_or_else(|| SimError::Overflow {
+                institution: plan.institutions.get(i).map(|inst| inst.id.clone()).unwrap_or_default(),
+                month: String::new(),
+                step: "aggregation",
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The fields whose sums over a year's months the year-ends read ([`View::year_sums`]).
@@ -317,13 +352,24 @@ const YEAR_FLOWS: Fields = Fields::FORMATION
     .with(Fields::LOSSES)
     .with(Fields::PROVISION_CHARGE);
 
-/// The channels whose flow is `Decimal::ZERO` in every month of every one of `members`.
+/// The channels whose flow is `Decimal::ZERO` in every month of every one of `members`:
+/// no share of the plan, and (in reported months, MODEL.md section 9) none reported, since a
+/// bank may report a channel its plan does not use.
 fn idle_channels(plan: &Plan, members: &[usize]) -> Fields {
     let mut idle = Fields::CHANNELS;
     for inst in members.iter().filter_map(|&i| plan.institutions.get(i)) {
         for (c, share) in inst.shares.iter().enumerate() {
             if c == inst.residual_channel || !share.is_zero() {
                 idle = idle.without(Fields::channel(c));
+            }
+        }
+        for reported in &inst.reported {
+            if let ReportedDisposal::Channels(flows) = reported.disposal {
+                for (c, flow) in flows.iter().enumerate() {
+                    if !flow.is_zero() {
+                        idle = idle.without(Fields::channel(c));
+                    }
+                }
             }
         }
     }
@@ -342,6 +388,7 @@ impl<'a> View<'a> {
             amc: None,
             idle: idle_channels(plan, &[i]),
             as_of: plan.as_of,
+            reported_shortfalls: None,
         }
     }
 
@@ -431,7 +478,9 @@ impl<'a> View<'a> {
             // In a year with reported months, the year's unmet plan (section 9); else the
             // sum of the months' (step 4).
             shortfall: if start < self.as_of {
-                if flows.has(Fields::DISPOSAL) {
+                if let Some(sums) = self.reported_shortfalls {
+                    sums.get(y).copied().unwrap_or_default()
+                } else if flows.has(Fields::DISPOSAL) {
                     let disposal = months
                         .iter()
                         .fold(Decimal::ZERO, |acc, r| acc.checked_add(r.disposal).unwrap_or(acc));

@@ -271,3 +271,64 @@ proptest! {
         prop_assert!(delever_model::invariants::check_projection(&scenario(&with), &tracked).is_ok());
     }
 }
+
+/// Two banks of one zone, every month of 2019 reported: `a` disposes of 1 a month against its
+/// own plan of 6 (6 over), `b` of nothing against 6 (6 short); `a` also reports 0.5 of
+/// securitisation in January, a channel its plan gives no share.
+fn two_banks_reported() -> Value {
+    let mut doc = base();
+    let a = doc["institutions"][0].clone();
+    let mut b = a.clone();
+    b["id"] = json!("b");
+    b["name"] = json!("B");
+    let own_plan = json!({"disposal": {"plan": "amount", "amount": "6"}});
+    let mut a = a;
+    a["drivers"] = own_plan.clone();
+    b["drivers"] = own_plan;
+    set(&mut doc, "/institutions", json!([a, b]));
+    let mut actuals = Vec::new();
+    for k in 1..=12 {
+        let month = format!("2019-{k:02}");
+        let a_disposal = if k == 1 {
+            json!({"collection": "0.5", "securitization": "0.5"})
+        } else {
+            json!({"collection": "1"})
+        };
+        for (id, disposal) in [("a", a_disposal), ("b", json!("0"))] {
+            actuals.push(json!({"month": month, "institution": id, "deposits": "120", "loans": "1200",
+                                "npl": "12", "disposal": disposal}));
+        }
+    }
+    set(&mut doc, "/actuals", Value::Array(actuals));
+    doc
+}
+
+#[test]
+fn a_zones_and_the_regions_shortfall_in_a_reported_year_sum_their_banks() {
+    let p = simulate(&scenario(&two_banks_reported())).unwrap();
+    let year_end = |entity: &delever_model::output::Series| entity.year_ends[0].clone();
+    let (a, b) = (year_end(&p.institutions[0].1), year_end(&p.institutions[1].1));
+    // Each bank's own: max(0, A_y − disposal) (section 9).
+    assert_eq!((a.disposal_plan, a.disposal, a.disposal_shortfall), (d("6"), d("12"), d("0")));
+    assert_eq!((b.disposal_plan, b.disposal, b.disposal_shortfall), (d("6"), d("0"), d("6")));
+    // The zone and the region: the banks' amounts summed (section 4), so a's 6 over does not
+    // cancel b's 6 short (max(0, 12 − 12) would say 0).
+    for (name, entity) in [("zone", year_end(&p.zones[0].1)), ("region", year_end(&p.region))] {
+        assert_eq!((entity.disposal_plan, entity.disposal), (d("12"), d("12")), "{name}");
+        assert_eq!(entity.disposal_shortfall, d("6"), "{name}");
+    }
+}
+
+#[test]
+fn a_reported_channel_the_plan_does_not_use_is_counted() {
+    let p = simulate(&scenario(&two_banks_reported())).unwrap();
+    let securitization = CHANNELS.iter().position(|c| *c == "securitization").unwrap();
+    // a's January: 0.5 collected, 0.5 securitised; the year: 11.5 collected, 0.5 securitised.
+    assert_eq!(p.institutions[0].1.monthly[0].disposal_by_channel[securitization], d("0.5"));
+    for (name, series) in [("a", &p.institutions[0].1), ("zone", &p.zones[0].1), ("region", &p.region)] {
+        assert_eq!(series.monthly[0].disposal_by_channel[securitization], d("0.5"), "{name}, January");
+        assert_eq!(series.year_ends[0].disposal_by_channel[securitization], d("0.5"), "{name}, the year");
+    }
+    let json = p.to_json();
+    assert_eq!(json["region"]["year_ends"][0]["disposal_by_channel"]["securitization"], "0.5");
+}

@@ -59,6 +59,8 @@ pub(super) struct Probe {
     region: Vec<MonthRecord>,
     plans: Vec<Decimal>,
     npl_open: Vec<Decimal>,
+    /// The region's summed shortfalls in years with reported months (`View::reported_shortfalls`).
+    reported_shortfalls: Vec<Decimal>,
     region_years: Vec<Option<YearSums>>,
     /// After [`Probe::evaluate`]: whether each chosen target is met.
     pub(super) met: Vec<bool>,
@@ -165,6 +167,7 @@ impl Probe {
             region: Vec::new(),
             plans: Vec::new(),
             npl_open: Vec::new(),
+            reported_shortfalls: Vec::new(),
             region_years: vec![None; years],
             value: None,
         }
@@ -180,7 +183,17 @@ impl Probe {
     /// Errors: the run's (a negative stock), or an overflow while summing the region.
     pub(super) fn evaluate(&mut self, scenario: &Scenario, plan: &Plan) -> Result<(), SimError> {
         self.run.execute_with(plan, self.needs)?;
-        let Probe { run, region, plans, npl_open, region_years, month_fields, year_flows, .. } = self;
+        let Probe {
+            run,
+            region,
+            plans,
+            npl_open,
+            reported_shortfalls,
+            region_years,
+            month_fields,
+            year_flows,
+            ..
+        } = self;
         let n = plan.institutions.len();
         let amc = plan.amc.as_ref().filter(|_| self.needs.amc).map(|_| run.amc.as_slice());
         // The region: one institution's records are their own sum (adding to zero is exact);
@@ -189,6 +202,8 @@ impl Probe {
             View { amc, ..View::single(plan, run, 0) }
         } else {
             sum_region(plan, run, month_fields, self.region_years_read, region, plans, npl_open)?;
+            // Only a scenario with actuals has years whose shortfall is summed so (section 9).
+            crate::output::sum_reported_shortfalls(plan, run, 0..n, reported_shortfalls)?;
             View {
                 records: region,
                 plans,
@@ -197,6 +212,7 @@ impl Probe {
                 amc,
                 idle: Fields::NONE,
                 as_of: plan.as_of,
+                reported_shortfalls: Some(reported_shortfalls),
             }
         };
         for (y, (slot, flows)) in region_years.iter_mut().zip(year_flows.iter()).enumerate() {
