@@ -1,6 +1,6 @@
 //! Section 10: dividing region targets among the institutions, and scoring zones or institutions.
 
-use num_traits::Zero;
+use num_traits::{Signed, Zero};
 
 use crate::number::{Q, int};
 use crate::output::{Metric, Projection, margin, meets, zones};
@@ -23,10 +23,13 @@ pub struct Divided {
     pub id: String,
     pub metric: String,
     pub parts: Vec<Part>,
+    /// Whether the shares hang on a sum within the tolerance of zero (the NPL, or the loans of
+    /// the fallback): the engine's digits may take the other branch of the rule.
+    pub near_zero_basis: bool,
 }
 
 /// Divides every region-scope target on `deposits`, `loans`, `npl` or `disposal` (of `year`, or every year).
-pub fn decompose(s: &Scenario, p: &Projection, year: Option<i32>) -> Vec<Divided> {
+pub fn decompose(s: &Scenario, p: &Projection, year: Option<i32>, tolerance: &Q) -> Vec<Divided> {
     let mut out = Vec::new();
     for t in &s.targets {
         if t.scope != Scope::Region || !["deposits", "loans", "npl", "disposal"].contains(&t.metric.as_str())
@@ -48,6 +51,10 @@ pub fn decompose(s: &Scenario, p: &Projection, year: Option<i32>) -> Vec<Divided
             })
             .collect();
         let loans: Vec<Q> = openings.iter().map(|o| o.loans.clone()).collect();
+        let basis_sum: Q = basis.iter().cloned().sum();
+        let loans_sum: Q = loans.iter().cloned().sum();
+        let near_zero_basis = (basis_sum.abs() <= *tolerance && basis.len() > 1)
+            || (basis_sum.is_zero() && loans_sum.abs() <= *tolerance && basis.len() > 1);
         let shares = proportional(&basis).or_else(|| proportional(&loans)).unwrap_or_else(|| {
             let n = int(basis.len() as i64);
             basis.iter().map(|_| int(1) / &n).collect()
@@ -73,7 +80,7 @@ pub fn decompose(s: &Scenario, p: &Projection, year: Option<i32>) -> Vec<Divided
                 }
             })
             .collect();
-        out.push(Divided { id: t.id.clone(), metric: t.metric.clone(), parts });
+        out.push(Divided { id: t.id.clone(), metric: t.metric.clone(), parts, near_zero_basis });
     }
     out
 }
