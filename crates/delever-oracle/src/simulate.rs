@@ -204,6 +204,7 @@ pub fn simulate(s: &Scenario, tolerance: &Q) -> Result<Run, Failure> {
     let mut amc_open = int(0);
     let mut fragile_from: Option<usize> = None;
     let mut negative_deposits = None;
+    let mut failed: Vec<Option<Failure>> = vec![None; n];
     let events_in = |i: usize, from: usize, to: usize| -> Q {
         s.events
             .iter()
@@ -270,6 +271,9 @@ pub fn simulate(s: &Scenario, tolerance: &Q) -> Result<Run, Failure> {
         }
         let mut transfers = int(0);
         for i in 0..n {
+            if failed[i].is_some() {
+                continue;
+            }
             let r = &resolved[i];
             let plan_y = runs[i].plans[y].clone();
             let open = runs[i].openings[y].clone();
@@ -382,13 +386,14 @@ pub fn simulate(s: &Scenario, tolerance: &Q) -> Result<Run, Failure> {
                 let name = &s.institutions[i].id;
                 if performing.is_negative() || performing.abs() <= *tolerance && !performing.is_zero() {
                     if performing.is_negative() {
-                        return Err(Failure {
+                        failed[i] = Some(Failure {
                             institution: name.clone(),
                             month: m,
                             stock: "performing",
                             near_boundary: performing.abs() <= *tolerance,
                             value: performing,
                         });
+                        continue;
                     }
                     // Just above zero: the engine's digits may fall either side.
                     fragile_from = Some(fragile_from.map_or(m, |f| f.min(m)));
@@ -451,6 +456,12 @@ pub fn simulate(s: &Scenario, tolerance: &Q) -> Result<Run, Failure> {
             amc_months.push(AmcMonth { stock: stock.clone(), out });
         }
         if k == 12 {
+            // A stop is reported year by year, then institution by institution (section 3 reads
+            // "for each institution, months m = 1 …"; a region plan's sharing needs every
+            // institution's opening, so a year is the unit): the first failed institution of the year.
+            if let Some(first) = failed.iter().flatten().next() {
+                return Err(first.clone());
+            }
             for (i, run) in runs.iter_mut().enumerate() {
                 let year = &run.records[12 * y..12 * y + 12];
                 let reported_year = as_of > 12 * y;

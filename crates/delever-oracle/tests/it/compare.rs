@@ -275,12 +275,16 @@ pub fn projection(o: &Projection, e: &Value, tol: &Tolerance) -> Result<Counts, 
         if met_fragile(&t.actual, t.value.as_ref(), tol.for_metric(&t.metric), &tol.amount) {
             counts.met_at_boundary += 1;
         } else if et["met"].as_bool() != Some(t.met) {
-            return Err(format!(
-                "{here}.met: engine {} oracle {} (actual {})",
-                et["met"],
-                t.met,
-                show_opt(&t.actual.value)
-            ));
+            counts.mismatches.push(Mismatch {
+                path: format!("{here}.met ({})", t.metric),
+                message: format!(
+                    "{here}.met: engine {} oracle {} (actual {})",
+                    et["met"],
+                    t.met,
+                    show_opt(&t.actual.value)
+                ),
+                engine_zero: false,
+            });
         }
         let margin = Metric { value: t.margin.clone(), denominator: t.actual.denominator.clone() };
         metric(&here, &format!("margin ({})", t.metric), &margin, &et["margin"], tol, &mut counts)
