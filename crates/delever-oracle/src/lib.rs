@@ -12,6 +12,21 @@
 //! one rounding the contract asks for as a result, a target's 8-place half-even comparison
 //! (section 2), the oracle does exactly ([`number::round_half_even`]).
 //!
+//! Ratios are compared within 1e-20, widened to the amount tolerance carried through the
+//! quotient (`tol × (1 + |q|) / |den|`) where a small denominator makes that larger: a
+//! coverage of 7e5 over a nearly cleared NPL cannot agree to 1e-20 when the NPL itself may
+//! differ by the amount tolerance. A ratio whose denominator is within the amount tolerance of
+//! zero is left out (null or not is then a matter of digits) and counted.
+//!
+//! **Where the text leaves a choice**, the oracle's reading: a stop (section 3, line "If
+//! performing loans would turn negative") is reported year by year, then institution by
+//! institution, the first institution of the year that fails (section 3 reads "for each
+//! institution, months m = 1 …", and a region plan's sharing needs every opening of a year);
+//! deposits below zero (possible in section 9's re-forecast from a small report with negative
+//! growth) do not stop a run, they are noted ([`simulate::Run::negative_deposits`]); the
+//! monthly `disposal_shortfall` and `new_lending` of a reported month are not defined by the
+//! contract and not compared.
+//!
 //! **Validation** is the engine's job: the oracle reads a file the engine accepted and
 //! checks no ranges.
 //!
