@@ -1,0 +1,149 @@
+//! Section 5 on small cases (one institution, one year): goal seek and Monte Carlo, engine against oracle.
+
+use delever_oracle::analysis::{self, Lever};
+use delever_oracle::number::{Q, parse_decimal, show, ten_pow_neg};
+use num_traits::Signed;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
+use serde_json::json;
+
+use crate::generate;
+
+fn q(d: rust_decimal::Decimal) -> Q {
+    parse_decimal(&d.to_string()).expect("a decimal")
+}
+
+const LEVERS: [(Lever, delever_model::Lever); 5] = [
+    (Lever::Disposal, delever_model::Lever::Disposal),
+    (Lever::WriteOffShare, delever_model::Lever::WriteOffShare),
+    (Lever::LoanGrowth, delever_model::Lever::LoanGrowth),
+    (Lever::DepositGrowth, delever_model::Lever::DepositGrowth),
+    (Lever::NplFormationRate, delever_model::Lever::NplFormationRate),
+];
+
+/// Goal seek and Monte Carlo on one scenario; `Ok(true)` when compared, `Ok(false)` when left out at a boundary.
+fn check(seed: u64) -> Result<(u32, u32), String> {
+    let shape = generate::Shape { max_institutions: 1, max_years: 1, actuals_one_in: 0 };
+    let mut doc = generate::scenario(seed, shape);
+    if doc["targets"].as_array().is_none_or(|t| t.is_empty()) {
+        doc["targets"] = json!([{"id": "cap", "metric": "npl_ratio", "op": "le", "value": "0.02", "year": 2019, "scope": "region"}]);
+    }
+    let text = doc.to_string();
+    let Ok(engine_s) = delever_model::parse_scenario(&text) else { return Ok((0, 0)) };
+    let s = delever_oracle::read(&doc).map_err(|e| format!("{e:?}"))?;
+    let tol = delever_oracle::amount_tolerance(&s);
+    let (mut compared, mut boundary) = (0, 0);
+    let (lever, engine_lever) = LEVERS[(seed % 5) as usize];
+    let all: Vec<usize> = (0..s.targets.len()).collect();
+    let mine = analysis::goal_seek(&s, lever, &all, &tol);
+    let theirs = delever_model::goal_seek(&engine_s, engine_lever, &[])
+        .map_err(|e| format!("engine goal seek: {e:?}"))?;
+    let width = &mine.to - &mine.from;
+    let slack = &width * ten_pow_neg(6) + &tol;
+    if (q(theirs.from) - &mine.from).abs() > tol || (q(theirs.to) - &mine.to).abs() > tol {
+        return Err(format!(
+            "goal seek {lever:?} range: engine {} … {}, oracle {} … {}",
+            theirs.from,
+            theirs.to,
+            show(&mine.from),
+            show(&mine.to)
+        ));
+    }
+    if mine.fragile {
+        boundary += 1;
+    } else {
+        let same = theirs.intervals.len() == mine.intervals.len()
+            && theirs
+                .intervals
+                .iter()
+                .zip(&mine.intervals)
+                .all(|((a, b), (c, d))| (q(*a) - c).abs() <= slack && (q(*b) - d).abs() <= slack);
+        if !same {
+            let shown: Vec<String> =
+                mine.intervals.iter().map(|(a, b)| format!("{} … {}", show(a), show(b))).collect();
+            return Err(format!("goal seek {lever:?}: engine {:?}, oracle {shown:?}", theirs.intervals));
+        }
+        compared += 1;
+    }
+    // Monte Carlo: a few paths, a cv from the seed.
+    let cv = ["0", "0.25", "1"][(seed / 5 % 3) as usize];
+    let paths = 12;
+    let options = delever_model::MonteCarloOptions {
+        paths,
+        seed: seed.rotate_left(17),
+        cv: cv.parse().unwrap(),
+        metrics: vec!["npl_ratio".into(), "npl".into(), "loans".into()],
+    };
+    let theirs =
+        delever_model::monte_carlo(&engine_s, &options).map_err(|e| format!("engine monte carlo: {e:?}"))?;
+    let mine = analysis::monte_carlo(
+        &s,
+        paths,
+        options.seed,
+        &parse_decimal(cv).unwrap(),
+        &["npl_ratio", "npl", "loans"],
+        &tol,
+    );
+    if mine.fragile {
+        return Ok((compared, boundary + 1));
+    }
+    if mine.failed != theirs.failed {
+        return Err(format!("monte carlo failed paths: engine {} oracle {}", theirs.failed, mine.failed));
+    }
+    for ((name, bands), (ename, ebands)) in mine.percentiles.iter().zip(&theirs.percentiles) {
+        if name != ename {
+            return Err(format!("monte carlo metric order: {ename} vs {name}"));
+        }
+        // A ratio: propagate the amount tolerance as the single-run comparison does (loans ≥ 1 here is not assured).
+        let bound = if name == "npl_ratio" { ten_pow_neg(12) } else { tol.clone() };
+        for (m, (b, eb)) in bands.iter().zip(ebands).enumerate() {
+            for (k, (o, e)) in b.iter().zip(&eb.values).enumerate() {
+                let ok = match (o, e) {
+                    (None, None) => true,
+                    (Some(o), Some(e)) => (q(*e) - o).abs() <= bound,
+                    _ => false,
+                };
+                if !ok {
+                    return Err(format!(
+                        "monte carlo {name} month {m} percentile {k}: engine {e:?} oracle {:?}",
+                        o.as_ref().map(show)
+                    ));
+                }
+            }
+        }
+    }
+    for ((p, fragile), (id, ep)) in mine.targets.iter().zip(&theirs.targets) {
+        if *fragile {
+            boundary += 1;
+        } else if (q(*ep) - p).abs() > ten_pow_neg(20) {
+            return Err(format!("monte carlo target {id}: engine {ep} oracle {}", show(p)));
+        }
+    }
+    Ok((compared + 1, boundary))
+}
+
+#[test]
+fn analyses_agree_on_small_cases() {
+    let cases =
+        std::env::var("DELEVER_ORACLE_ANALYSIS_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
+    let config = Config {
+        cases,
+        max_shrink_iters: 0,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/it/analyses.proptest-regressions",
+        ))),
+        ..Config::default()
+    };
+    let totals = std::cell::Cell::new((0u32, 0u32));
+    let result = TestRunner::new(config).run(&any::<u64>(), |seed| {
+        let (c, b) = check(seed).map_err(|m| TestCaseError::fail(format!("seed {seed}: {m}")))?;
+        let (tc, tb) = totals.get();
+        totals.set((tc + c, tb + b));
+        Ok(())
+    });
+    let (c, b) = totals.get();
+    println!("oracle analyses: {c} goal seeks / Monte Carlo runs compared, {b} left out at a boundary");
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
