@@ -27,8 +27,6 @@ pub struct Counts {
     pub widened_ratios: u64,
     /// Values that disagree.
     pub mismatches: Vec<Mismatch>,
-    /// Known engine disagreements by name, with how many values showed them.
-    pub known: std::collections::BTreeMap<&'static str, u64>,
 }
 
 impl Counts {
@@ -41,9 +39,6 @@ impl Counts {
         self.failure_at_boundary += o.failure_at_boundary;
         self.negative_deposits += o.negative_deposits;
         self.widened_ratios += o.widened_ratios;
-        for (k, n) in &o.known {
-            *self.known.entry(k).or_default() += n;
-        }
     }
 }
 
@@ -53,8 +48,6 @@ pub struct Mismatch {
     /// The field's path, e.g. `institutions.b0.year_ends[2019].write_off_share`.
     pub path: String,
     pub message: String,
-    /// Whether the engine's value is zero (the signature of a known disagreement).
-    pub engine_zero: bool,
 }
 
 /// The tolerances of one scenario.
@@ -128,7 +121,6 @@ pub fn metric(
     if !agree {
         counts.mismatches.push(Mismatch {
             path: format!("{at}.{name}"),
-            engine_zero: engine.as_ref().is_some_and(Zero::is_zero),
             message: format!(
                 "{at}.{name}: engine {} oracle {} (difference {}, tolerance {})",
                 show_opt(&engine),
@@ -283,7 +275,6 @@ pub fn projection(o: &Projection, e: &Value, tol: &Tolerance) -> Result<Counts, 
                     t.met,
                     show_opt(&t.actual.value)
                 ),
-                engine_zero: false,
             });
         }
         let margin = Metric { value: t.margin.clone(), denominator: t.actual.denominator.clone() };
@@ -515,7 +506,6 @@ pub fn decomposition(
                         op.actual.as_ref().map_or("null".into(), |q| q.to_string()),
                         op.value
                     ),
-                    engine_zero: false,
                 });
             }
         }
