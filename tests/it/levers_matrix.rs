@@ -7,7 +7,11 @@
 //! the slider sends it (`SetField` with the slider's text in display units, `SetChannel`
 //! for the channel mix). After each case the result shown satisfies the engine's
 //! identities, or the engine's refusal is on the page with its message and the last good
-//! result is kept (`check::verdict`). Run with `-- --nocapture` to see the table.
+//! result is kept (`check::verdict`). The counts are pinned per preset (`EXPECTED`: cases
+//! that ran, were refused, left the document or the projection shown unchanged), with the
+//! one slider end refused alone and the slider ends that change nothing shown, so a case
+//! that stops running, or a lever that stops moving the result, fails the test. Run with
+//! `-- --nocapture` to see the table.
 
 use std::rc::Rc;
 
