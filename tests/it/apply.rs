@@ -80,15 +80,9 @@ fn action() -> impl Strategy<Value = Action> {
     ]
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 256,
-        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
-        ..ProptestConfig::default()
-    })]
-
-    #[test]
-    fn no_sequence_of_actions_panics(actions in proptest::collection::vec(action(), 1..25)) {
+#[test]
+fn no_sequence_of_actions_panics() {
+    crate::cases::run(file!(), 256, proptest::collection::vec(action(), 1..25), |actions| {
         let mut state = UiState::new(Lang::Zh);
         for action in actions {
             state.apply(action);
@@ -108,15 +102,16 @@ proptest! {
                 let _ = request.jobs(&current.scenario);
             }
         }
-    }
+        Ok(())
+    });
+}
 
-    /// The same, with every scenario sent to the engine's worker, whose answers come late,
-    /// stale, as bytes that are not a projection, or not at all: whatever is on screen is
-    /// exactly the engine's result, and a page waiting for nothing is never marked updating.
-    #[test]
-    fn the_workers_answers_in_any_order_show_only_the_engines_results(
-        steps in proptest::collection::vec((action(), 0u8..5), 1..20)
-    ) {
+/// The same, with every scenario sent to the engine's worker, whose answers come late,
+/// stale, as bytes that are not a projection, or not at all: whatever is on screen is
+/// exactly the engine's result, and a page waiting for nothing is never marked updating.
+#[test]
+fn the_workers_answers_in_any_order_show_only_the_engines_results() {
+    crate::cases::run(file!(), 256, proptest::collection::vec((action(), 0u8..5), 1..20), |steps| {
         let mut state = UiState::new(Lang::Zh);
         state.off_thread = true;
         state.off_thread_from = 0;
@@ -151,7 +146,8 @@ proptest! {
                 prop_assert_eq!(parsed.as_ref(), state.current.as_ref().map(|c| &c.scenario));
             }
         }
-    }
+        Ok(())
+    });
 }
 
 /// What the engine's worker answers for `scenario` (`crates/delever-worker`: the same run).

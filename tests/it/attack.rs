@@ -86,9 +86,9 @@ fn mutated_preset() -> impl Strategy<Value = String> {
     )
 }
 
-/// Loads `text` as the page would from `source`, and checks what the page shows against
-/// `check_loaded`'s verdict on the same text.
-fn load_and_check(text: &str, source: Source, case: &str) {
+/// Loads `text` as the page would from `source`, checks what the page shows against
+/// `check_loaded`'s verdict on the same text, and returns the page after the load.
+fn load_and_check(text: &str, source: Source, case: &str) -> UiState {
     let mut state = UiState::new(Lang::Zh);
     state.apply(Action::LoadText { text: text.to_string(), source });
     let shown = verdict(&state, case);
@@ -99,80 +99,120 @@ fn load_and_check(text: &str, source: Source, case: &str) {
     );
     let fresh = shown == Verdict::Ran && state.load_problem.is_none();
     assert_eq!(fresh, refusals.is_empty(), "{case}: the page and check_loaded disagree: {refusals:?}");
+    state
 }
 
-/// Everything the address path does with `hash` (and the query path with the same text).
-fn address(hash: &str) {
+/// Everything the address path does with `hash` (and the query path with the same text);
+/// the page after the load, when the address held a scenario to load.
+fn address(hash: &str) -> Option<UiState> {
     let _ = mode_from_query(hash);
-    if let Some(Ok(text)) = scenario_from_fragment(hash) {
-        load_and_check(&text, Source::Link, "address");
+    match scenario_from_fragment(hash) {
+        Some(Ok(text)) => Some(load_and_check(&text, Source::Link, "address")),
+        _ => None,
     }
 }
 
-/// Everything the message path does with `text`.
-fn message(text: &str) {
-    if let Incoming::Act(action) = parse_message(text) {
-        if let Action::LoadText { text, source } = action {
-            load_and_check(&text, source, "message");
-        } else {
+/// Everything the message path does with `text`; the page after a `delever:load`.
+fn message(text: &str) -> Option<UiState> {
+    match parse_message(text) {
+        Incoming::Act(Action::LoadText { text, source }) => Some(load_and_check(&text, source, "message")),
+        Incoming::Act(action) => {
             let mut state = UiState::new(Lang::En);
             state.apply(action);
             verdict(&state, "message");
+            None
         }
+        _ => None,
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
-    #[test]
-    fn any_address_text_is_survived(text in "\\PC{0,64}") {
+#[test]
+fn any_address_text_is_survived() {
+    crate::cases::run(file!(), 256, "\\PC{0,64}", |text| {
         address(&text);
         address(&format!("#scenario={text}"));
         let _ = mode_from_query(&format!("?{text}"));
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn any_base64url_after_scenario_is_survived(text in "[A-Za-z0-9_=%-]{0,200}") {
+#[test]
+fn any_base64url_after_scenario_is_survived() {
+    crate::cases::run(file!(), 256, "[A-Za-z0-9_=%-]{0,200}", |text| {
         address(&format!("#scenario={text}&lang=en"));
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn any_message_text_is_survived(text in "\\PC{0,64}") {
+#[test]
+fn any_message_text_is_survived() {
+    crate::cases::run(file!(), 256, "\\PC{0,64}", |text| {
         message(&text);
         message(&json!({"type": "delever:load", "scenario": text}).to_string());
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn mutated_presets_by_address(text in mutated_preset()) {
+#[test]
+fn mutated_presets_by_address() {
+    crate::cases::run(file!(), 256, mutated_preset(), |text| {
         let hash = format!("#{}", delever::codec::scenario_to_fragment(&text));
         prop_assert_eq!(scenario_from_fragment(&hash), Some(Ok(text.clone())));
         address(&hash);
         // Bytes lost in transit: the link cut in half.
         let encoded = encode(text.as_bytes());
         address(&format!("#scenario={}", &encoded[..encoded.len() / 2]));
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn mutated_presets_by_message(text in mutated_preset(), wrap in any::<bool>()) {
+#[test]
+fn mutated_presets_by_message() {
+    crate::cases::run(file!(), 256, (mutated_preset(), any::<bool>()), |(text, wrap)| {
         let doc: Value = serde_json::from_str(&text).expect("a mutated preset is still JSON");
         // The scenario as an object, or as its text.
         let scenario = if wrap { Value::String(text.clone()) } else { doc };
         message(&json!({"type": "delever:load", "scenario": scenario}).to_string());
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn random_json_messages_are_survived(kind in prop_oneof![Just("delever:load"), Just("delever:other"), Just("x")], scenario in any_json()) {
-        message(&json!({"type": kind, "scenario": scenario}).to_string());
-    }
+#[test]
+fn random_json_messages_are_survived() {
+    crate::cases::run(
+        file!(),
+        256,
+        (prop_oneof![Just("delever:load"), Just("delever:other"), Just("x")], any_json()),
+        |(kind, scenario)| {
+            message(&json!({"type": kind, "scenario": scenario}).to_string());
+            Ok(())
+        },
+    );
 }
 
 #[test]
 fn the_presets_by_address_and_by_message_run() {
-    for preset in delever_model::presets::all() {
-        address(&format!("#{}", delever::codec::scenario_to_fragment(preset.json)));
-        message(&json!({"type": "delever:load", "scenario": preset.json}).to_string());
+    let presets = delever_model::presets::all();
+    let ids: Vec<&str> = presets.iter().map(|p| p.id).collect();
+    assert_eq!(ids, ["licheng-2019", "licheng-2019-may", "yangjiang-2016-2018", "chongqing-2016-2020"]);
+    let mut loaded = 0;
+    for preset in presets {
         let doc: Value = serde_json::from_str(preset.json).expect("JSON");
-        message(&json!({"type": "delever:load", "scenario": doc}).to_string());
+        let expected = delever_model::parse_scenario(preset.json).expect("a valid preset");
+        let by_address = address(&format!("#{}", delever::codec::scenario_to_fragment(preset.json)));
+        let as_text = message(&json!({"type": "delever:load", "scenario": preset.json}).to_string());
+        let as_object = message(&json!({"type": "delever:load", "scenario": doc}).to_string());
+        for (way, state) in
+            [("address", by_address), ("message text", as_text), ("message object", as_object)]
+        {
+            // Each way loads the preset and shows its own fresh result, with nothing refused.
+            let state = state.unwrap_or_else(|| panic!("{}: {way} loaded nothing", preset.id));
+            assert_eq!(verdict(&state, preset.id), Verdict::Ran, "{}: {way}", preset.id);
+            assert!(state.load_problem.is_none() && state.issues.is_empty(), "{}: {way} refused", preset.id);
+            let shown = state.current.as_ref().expect("a result");
+            assert!(shown.scenario == expected, "{}: {way} shows another scenario", preset.id);
+            loaded += 1;
+        }
     }
+    assert_eq!(loaded, 12, "four presets, three ways each");
 }

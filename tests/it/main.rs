@@ -3,6 +3,7 @@
 
 mod apply;
 mod attack;
+mod cases;
 mod check;
 mod levers_matrix;
 mod off_thread;

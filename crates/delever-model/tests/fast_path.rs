@@ -399,20 +399,20 @@ fn the_fast_path_is_the_plain_step_on_every_preset_and_the_synthetic_scenarios()
     }
 }
 
-proptest! {
-    // Failing cases are saved beside this file (fast_path.regressions) and replayed first.
-    #![proptest_config(ProptestConfig {
-        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
-        ..ProptestConfig::default()
-    })]
+/// As many scenarios as the invariants' suite: the fast path must match on every shape.
+/// Failing cases are saved beside this file (fast_path.proptest-regressions) and replayed first.
+const FAST_PATH_CASES: u32 = 10_000;
 
-    #[test]
-    fn the_fast_path_is_the_plain_step_to_the_last_digit(doc in scenario_doc()) {
-        let scenario = parse_scenario_value(&doc).map_err(|_| TestCaseError::fail("generator made an invalid scenario"))?;
+#[test]
+fn the_fast_path_is_the_plain_step_to_the_last_digit() {
+    common::cases::run(file!(), FAST_PATH_CASES, scenario_doc(), |doc| {
+        let scenario = parse_scenario_value(&doc)
+            .map_err(|_| TestCaseError::fail("generator made an invalid scenario"))?;
         let plan = Plan::compile(&scenario);
         let expected = reference(&plan);
         for needs in NEEDS {
             check(&plan, &expected, needs).map_err(TestCaseError::fail)?;
         }
-    }
+        Ok(())
+    });
 }

@@ -1,6 +1,8 @@
 //! `wire`: a projection survives bytes exactly (every preset, both details, warnings, a large
 //! synthetic case), and bytes that are not one are refused without a panic.
 
+mod common;
+
 use delever_model::output::{Detail, Projection};
 use delever_model::wire::{self, WireError};
 use delever_model::{Scenario, Simulator, parse_scenario, presets};
@@ -72,18 +74,17 @@ fn licheng_bytes() -> &'static (Scenario, Vec<u8>) {
     })
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
-    /// Any byte changed anywhere: refused, or a projection, never a panic.
-    #[test]
-    fn changed_bytes_never_panic(at in 0usize..100_000, value in any::<u8>()) {
+/// Any byte changed anywhere: refused, or a projection, never a panic (256 cases).
+#[test]
+fn changed_bytes_never_panic() {
+    common::cases::run(file!(), 256, (0usize..100_000, any::<u8>()), |(at, value)| {
         let (scenario, bytes) = licheng_bytes();
         let mut bytes = bytes.clone();
         let at = at % bytes.len();
         bytes[at] = value;
         let _ = wire::decode(&bytes, scenario);
-    }
+        Ok(())
+    });
 }
 
 /// Every kind of request, and the answers of each on Licheng: back exactly; cut short, refused.

@@ -1,4 +1,4 @@
-//! Fuzz target: any bytes as a scenario file; parsing, simulation and JSON output must never panic.
+//! Fuzz target: any bytes as a scenario file; parsing, simulation and JSON output must never panic, and every projection keeps the identities of MODEL.md section 3.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,6 +11,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     if let Ok(projection) = delever_model::simulate(&scenario) {
+        // Every institution's every month, and the region's and zones' sums (the model's
+        // public checker): a violation is an engine bug, so the fuzzer stops on it.
+        if let Err(violation) = delever_model::invariants::check_projection(&scenario, &projection) {
+            panic!("an engine identity fails: {violation}");
+        }
         let json = projection.to_json();
         // The canonical form of a valid scenario is itself valid.
         assert!(delever_model::parse_scenario_value(&scenario.to_json()).is_ok());

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod cases;
 pub mod generate;
 
 use delever_model::engine::{MonthRecord, Plan, Run};

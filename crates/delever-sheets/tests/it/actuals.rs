@@ -661,22 +661,25 @@ mod never_panics {
         prop::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
-
-        #[test]
-        fn arbitrary_tables_never_panic(text in table_text()) {
+    #[test]
+    fn arbitrary_tables_never_panic() {
+        crate::cases::run(file!(), 64, table_text(), |text| {
             let one = one();
             answer(import_actuals_text(&one, &text));
             answer(import_actuals(&one, text.as_bytes(), "any.csv"));
-            let with_header = format!("月份\t机构代码\t各项存款\t各项贷款\t不良贷款\t处置合计\t核销\r\n{text}");
+            let with_header =
+                format!("月份\t机构代码\t各项存款\t各项贷款\t不良贷款\t处置合计\t核销\r\n{text}");
             answer(import_actuals_text(&one, &with_header));
-        }
+            Ok(())
+        });
+    }
 
-        #[test]
-        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..1024)) {
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        crate::cases::run(file!(), 64, prop::collection::vec(any::<u8>(), 0..1024), |bytes| {
             answer(import_actuals(&one(), &bytes, "any.xlsx"));
             answer(import_actuals(&one(), &bytes, "any.csv"));
-        }
+            Ok(())
+        });
     }
 }

@@ -428,11 +428,9 @@ mod never_panics {
         })
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
-
-        #[test]
-        fn generated_scenarios_export_with_valid_sheet_names_or_a_message((json, lang) in scenario()) {
+    #[test]
+    fn generated_scenarios_export_with_valid_sheet_names_or_a_message() {
+        crate::cases::run(file!(), 64, scenario(), |(json, lang)| {
             let doc: Value = serde_json::from_str(&json).unwrap();
             match export_decomposition(&json, lang) {
                 Ok(bytes) => {
@@ -446,6 +444,7 @@ mod never_panics {
                     prop_assert!(!err.message(lang).is_empty());
                 }
             }
-        }
+            Ok(())
+        });
     }
 }

@@ -2,6 +2,9 @@
 
 mod support;
 
+#[cfg(not(target_arch = "wasm32"))]
+mod cases;
+
 mod actuals;
 mod decomposition;
 mod docs;

@@ -1,8 +1,9 @@
 //! Whatever bytes or text arrive, the import answers with a scenario or with issues, never a panic.
 //!
-//! The number of cases is a quarter of `PROPTEST_CASES` (the test command sets 10,000): each
-//! case reads a whole file, and the CSV cases run the engine's validation twice, in a debug
-//! build (measured: 10,000 cases of all four took 190 s; a quarter, under a minute).
+//! Each suite runs 2,500 cases, a quarter of the engine's 10,000, whatever `PROPTEST_CASES`
+//! says: each case reads a whole file, and the CSV cases run the engine's validation twice,
+//! in a debug build (measured: 10,000 cases of all four took 190 s; a quarter, under a minute).
+//! Failures are saved beside this file (never_panics.proptest-regressions) and replayed first.
 
 use delever_model::Lang;
 use delever_sheets::{Format, template};
@@ -51,56 +52,59 @@ fn csv_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
 }
 
-/// A quarter of `PROPTEST_CASES` (default 256), at least 64.
-fn cases() -> u32 {
-    let all = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse::<u32>().ok()).unwrap_or(256);
-    (all / 4).max(64)
-}
-
-proptest! {
-    // Failing cases are saved beside this file (never_panics.proptest-regressions) and replayed first.
-    #![proptest_config(ProptestConfig {
-        cases: cases(),
-        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("regressions"))),
-        ..ProptestConfig::default()
-    })]
-
-    #[test]
-    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+#[test]
+fn arbitrary_bytes_never_panic() {
+    crate::cases::run(file!(), 2500, prop::collection::vec(any::<u8>(), 0..2048), |bytes| {
         answer(&bytes, "any.xlsx");
         answer(&bytes, "any.csv");
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn arbitrary_bytes_after_a_zip_signature_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+#[test]
+fn arbitrary_bytes_after_a_zip_signature_never_panic() {
+    crate::cases::run(file!(), 2500, prop::collection::vec(any::<u8>(), 0..2048), |bytes| {
         let mut zipish = b"PK\x03\x04".to_vec();
         zipish.extend(bytes);
         answer(&zipish, "any.xlsx");
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn arbitrary_csv_text_never_panics(text in csv_text()) {
+#[test]
+fn arbitrary_csv_text_never_panics() {
+    crate::cases::run(file!(), 2500, csv_text(), |text| {
         answer(text.as_bytes(), "any.csv");
-        let mut with_header = "编号,期初存款,期初贷款,期初不良贷款,贷款增速,处置节奏,核销占比,示意数据\r\n".to_string();
+        let mut with_header =
+            "编号,期初存款,期初贷款,期初不良贷款,贷款增速,处置节奏,核销占比,示意数据\r\n".to_string();
         with_header.push_str(&text);
         answer(with_header.as_bytes(), "any.csv");
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn a_template_with_damaged_bytes_never_panics(
-        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
-        cut in any::<prop::sample::Index>(),
-        truncate in any::<bool>(),
-    ) {
-        static TEMPLATE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-        let mut bytes = TEMPLATE.get_or_init(|| template(Format::Xlsx, Lang::Zh).unwrap()).clone();
-        for (at, byte) in edits {
-            let i = at.index(bytes.len());
-            bytes[i] = byte;
-        }
-        if truncate {
-            bytes.truncate(cut.index(bytes.len()));
-        }
-        answer(&bytes, "damaged.xlsx");
-    }
+#[test]
+fn a_template_with_damaged_bytes_never_panics() {
+    crate::cases::run(
+        file!(),
+        2500,
+        (
+            prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+            any::<prop::sample::Index>(),
+            any::<bool>(),
+        ),
+        |(edits, cut, truncate)| {
+            static TEMPLATE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+            let mut bytes = TEMPLATE.get_or_init(|| template(Format::Xlsx, Lang::Zh).unwrap()).clone();
+            for (at, byte) in edits {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            if truncate {
+                bytes.truncate(cut.index(bytes.len()));
+            }
+            answer(&bytes, "damaged.xlsx");
+            Ok(())
+        },
+    );
 }
