@@ -8,7 +8,10 @@ import { setFieldInPage } from './index.mjs';
 
 export async function launch({ proxy = null } = {}) {
   // Nothing of Firefox's own on the network (puppeteer's defaults turn most of it off already).
+  // Remote settings: its server pointed at nothing, as Mozilla's own test profiles do; a
+  // release build honours that only with MOZ_REMOTE_SETTINGS_DEVTOOLS set (below).
   const prefs = {
+    'services.settings.server': 'data:,#remote-settings-dummy/v1',
     'app.normandy.enabled': false,
     'browser.safebrowsing.malware.enabled': false,
     'browser.safebrowsing.phishing.enabled': false,
@@ -34,10 +37,12 @@ export async function launch({ proxy = null } = {}) {
     headless: true,
     extraPrefsFirefox: prefs,
     protocolTimeout: 180_000,
+    env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' },
   });
   const version = await browser.version(); // e.g. "firefox/140.1.0"
   return {
     name: 'firefox',
+    ownTraffic: [], // none reaches the network with the preferences above
     version: version.replace(/^firefox\//i, ''),
     async newPage() {
       const context = await browser.createBrowserContext();

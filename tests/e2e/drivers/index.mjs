@@ -7,6 +7,8 @@
 // The interface, as each driver module's `launch(options)` returns it:
 //
 //   browser.name, browser.version       'chromium' | 'firefox' | 'webkit', and its version
+//   browser.ownTraffic                  host patterns the browser itself contacts unasked
+//                                       (updates, sign-in), never the page: [] for most
 //   await browser.newPage()             a page in a fresh profile (empty storage, no cache)
 //   await browser.close()
 //

@@ -112,15 +112,13 @@ export async function launch({ proxy = null } = {}) {
   const pages = new Set();
   const browser = {
     name: 'webkit',
+    ownTraffic: [], // MiniBrowser asks nobody on its own
     version: null, // MiniBrowser's WebKitGTK version, known once a session exists.
     async newPage() {
-      const capabilities = {
-        browserName: 'MiniBrowser',
-        'webkitgtk:browserOptions': { binary, args: ['--automation'] },
-      };
-      if (proxy) {
-        capabilities.proxy = { proxyType: 'manual', httpProxy: proxy, sslProxy: proxy, noProxy: [] };
-      }
+      // MiniBrowser's own --proxy is the default proxy of every scheme (WebDriver's `proxy`
+      // capability reaches only plain http here).
+      const args = proxy ? ['--automation', `--proxy=http://${proxy}`] : ['--automation'];
+      const capabilities = { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary, args } };
       // WebKitWebDriver holds one session at a time: a driver of its own for each page.
       const { base, stop } = await startDriver(driverPath);
       let created;
