@@ -137,7 +137,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, Error> {
             Browser::Chromium => suite.iter().chain(&core).collect(),
             Browser::Firefox | Browser::Webkit => core.iter().collect(),
         };
-        println!("\ne2e: {} ({} test files)", browser.name(), files.len());
+        println!("\ne2e: {}, test files: {}", browser.name(), files.len());
         // MiniBrowser is a GTK program: it needs a display, which xvfb-run gives it.
         let mut command = match browser {
             Browser::Webkit => {
@@ -379,7 +379,25 @@ fn count_results(output: &str) -> (u64, u64) {
 
 #[cfg(test)]
 mod tests {
-    use super::count_results;
+    use super::{Browser, BrowserRun, Outcome, count_results};
+
+    #[test]
+    fn counts_per_browser_for_the_closing_line() {
+        let run = |browser, passed, failed| BrowserRun { browser, passed, failed, seconds: 1.0 };
+        let outcome = Outcome {
+            runs: vec![
+                run(Browser::Chromium, 112, 0),
+                run(Browser::Firefox, 11, 1),
+                run(Browser::Webkit, 12, 0),
+            ],
+        };
+        assert_eq!((outcome.passed(), outcome.failed()), (135, 1));
+        assert_eq!(outcome.per_browser(), "chromium 112, firefox 11, webkit 12");
+        for browser in Browser::ALL {
+            assert_eq!(Browser::parse(browser.name()).ok(), Some(browser));
+        }
+        assert!(Browser::parse("safari").is_err());
+    }
 
     #[test]
     fn reads_the_spec_reporters_totals() {
