@@ -22,7 +22,11 @@ import { functionSource, setFieldInPage } from './index.mjs';
 /** The W3C element reference key. */
 const ELEMENT = 'element-6066-11e4-a52f-4f735466cecf';
 
-const TIMEOUT_MS = 120_000;
+/** How long a page load or a script may take (WebDriver's timeouts) ... */
+const TIMEOUT_MS = 60_000;
+
+/** ... and any one command, after which the client gives up on it and says which it was. */
+const COMMAND_TIMEOUT_MS = 75_000;
 
 /** A free TCP port on loopback, for the driver to listen on. */
 function freePort() {
@@ -37,10 +41,36 @@ function freePort() {
   });
 }
 
+/** DELEVER_DRIVER_LOG=1 prints every WebDriver command and how long it took (to stderr). */
+const LOG = Boolean(process.env.DELEVER_DRIVER_LOG);
+
 /** One WebDriver command; returns the answer's `value`, throws the driver's error. */
 async function command(base, method, path, body) {
+  const started = Date.now();
+  try {
+    return await send(base, method, path, body);
+  } finally {
+    if (LOG) {
+      process.stderr.write(`webdriver ${method} ${path.replace(/^\/session\/[^/]+/, '')} ${Date.now() - started} ms\n`);
+    }
+  }
+}
+
+async function send(base, method, path, body) {
+  try {
+    return await sendOnce(base, method, path, body);
+  } catch (error) {
+    if (error.name === 'TimeoutError') {
+      throw new Error(`WebKitWebDriver ${method} ${path}: no answer within ${COMMAND_TIMEOUT_MS} ms`);
+    }
+    throw error;
+  }
+}
+
+async function sendOnce(base, method, path, body) {
   const response = await fetch(`${base}${path}`, {
     method,
+    signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS),
     headers: body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -68,6 +98,17 @@ function installErrorRecorder() {
   return window.__driverErrors.slice();
 }
 
+/** The drivers running, stopped if this process ends before it closes them (e.g. a test times out). */
+const running = new Set();
+process.once('exit', () => {
+  for (const driver of running) {
+    driver.kill('SIGKILL');
+  }
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
+}
+
 /** Starts a WebKitWebDriver on a free port; returns its address and a way to stop it. */
 async function startDriver(driverPath) {
   const port = await freePort();
@@ -77,7 +118,9 @@ async function startDriver(driverPath) {
   driver.stderr.on('data', (chunk) => {
     driverLog = (driverLog + chunk).slice(-4000);
   });
+  running.add(driver);
   const exited = new Promise((resolve) => driver.on('exit', resolve));
+  exited.then(() => running.delete(driver));
   const deadline = Date.now() + 20_000;
   for (;;) {
     const ready = await command(base, 'GET', '/status').then((status) => status.ready, () => false);
