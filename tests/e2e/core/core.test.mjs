@@ -290,7 +290,17 @@ describe(`the page's core in ${browserName()}`, () => {
     await waitForSelector(page, 'section.results[data-stale="true"]');
     await assertCardsMatch(page, lastGood, 'while the edit is invalid (the last good numbers, 15%)');
     const shown = await page.evaluate(allKpisInPage);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    // A click on the language button: the message follows the language, the numbers stay.
+    await page.click('button[data-action="toggle-lang"]');
+    const english = await eventually(async () => {
+      const text = await page.evaluate((s) => document.querySelector(s)?.textContent.trim() ?? null, errorOf('defaults.loan_growth'));
+      assert.ok(text && text.includes('150%') && text.includes('out of range'), `the message is not in English: ${text}`);
+      return text;
+    });
+    t.diagnostic(english);
+    assert.equal(await attribute(page, '.page', 'lang'), 'en');
+    assert.equal(await count(page, 'section.results[data-stale="true"]'), 1);
     assert.deepEqual(await page.evaluate(allKpisInPage), shown, 'the numbers changed while the edit is invalid');
 
     // Fixing it brings the numbers back to life.

@@ -2,11 +2,11 @@
 // speaks classic W3C WebDriver over HTTP. MiniBrowser is a GTK program: it needs a display,
 // so the tests run under `xvfb-run` (as `cargo xtask e2e` runs them).
 //
-// The client is the dozen lines of HTTP below (node's own fetch) rather than a dependency:
-// the tests use eight endpoints of the protocol (session, timeouts, url, refresh, execute/async,
-// element, element click, element value), and the usual clients (selenium-webdriver,
-// webdriverio) bring dozens of packages, and driver managers that would fetch browsers and
-// drivers from the network, to do the same.
+// The client is the few dozen lines of HTTP below (node's own fetch) rather than a dependency:
+// the tests use ten commands of the protocol (status, new and delete session, timeouts, url,
+// refresh, execute/async, find element, element click, element send keys), and the usual
+// clients (selenium-webdriver, webdriverio) bring dozens of packages, and driver managers
+// that would fetch browsers and drivers from the network, to do the same.
 //
 // Each page is its own WebDriver session: its own MiniBrowser, in automation mode, with an
 // ephemeral profile, so every page starts with empty storage as in the other drivers.
