@@ -37,8 +37,11 @@ commands:
                              (default port: $PORT, else 8080)
   test                       the full check CI runs: setup, fmt, clippy, tests,
                              wasm builds, end-to-end tests
-  e2e [--no-build]           end-to-end tests of the release page in headless Chromium
-                             (tests/e2e/, node --test; --no-build: use dist/ as it is)
+  e2e [--no-build] [--browser chromium|firefox|webkit]
+                             end-to-end tests of the release page (tests/e2e/, node --test):
+                             the full suite in headless Chromium, the core tests
+                             (tests/e2e/core/) in Chromium, Firefox ESR and WebKitGTK
+                             (--no-build: use dist/ as it is; --browser: that one only)
   bench [ARGS...]            run the engine benchmark (delever-model's `bench` example)
   bench --browser [--no-build]
                              page weight, load time and input-to-repaint in headless
@@ -92,12 +95,14 @@ fn run(arguments: Vec<String>) -> Result<(), Error> {
             test::run(&root)
         }
         "e2e" => {
-            let options = e2e::Options { build: !args.flag("--no-build") };
+            let only = args.value("--browser")?.map(|name| e2e::Browser::parse(&name)).transpose()?;
+            let options = e2e::Options { build: !args.flag("--no-build"), only };
             args.finish()?;
             e2e::run(&root, &options).map(|_| ())
         }
         "bench" if args.flag("--browser") => {
-            let options = e2e::Options { build: !args.flag("--no-build") };
+            let options =
+                e2e::Options { build: !args.flag("--no-build"), only: Some(e2e::Browser::Chromium) };
             args.finish()?;
             e2e::bench(&root, &options)
         }

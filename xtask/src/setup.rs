@@ -2,7 +2,7 @@
 //!
 //! Each step checks before it installs, so running it again costs a few probes.
 //! Required tools (the wasm32 target, the wasm-bindgen CLI) stop the run when
-//! they fail; optional ones (wasm-opt, Chromium) only warn.
+//! they fail; optional ones (wasm-opt, the browsers) only warn.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -108,27 +108,40 @@ fn wasm_opt(root: &Path) {
     }
 }
 
-/// Chromium and chromedriver, for the headless browser tests, with a small CJK
-/// font so that screenshots of the Chinese page show characters, not boxes.
+/// The browsers of the end-to-end tests, all Debian's packages: Chromium and chromedriver
+/// (the full suite and the component tests), with a small CJK font so that screenshots of
+/// the Chinese page show characters, not boxes; Firefox ESR (driven over WebDriver BiDi);
+/// WebKitGTK's WebDriver (`webkit2gtk-driver`, which brings MiniBrowser) and `xvfb` (MiniBrowser
+/// needs a display). No browser comes from anywhere else: the npm drivers download none.
 ///
 /// Installed with apt only when missing, and only where that is expected:
 /// as root, or on CI (`CI=true`, through `sudo -n` when not root). Elsewhere
 /// the step prints the command to run instead. A failure here is a warning; the
 /// end-to-end step (`cargo xtask e2e`) then fails, saying what is missing.
 fn browser() {
-    println!("setup: chromium, chromium-driver and a CJK font (headless browser tests)");
+    println!(
+        "setup: chromium, chromium-driver, a CJK font, firefox-esr, webkit2gtk-driver and xvfb (browser tests)"
+    );
     let has_cjk_font = shell::probe(Command::new("fc-list").args([":lang=zh", "family"]))
         .is_some_and(|families| !families.trim().is_empty());
     let missing: Vec<&str> = [
         ("chromium", shell::find_program("chromium").is_some()),
         ("chromium-driver", shell::find_program("chromedriver").is_some()),
         ("fonts-wqy-microhei", has_cjk_font),
+        ("firefox-esr", shell::find_program("firefox-esr").is_some()),
+        (
+            "webkit2gtk-driver",
+            shell::find_program("WebKitWebDriver").is_some() && crate::e2e::find_minibrowser().is_some(),
+        ),
+        ("xvfb", shell::find_program("xvfb-run").is_some()),
     ]
     .into_iter()
     .filter_map(|(package, present)| (!present).then_some(package))
     .collect();
     if missing.is_empty() {
-        println!("setup: chromium, chromedriver and a CJK font found; skipping");
+        println!(
+            "setup: chromium, chromedriver, a CJK font, firefox-esr, WebKitWebDriver with MiniBrowser and xvfb-run found; skipping"
+        );
         return;
     }
     let on_ci = std::env::var("CI").is_ok_and(|value| value == "true");
@@ -155,7 +168,7 @@ fn browser() {
     let installed =
         apt(&["update", "-q"]).and_then(|()| apt(&[&["install", "-y", "-q"][..], &missing].concat()));
     if let Err(error) = installed {
-        shell::warn(&format!("could not install chromium: {error}"));
+        shell::warn(&format!("could not install {}: {error}", missing.join(" ")));
     }
 }
 

@@ -48,6 +48,14 @@ pub fn run(command: &mut Command) -> Result<(), Error> {
 /// Like [`run`], but also returns what the command printed on standard output
 /// (echoed line by line as it comes, so progress stays visible).
 pub fn run_teed(command: &mut Command) -> Result<String, Error> {
+    let shown = display(command);
+    let (captured, status) = run_teed_status(command)?;
+    if status.success() { Ok(captured) } else { Err(Error::new(format!("`{shown}` failed ({status})"))) }
+}
+
+/// As [`run_teed`], but a command that fails is not an error: its output and exit status are
+/// returned, for a caller that reads the output either way (e.g. to count failed tests).
+pub fn run_teed_status(command: &mut Command) -> Result<(String, std::process::ExitStatus), Error> {
     use std::io::{BufRead, BufReader, Write};
     let shown = display(command);
     println!("$ {shown}");
@@ -66,7 +74,7 @@ pub fn run_teed(command: &mut Command) -> Result<String, Error> {
         }
     }
     let status = child.wait()?;
-    if status.success() { Ok(captured) } else { Err(Error::new(format!("`{shown}` failed ({status})"))) }
+    Ok((captured, status))
 }
 
 /// Runs a command quietly and returns its standard output, or `None` if it cannot

@@ -66,7 +66,8 @@ pub fn run(root: &Path) -> Result<(), Error> {
     println!("\nall {count} steps passed in {:.1} s", started.elapsed().as_secs_f64());
     // The closing line CI reads: the tests counted over every step.
     let (passed, failed) = TOTALS.with(|totals| *totals.borrow());
-    println!("{passed} passed, {failed} failed");
+    let per_browser = E2E_PER_BROWSER.with(|summary| summary.borrow().clone());
+    println!("{passed} passed, {failed} failed (e2e: {per_browser})");
     Ok(())
 }
 
@@ -127,11 +128,18 @@ fn release_build(root: &Path) -> Result<(), Error> {
     build::run(root, &build::Options { release: true })
 }
 
-/// The browser tests against the `dist/` the previous step built; counted in the closing line.
+/// The browser tests against the `dist/` the previous step built, in every browser; counted in
+/// the closing line, which also says how many passed in each browser.
 fn end_to_end(root: &Path) -> Result<(), Error> {
-    let outcome = e2e::run(root, &e2e::Options { build: false })?;
-    add_to_totals((outcome.passed, outcome.failed));
+    let outcome = e2e::run(root, &e2e::Options { build: false, only: None })?;
+    add_to_totals((outcome.passed(), outcome.failed()));
+    E2E_PER_BROWSER.with(|summary| *summary.borrow_mut() = outcome.per_browser());
     Ok(())
+}
+
+thread_local! {
+    /// The end-to-end tests passed per browser (`chromium 112, firefox 12, webkit 12`), for the closing line.
+    static E2E_PER_BROWSER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// Bounded cargo-fuzz runs over scenario files (seeded with the presets), imported
