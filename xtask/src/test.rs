@@ -42,7 +42,10 @@ const STEPS: [(&str, Action); 10] = [
     ),
     ("the web app, release build (dist/ and the single file dist/delever.html)", Action::Run(release_build)),
     ("component tests in headless Chromium (wasm-bindgen-test)", Action::Run(browser_component_tests)),
-    ("end-to-end tests of the release page in headless Chromium", Action::Run(end_to_end)),
+    (
+        "end-to-end tests of the release page: the full suite in headless Chromium, the core tests in Firefox ESR and WebKitGTK",
+        Action::Run(end_to_end),
+    ),
     (
         "fuzzing the scenario parser and engine (30 s), the spreadsheet import (20 s), and the page's links and messages (15 s each)",
         Action::Run(fuzz),
