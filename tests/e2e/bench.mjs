@@ -378,7 +378,7 @@ function printRepaintTable(measured) {
   console.log(`Input → repainted charts, ${SLIDER_MOVES} slider moves per case at ${REPAINT_VIEWPORT.width} × ${REPAINT_VIEWPORT.height} (input event, then animation frames until every chart in view is redrawn)`);
   console.log('  redrawn: to the last canvas[data-chart] data-rendered change; painted: to the end of the frame that shows it');
   console.log('  late: moves whose charts needed more than the two frames of an immediate update');
-  console.log('  charts: on the page, and (after /) the most a move drew: a chart out of view is drawn as it scrolls in');
+  console.log('  charts: on the page, and the most a move left deferred (out of view: drawn as they scroll in, not waited for)');
   const fmt = (times, q) => (times.length === 0 ? '—' : `${percentile(times, q).toFixed(1)} ms`);
   const header = ['case', 'sliders', 'charts', 'redrawn p50', 'redrawn p95', 'painted p50', 'painted p95', 'late', 'repainted'];
   const rows = measured.map(({ label, repaint }) =>
@@ -387,7 +387,7 @@ function printRepaintTable(measured) {
       : [
           label,
           String(repaint.sliders),
-          `${repaint.charts}/${repaint.charts - Math.min(...repaint.deferred, repaint.charts)}`,
+          `${repaint.charts} (${Math.max(0, ...repaint.deferred)} deferred)`,
           fmt(repaint.repaint, 0.5),
           fmt(repaint.repaint, 0.95),
           fmt(repaint.frames, 0.5),
