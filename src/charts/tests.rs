@@ -496,7 +496,7 @@ fn close_deposit_and_loan_target_labels_stay_clear_of_the_other_line() {
     // The target lines' heights: horizontal dashes in the target colour, five or more at
     // one height (the legend's swatch has three).
     let target_lines = |svg: &str| -> Vec<f64> {
-        let mut dashes = std::collections::BTreeMap::<i64, usize>::new();
+        let mut dashes = std::collections::HashMap::<i64, usize>::new();
         let needle = format!("stroke=\"{}\"", hex(role::TARGET));
         for element in svg.split("<polyline").filter(|element| element.contains(&needle)) {
             let points =
@@ -510,7 +510,10 @@ fn close_deposit_and_loan_target_labels_stay_clear_of_the_other_line() {
                 *dashes.entry(y).or_default() += 1;
             }
         }
-        dashes.into_iter().filter(|&(_, n)| n >= 5).map(|(y, _)| y as f64).collect()
+        let mut heights: Vec<f64> =
+            dashes.into_iter().filter(|&(_, n)| n >= 5).map(|(y, _)| y as f64).collect();
+        heights.sort_by(f64::total_cmp);
+        heights
     };
     let sizes = [(Style::normal(), (WIDTH, HEIGHT)), (Style::large(), (800, 450))];
     let presentation = [300, 330, 360, 390].map(|height| (Style::large(), (500, height)));

@@ -3,6 +3,8 @@
 mod support;
 
 #[cfg(not(target_arch = "wasm32"))]
+// One helper for every crate's property suites, the engine's (its module doc says why).
+#[path = "../../../delever-model/tests/common/cases.rs"]
 mod cases;
 
 mod actuals;
