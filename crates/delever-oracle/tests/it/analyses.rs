@@ -1,8 +1,8 @@
-//! Section 5 on small cases (one institution, one year): goal seek and Monte Carlo, engine against oracle.
+//! Section 5 on small cases (one institution, one year): goal seek, the feasibility map and Monte Carlo, engine against oracle.
 
 use delever_oracle::analysis::{self, Lever};
 use delever_oracle::number::{Q, parse_decimal, show, ten_pow_neg};
-use num_traits::Signed;
+use num_traits::{Signed, Zero};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
 use serde_json::json;
@@ -64,6 +64,61 @@ fn check(seed: u64) -> Result<(u32, u32), String> {
             return Err(format!("goal seek {lever:?}: engine {:?}, oracle {shown:?}", theirs.intervals));
         }
         compared += 1;
+    }
+    // The feasibility map (section 5): a 3 × 3 grid over two different levers, each cell the
+    // scenario with both set, its first year's region NPL ratio and whether every target is met.
+    let (y_lever, engine_y) = LEVERS[((seed / 5 + 1 + seed % 5) % 5) as usize];
+    if y_lever != lever {
+        let year = s.start_year + 1;
+        let theirs =
+            delever_model::feasibility(&engine_s, engine_lever, engine_y, 3, Some("npl_ratio"), Some(year))
+                .map_err(|e| format!("engine feasibility: {e:?}"))?;
+        let grid = |l: Lever| {
+            let (from, to) = l.range(&s);
+            (0..3).map(|i| &from + (&to - &from) * Q::new(i.into(), 2.into())).collect::<Vec<Q>>()
+        };
+        let (xs, ys) = (grid(lever), grid(y_lever));
+        for (i, (x, ex)) in xs.iter().zip(&theirs.x_values).enumerate() {
+            if (q(*ex) - x).abs() > tol {
+                return Err(format!("feasibility x value {i}: engine {ex}, oracle {}", show(x)));
+            }
+        }
+        for (j, y) in ys.iter().enumerate() {
+            for (i, x) in xs.iter().enumerate() {
+                let cell_scenario = y_lever.apply(&lever.apply(&s, x), y);
+                let (value, met, fragile) = analysis::cell(&cell_scenario, "npl_ratio", 0, &tol);
+                let theirs = &theirs.cells[j][i];
+                let near_zero = value.denominator.as_ref().is_some_and(|d| d.abs() <= tol);
+                if fragile || near_zero {
+                    boundary += 1;
+                    continue;
+                }
+                // A ratio: 1e-20, or the amount tolerance carried through a small denominator.
+                let bound = match &value.denominator {
+                    Some(d) if !d.is_zero() => {
+                        let carried = &tol
+                            * (Q::from_integer(1.into()) + value.value.clone().unwrap_or_default().abs())
+                            / d.abs();
+                        if carried > ten_pow_neg(20) { carried } else { ten_pow_neg(20) }
+                    }
+                    _ => ten_pow_neg(20),
+                };
+                let same_value = match (&value.value, theirs.value) {
+                    (None, None) => true,
+                    (Some(o), Some(e)) => (q(e) - o).abs() <= bound,
+                    _ => false,
+                };
+                if !same_value || met != theirs.all_met {
+                    return Err(format!(
+                        "feasibility {lever:?} × {y_lever:?} cell ({i}, {j}): engine {:?} met {}, oracle {:?} met {met}",
+                        theirs.value,
+                        theirs.all_met,
+                        value.value.as_ref().map(show)
+                    ));
+                }
+                compared += 1;
+            }
+        }
     }
     // Monte Carlo: a few paths, a cv from the seed.
     let cv = ["0", "0.25", "1"][(seed / 5 % 3) as usize];
@@ -142,7 +197,9 @@ fn analyses_agree_on_small_cases() {
         Ok(())
     });
     let (c, b) = totals.get();
-    println!("oracle analyses: {c} goal seeks / Monte Carlo runs compared, {b} left out at a boundary");
+    println!(
+        "oracle analyses: {c} goal seeks, map cells and Monte Carlo runs compared, {b} left out at a boundary"
+    );
     if let Err(e) = result {
         panic!("{e}");
     }
