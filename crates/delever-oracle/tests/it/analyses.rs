@@ -1,4 +1,4 @@
-//! Section 5 on small cases (one institution, one year): goal seek, the feasibility map and Monte Carlo, engine against oracle.
+//! Section 5 on small cases (one institution, one year): goal seek, the tornado, the feasibility map and Monte Carlo, engine against oracle.
 
 use delever_oracle::analysis::{self, Lever};
 use delever_oracle::number::{Q, parse_decimal, show, ten_pow_neg};
@@ -120,6 +120,104 @@ fn check(seed: u64) -> Result<(u32, u32), String> {
             }
         }
     }
+    // The tornado (section 5): each lever's value × 0.8 and × 1.2 (∓0.01 where it is 0), held
+    // within the file's ranges, and the last year's region NPL ratio at each end.
+    let theirs = delever_model::sensitivity(&engine_s, Some("npl_ratio"), None)
+        .map_err(|e| format!("engine sensitivity: {e:?}"))?;
+    if theirs.bars.len() != LEVERS.len() {
+        return Err(format!("sensitivity: {} bars, not one per lever", theirs.bars.len()));
+    }
+    for bar in &theirs.bars {
+        let Some(&(lever, _)) = LEVERS.iter().find(|(_, e)| *e == bar.lever) else {
+            return Err(format!("sensitivity: an unknown lever {:?}", bar.lever));
+        };
+        let d = &s.defaults;
+        let first = |v: &Option<Vec<Q>>| v.as_ref().and_then(|v| v.first().cloned()).unwrap_or_default();
+        let (current, (lowest, highest)) = match lever {
+            Lever::Disposal => match &d.disposal {
+                Some(delever_oracle::scenario::Disposal::Rate(r)) => {
+                    (r[0].clone(), (Q::zero(), Q::from_integer(1.into())))
+                }
+                Some(delever_oracle::scenario::Disposal::Amount(a)) => {
+                    (a[0].clone(), (Q::zero(), Q::from_integer(10_i64.pow(15).into())))
+                }
+                None => return Err("no default disposal".into()),
+            },
+            Lever::WriteOffShare => (
+                d.channels
+                    .as_ref()
+                    .map(|c| c[delever_oracle::scenario::WRITE_OFF].clone())
+                    .unwrap_or_default(),
+                (Q::zero(), Q::from_integer(1.into())),
+            ),
+            Lever::NplFormationRate => (first(&d.npl_formation_rate), (Q::zero(), Q::from_integer(1.into()))),
+            Lever::LoanGrowth => {
+                (first(&d.loan_growth), (Q::new((-1).into(), 2.into()), Q::from_integer(1.into())))
+            }
+            Lever::DepositGrowth => {
+                (first(&d.deposit_growth), (Q::new((-1).into(), 2.into()), Q::from_integer(1.into())))
+            }
+        };
+        let moved = |factor: Q, step: Q| {
+            let v = if current.is_zero() { step } else { &current * factor };
+            if v < lowest {
+                lowest.clone()
+            } else if v > highest {
+                highest.clone()
+            } else {
+                v
+            }
+        };
+        let low = moved(Q::new(8.into(), 10.into()), Q::new((-1).into(), 100.into()));
+        let high = moved(Q::new(12.into(), 10.into()), Q::new(1.into(), 100.into()));
+        if (q(bar.low) - &low).abs() > tol || (q(bar.high) - &high).abs() > tol {
+            return Err(format!(
+                "sensitivity {lever:?} ends: engine {} … {}, oracle {} … {}",
+                bar.low,
+                bar.high,
+                show(&low),
+                show(&high)
+            ));
+        }
+        for (end, value, engine_value) in [("low", &low, bar.at_low), ("high", &high, bar.at_high)] {
+            let last = s.years - 1;
+            let mine = match delever_oracle::project(&lever.apply(&s, value), &tol) {
+                Err(f) if f.near_boundary => None,
+                Err(_) => Some(None),
+                Ok(p) if p.run.fragile_from.is_some() => None,
+                Ok(p) => match p.region.year_ends[last].get("npl_ratio").cloned() {
+                    Some(m) if m.denominator.as_ref().is_some_and(|d| d.abs() <= tol) => None,
+                    Some(m) => Some(Some(m)),
+                    None => Some(None),
+                },
+            };
+            let Some(mine) = mine else {
+                boundary += 1;
+                continue;
+            };
+            let agree = match (mine.as_ref().and_then(|m| m.value.clone()), engine_value) {
+                (None, None) => true,
+                (Some(o), Some(e)) => {
+                    let den = mine.as_ref().and_then(|m| m.denominator.clone()).unwrap_or_default();
+                    let carried = if den.is_zero() {
+                        ten_pow_neg(20)
+                    } else {
+                        &tol * (Q::from_integer(1.into()) + o.abs()) / den.abs()
+                    };
+                    let bound = if carried > ten_pow_neg(20) { carried } else { ten_pow_neg(20) };
+                    (q(e) - &o).abs() <= bound
+                }
+                _ => false,
+            };
+            if !agree {
+                return Err(format!(
+                    "sensitivity {lever:?} at its {end} end: engine {engine_value:?}, oracle {:?}",
+                    mine.and_then(|m| m.value).as_ref().map(show)
+                ));
+            }
+            compared += 1;
+        }
+    }
     // Monte Carlo: a few paths, a cv from the seed.
     let cv = ["0", "0.25", "1"][(seed / 5 % 3) as usize];
     let paths = 12;
@@ -198,7 +296,7 @@ fn analyses_agree_on_small_cases() {
     });
     let (c, b) = totals.get();
     println!(
-        "oracle analyses: {c} goal seeks, map cells and Monte Carlo runs compared, {b} left out at a boundary"
+        "oracle analyses: {c} goal seeks, tornado ends, map cells and Monte Carlo runs compared, {b} left out at a boundary"
     );
     if let Err(e) = result {
         panic!("{e}");
