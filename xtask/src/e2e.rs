@@ -138,28 +138,46 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, Error> {
             Browser::Firefox | Browser::Webkit => core.iter().collect(),
         };
         println!("\ne2e: {}, test files: {}", browser.name(), files.len());
-        // MiniBrowser is a GTK program: it needs a display, which xvfb-run gives it.
-        let mut command = match browser {
-            Browser::Webkit => {
-                let mut xvfb = Command::new("xvfb-run");
-                xvfb.args(["--auto-servernum", "--server-args=-screen 0 1280x1024x24", "node"]);
-                environment.with_env(xvfb)
+        // WebKit's runs once hung in one of about ten (the reload test, never reproduced; every
+        // WebDriver command is now bounded): a failed WebKit run is run once more, and said so
+        // loudly. A test that fails twice fails the step.
+        let attempts = if browser == Browser::Webkit { 2 } else { 1 };
+        let (mut passed, mut failed, mut succeeded) = (0, 0, false);
+        for attempt in 1..=attempts {
+            // MiniBrowser is a GTK program: it needs a display, which xvfb-run gives it.
+            let mut command = match browser {
+                Browser::Webkit => {
+                    let mut xvfb = Command::new("xvfb-run");
+                    xvfb.args(["--auto-servernum", "--server-args=-screen 0 1280x1024x24", "node"]);
+                    environment.with_env(xvfb)
+                }
+                Browser::Chromium | Browser::Firefox => environment.node(),
+            };
+            command
+                .env("DELEVER_BROWSER", browser.name())
+                .envs(programs.iter().map(|(key, path)| (key, path)));
+            // The files are listed rather than the directory given: node 20 searches a directory,
+            // node 22 reads its arguments as glob patterns; explicit files mean the same to both.
+            command
+                .args(["--test", "--test-reporter=spec", &format!("--test-timeout={TEST_TIMEOUT_MS}")])
+                .args(files.iter().map(|path| path.strip_prefix(root).unwrap_or(path)));
+            let (output, status) = shell::run_teed_status(&mut command)?;
+            (passed, failed) = count_results(&output);
+            succeeded = failed == 0 && passed > 0 && status.success();
+            if succeeded || attempt == attempts {
+                if !succeeded {
+                    problems.push(format!("{}: {passed} passed, {failed} failed ({status})", browser.name()));
+                }
+                break;
             }
-            Browser::Chromium | Browser::Firefox => environment.node(),
-        };
-        command.env("DELEVER_BROWSER", browser.name()).envs(programs.iter().map(|(key, path)| (key, path)));
-        // The files are listed rather than the directory given: node 20 searches a directory,
-        // node 22 reads its arguments as glob patterns; explicit files mean the same to both.
-        command
-            .args(["--test", "--test-reporter=spec", &format!("--test-timeout={TEST_TIMEOUT_MS}")])
-            .args(files.iter().map(|path| path.strip_prefix(root).unwrap_or(path)));
-        let (output, status) = shell::run_teed_status(&mut command)?;
-        let (passed, failed) = count_results(&output);
-        let seconds = started.elapsed().as_secs_f64();
-        println!("e2e: {}: {passed} passed, {failed} failed in {seconds:.1} s", browser.name());
-        if failed > 0 || passed == 0 || !status.success() {
-            problems.push(format!("{}: {passed} passed, {failed} failed ({status})", browser.name()));
+            shell::warn(&format!(
+                "{}: {passed} passed, {failed} failed ({status}) on attempt {attempt}; running its tests once more",
+                browser.name()
+            ));
         }
+        let seconds = started.elapsed().as_secs_f64();
+        let verdict = if succeeded { "" } else { " (FAILED)" };
+        println!("e2e: {}: {passed} passed, {failed} failed in {seconds:.1} s{verdict}", browser.name());
         runs.push(BrowserRun { browser, passed, failed, seconds });
     }
     let outcome = Outcome { runs };
