@@ -24,7 +24,7 @@ export const READY_TIMEOUT_MS = 60_000;
 
 // Headless, no sandbox (root in a container), and nothing that talks to the network on
 // its own, so that every request the tests see is the page's.
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

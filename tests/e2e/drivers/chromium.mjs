@@ -3,19 +3,9 @@
 
 import { chromium } from 'playwright-core';
 
-import { setFieldInPage } from './index.mjs';
+import { CHROMIUM_ARGS as ARGS } from '../helpers.mjs';
+import { setFieldInPage, watchPage } from './index.mjs';
 
-// As helpers.mjs: headless, no sandbox (root in a container), nothing that talks to the network on its own.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export async function launch({ proxy = null } = {}) {
   const args = [...ARGS];
@@ -34,15 +24,7 @@ export async function launch({ proxy = null } = {}) {
     async newPage() {
       const context = await browser.newContext();
       const page = await context.newPage();
-      const errors = [];
-      const requests = [];
-      page.on('pageerror', (error) => errors.push(`uncaught: ${error?.stack ?? error}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error') {
-          errors.push(`console: ${message.text()}`);
-        }
-      });
-      page.on('request', (request) => requests.push(request.url()));
+      const { errors, requests } = watchPage(page);
       return {
         browserName: 'chromium',
         errors: async () => errors.slice(),

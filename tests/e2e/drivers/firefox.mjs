@@ -4,7 +4,7 @@
 
 import puppeteer from 'puppeteer-core';
 
-import { setFieldInPage } from './index.mjs';
+import { setFieldInPage, watchPage } from './index.mjs';
 
 export async function launch({ proxy = null } = {}) {
   // Nothing of Firefox's own on the network (puppeteer's defaults turn most of it off already).
@@ -49,15 +49,7 @@ export async function launch({ proxy = null } = {}) {
       const page = await context.newPage();
       page.setDefaultTimeout(120_000);
       page.setDefaultNavigationTimeout(120_000);
-      const errors = [];
-      const requests = [];
-      page.on('pageerror', (error) => errors.push(`uncaught: ${error?.stack ?? error}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error') {
-          errors.push(`console: ${message.text()}`);
-        }
-      });
-      page.on('request', (request) => requests.push(request.url()));
+      const { errors, requests } = watchPage(page);
       return {
         browserName: 'firefox',
         errors: async () => errors.slice(),

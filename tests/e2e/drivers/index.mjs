@@ -34,6 +34,8 @@
 
 import assert from 'node:assert/strict';
 
+import { eventually as retry } from '../helpers.mjs';
+
 /** The browsers the core tests run in. */
 export const BROWSERS = ['chromium', 'firefox', 'webkit'];
 
@@ -127,17 +129,24 @@ export function count(page, selector) {
   return page.evaluate((s) => document.querySelectorAll(s).length, selector);
 }
 
-/** Retries `check` (which asserts) until it passes or `timeout` ms have gone, then throws its last error. */
-export async function eventually(check, { timeout = 20_000, interval = 100 } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() >= deadline) {
-        throw error;
-      }
+/** helpers.mjs's `eventually`, with the longer default wait the slower browsers need. */
+export function eventually(check, options = {}) {
+  return retry(check, { timeout: 20_000, interval: 100, ...options });
+}
+
+/**
+ * Records a playwright or puppeteer page's uncaught errors, console errors and requests
+ * (both libraries name these events alike); WebDriver has no such events.
+ */
+export function watchPage(page) {
+  const errors = [];
+  const requests = [];
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error?.stack ?? error}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      errors.push(`console: ${message.text()}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
+  });
+  page.on('request', (request) => requests.push(request.url()));
+  return { errors, requests };
 }

@@ -1,7 +1,7 @@
 //! The engine's projection against the oracle's, field by field, within the tolerances of issue 13.
 
 use delever_oracle::number::{Q, parse_decimal, show};
-use delever_oracle::output::{Metric, RATIOS, Series, met_boundary_distance};
+use delever_oracle::output::{Entry, Metric, RATIOS, Series, met_boundary_distance};
 use delever_oracle::{Projection, Scenario};
 use num_traits::{Signed, Zero};
 use serde_json::Value;
@@ -174,19 +174,7 @@ fn series(
         if e["actual"].as_bool() != o.actual {
             return Err(format!("{here}.actual: engine {} oracle {:?}", e["actual"], o.actual));
         }
-        for (name, m) in &o.metrics {
-            metric(&here, name, m, &e[*name], tol, counts)?;
-        }
-        for (c, name) in CHANNEL_NAMES.iter().enumerate() {
-            amount(
-                &here,
-                &format!("disposal_by_channel.{name}"),
-                &o.channels[c],
-                &e["disposal_by_channel"][*name],
-                tol,
-                counts,
-            )?;
-        }
+        entry(&here, o, e, tol, counts)?;
     }
     let ends = engine["year_ends"].as_array().ok_or(format!("{at}: no year_ends"))?;
     if ends.len() != oracle.year_ends.len() {
@@ -201,19 +189,19 @@ fn series(
         if e["year"].as_i64().map(|y| y.to_string()).as_deref() != Some(o.label.as_str()) {
             return Err(format!("{here}: engine year {}", e["year"]));
         }
-        for (name, m) in &o.metrics {
-            metric(&here, name, m, &e[*name], tol, counts)?;
-        }
-        for (c, name) in CHANNEL_NAMES.iter().enumerate() {
-            amount(
-                &here,
-                &format!("disposal_by_channel.{name}"),
-                &o.channels[c],
-                &e["disposal_by_channel"][*name],
-                tol,
-                counts,
-            )?;
-        }
+        entry(&here, o, e, tol, counts)?;
+    }
+    Ok(())
+}
+
+/// One month's or year-end's metrics and flows by channel, oracle `o` against engine `e`.
+fn entry(here: &str, o: &Entry, e: &Value, tol: &Tolerance, counts: &mut Counts) -> Result<(), String> {
+    for (name, m) in &o.metrics {
+        metric(here, name, m, &e[*name], tol, counts)?;
+    }
+    for (c, name) in CHANNEL_NAMES.iter().enumerate() {
+        let field = format!("disposal_by_channel.{name}");
+        amount(here, &field, &o.channels[c], &e["disposal_by_channel"][*name], tol, counts)?;
     }
     Ok(())
 }
