@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use crate::error::SimError;
 use crate::num::{Overflow, TWELVE, add, add_sparse, div, mul, sub};
 use crate::scenario::{Basis, Disposal, ReportedDisposal, Scenario, channel};
+use crate::sum::ExactSum;
 
 /// How an institution's yearly disposal plan is set.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -381,75 +382,132 @@ impl MonthRecord {
         self.planned.checked_sub(self.disposal).unwrap_or_default()
     }
 
-    /// Adds `other` into `self` field by field (for zone and region totals).
-    pub fn accumulate(&mut self, other: &MonthRecord) -> Result<(), Overflow> {
-        self.accumulate_fields(other, Fields::ALL)
+    /// The record's decimal fields in [`SUMMED`] order.
+    #[inline(always)]
+    fn decimals(&self) -> [Decimal; SUMMED.len()] {
+        let [c0, c1, c2, c3, c4, c5, c6] = self.channels;
+        [
+            self.deposits,
+            self.performing,
+            self.npl,
+            self.loans,
+            self.provisions,
+            self.tier1_capital,
+            self.leverage_exposure,
+            self.formation,
+            self.planned,
+            self.disposal,
+            c0,
+            c1,
+            c2,
+            c3,
+            c4,
+            c5,
+            c6,
+            self.removals,
+            self.new_lending,
+            self.losses,
+            self.cash,
+            self.assets_received,
+            self.provision_charge,
+        ]
     }
 
-    /// Adds the `fields` of `other` into `self`; the other fields are left as they are.
+    /// The record's decimal fields in [`SUMMED`] order, to write.
+    fn decimals_mut(&mut self) -> [&mut Decimal; SUMMED.len()] {
+        let [c0, c1, c2, c3, c4, c5, c6] = &mut self.channels;
+        [
+            &mut self.deposits,
+            &mut self.performing,
+            &mut self.npl,
+            &mut self.loans,
+            &mut self.provisions,
+            &mut self.tier1_capital,
+            &mut self.leverage_exposure,
+            &mut self.formation,
+            &mut self.planned,
+            &mut self.disposal,
+            c0,
+            c1,
+            c2,
+            c3,
+            c4,
+            c5,
+            c6,
+            &mut self.removals,
+            &mut self.new_lending,
+            &mut self.losses,
+            &mut self.cash,
+            &mut self.assets_received,
+            &mut self.provision_charge,
+        ]
+    }
+}
+
+/// Which [`Fields`] bit each of a record's decimals belongs to, in [`MonthRecord::decimals`] order.
+const SUMMED: [Fields; 23] = [
+    Fields::DEPOSITS,
+    Fields::PERFORMING,
+    Fields::NPL,
+    Fields::LOANS,
+    Fields::PROVISIONS,
+    Fields::CAPITAL,
+    Fields::CAPITAL,
+    Fields::FORMATION,
+    Fields::PLANNED,
+    Fields::DISPOSAL,
+    Fields::channel(0),
+    Fields::channel(1),
+    Fields::channel(2),
+    Fields::channel(3),
+    Fields::channel(4),
+    Fields::channel(5),
+    Fields::channel(6),
+    Fields::REMOVALS,
+    Fields::NEW_LENDING,
+    Fields::LOSSES,
+    Fields::CASH,
+    Fields::ASSETS_RECEIVED,
+    Fields::PROVISION_CHARGE,
+];
+
+/// A zone's or the region's month being summed from its members' records, field by field,
+/// each field an [`ExactSum`] (the exact sum rounded once, whatever the members' order).
+#[derive(Clone, Debug, Default)]
+pub struct RecordSum {
+    sums: [ExactSum; SUMMED.len()],
+    capped: bool,
+}
+
+impl RecordSum {
+    /// An empty sum.
+    pub fn new() -> RecordSum {
+        RecordSum::default()
+    }
+
+    /// Adds the `fields` of `record`.
     #[inline]
-    pub fn accumulate_fields(&mut self, other: &MonthRecord, fields: Fields) -> Result<(), Overflow> {
-        /// `mine += theirs`, checked.
-        #[inline(always)]
-        fn sum(mine: &mut Decimal, theirs: Decimal) -> Result<(), Overflow> {
-            *mine = add(*mine, theirs, "aggregation")?;
-            Ok(())
-        }
-        if fields.has(Fields::DEPOSITS) {
-            sum(&mut self.deposits, other.deposits)?;
-        }
-        if fields.has(Fields::PERFORMING) {
-            sum(&mut self.performing, other.performing)?;
-        }
-        if fields.has(Fields::NPL) {
-            sum(&mut self.npl, other.npl)?;
-        }
-        if fields.has(Fields::LOANS) {
-            sum(&mut self.loans, other.loans)?;
-        }
-        if fields.has(Fields::PROVISIONS) {
-            sum(&mut self.provisions, other.provisions)?;
-        }
-        if fields.has(Fields::CAPITAL) {
-            sum(&mut self.tier1_capital, other.tier1_capital)?;
-            sum(&mut self.leverage_exposure, other.leverage_exposure)?;
-        }
-        if fields.has(Fields::FORMATION) {
-            sum(&mut self.formation, other.formation)?;
-        }
-        if fields.has(Fields::PLANNED) {
-            sum(&mut self.planned, other.planned)?;
-        }
-        if fields.has(Fields::DISPOSAL) {
-            sum(&mut self.disposal, other.disposal)?;
-        }
-        if fields.any(Fields::CHANNELS) {
-            for (c, (mine, theirs)) in self.channels.iter_mut().zip(other.channels).enumerate() {
-                if fields.has(Fields::channel(c)) {
-                    sum(mine, theirs)?;
-                }
+    pub fn add(&mut self, record: &MonthRecord, fields: Fields) -> Result<(), Overflow> {
+        for ((sum, value), field) in self.sums.iter_mut().zip(record.decimals()).zip(SUMMED) {
+            if fields.has(field) {
+                sum.add(value).ok_or(Overflow("aggregation"))?;
             }
         }
-        if fields.has(Fields::REMOVALS) {
-            sum(&mut self.removals, other.removals)?;
-        }
-        if fields.has(Fields::NEW_LENDING) {
-            sum(&mut self.new_lending, other.new_lending)?;
-        }
-        if fields.has(Fields::LOSSES) {
-            sum(&mut self.losses, other.losses)?;
-        }
-        if fields.has(Fields::CASH) {
-            sum(&mut self.cash, other.cash)?;
-        }
-        if fields.has(Fields::ASSETS_RECEIVED) {
-            sum(&mut self.assets_received, other.assets_received)?;
-        }
-        if fields.has(Fields::PROVISION_CHARGE) {
-            sum(&mut self.provision_charge, other.provision_charge)?;
-        }
-        self.capped |= other.capped;
+        self.capped |= record.capped;
         Ok(())
+    }
+
+    /// The total of what was added (the other fields zero), and the sum emptied for the next month.
+    pub fn take(&mut self, fields: Fields) -> Result<MonthRecord, Overflow> {
+        let mut total = MonthRecord { capped: self.capped, ..MonthRecord::default() };
+        for ((sum, slot), field) in self.sums.iter_mut().zip(total.decimals_mut()).zip(SUMMED) {
+            if fields.has(field) {
+                *slot = sum.total().ok_or(Overflow("aggregation"))?;
+            }
+            sum.clear();
+        }
+        self.capped = false;
+        Ok(total)
     }
 }
 

@@ -113,7 +113,8 @@ fn check_series(id: &str, opening_npl: Decimal, series: &Series) -> Result<(), S
     Ok(())
 }
 
-/// An aggregate's stocks are the exact sums of its members', month by month, in file order.
+/// An aggregate's stocks are the exact sums of its members', month by month, rounded once
+/// ([`crate::sum`]).
 fn check_sums(name: &str, aggregate: &Series, members: &[&Series]) -> Result<(), String> {
     type Pick = fn(&MonthMetrics) -> Decimal;
     let stocks: [(&str, Pick); 5] = [
@@ -138,7 +139,7 @@ fn check_sums(name: &str, aggregate: &Series, members: &[&Series]) -> Result<(),
     Ok(())
 }
 
-/// A checked sum in the given order (`None` on overflow).
-fn sum(mut values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
-    values.try_fold(Decimal::ZERO, |total, value| total.checked_add(value))
+/// The exact sum, rounded once (`None` on overflow).
+fn sum(values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+    crate::sum::exact_sum(values)
 }

@@ -24,6 +24,7 @@ pub mod reference;
 pub mod rng;
 pub mod scenario;
 pub mod simulator;
+pub mod sum;
 pub mod targets;
 pub mod tracking;
 pub mod validate;

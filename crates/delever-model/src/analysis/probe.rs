@@ -8,10 +8,11 @@
 
 use rust_decimal::Decimal;
 
-use crate::engine::{Fields, MonthRecord, Needs, Plan, Run};
+use crate::engine::{Fields, MonthRecord, Needs, Plan, RecordSum, Run};
 use crate::error::SimError;
 use crate::output::{Entity, MonthlyMetric, View, YearMetric, YearSums};
 use crate::scenario::{Scenario, Scope};
+use crate::sum::exact_sum;
 use crate::targets;
 
 /// Where a target reads its value.
@@ -197,7 +198,7 @@ impl Probe {
         let n = plan.institutions.len();
         let amc = plan.amc.as_ref().filter(|_| self.needs.amc).map(|_| run.amc.as_slice());
         // The region: one institution's records are their own sum (adding to zero is exact);
-        // otherwise the fields read are summed month by month in file order, like `Entity::sum`.
+        // otherwise the fields read are summed month by month, like `Entity::sum`.
         let view = if n == 1 {
             View { amc, ..View::single(plan, run, 0) }
         } else {
@@ -259,7 +260,8 @@ fn region_capital(plan: &Plan) -> bool {
 }
 
 /// Sums the region's `month_fields` into `region` (other fields stay zero) and, when
-/// `years_read`, its plan totals and opening NPL, exactly as `Entity::sum` does.
+/// `years_read`, its plan totals and opening NPL, exactly as `Entity::sum` does
+/// (each field an exact sum, rounded once).
 fn sum_region(
     plan: &Plan,
     run: &Run,
@@ -275,27 +277,28 @@ fn sum_region(
         step: "aggregation",
     };
     region.clear();
-    region.resize(plan.months, MonthRecord::default());
-    for (m, (total, &fields)) in region.iter_mut().zip(month_fields).enumerate() {
-        if fields == Fields::NONE {
-            continue;
-        }
-        for i in 0..plan.institutions.len() {
-            if let Some(record) = run.institution(i).get(m) {
-                total.accumulate_fields(record, fields).map_err(|_| overflow(i))?;
+    let mut sum = RecordSum::new();
+    for &fields in month_fields.iter().take(plan.months) {
+        if fields != Fields::NONE {
+            for i in 0..plan.institutions.len() {
+                if let Some(record) = run.institution(i).get(region.len()) {
+                    sum.add(record, fields).map_err(|_| overflow(i))?;
+                }
             }
         }
+        region.push(sum.take(fields).map_err(|_| overflow(0))?);
     }
+    region.resize(plan.months, MonthRecord::default());
     plans.clear();
-    plans.resize(plan.years, Decimal::ZERO);
     npl_open.clear();
-    npl_open.resize(plan.years, Decimal::ZERO);
-    if years_read {
-        for i in 0..plan.institutions.len() {
-            for (y, (p, n)) in plans.iter_mut().zip(npl_open.iter_mut()).enumerate() {
-                *p = p.checked_add(run.plan_of(i, y)).ok_or_else(|| overflow(i))?;
-                *n = n.checked_add(run.npl_open_of(i, y)).ok_or_else(|| overflow(i))?;
-            }
+    for y in 0..plan.years {
+        if years_read {
+            let n = plan.institutions.len();
+            plans.push(exact_sum((0..n).map(|i| run.plan_of(i, y))).ok_or_else(|| overflow(0))?);
+            npl_open.push(exact_sum((0..n).map(|i| run.npl_open_of(i, y))).ok_or_else(|| overflow(0))?);
+        } else {
+            plans.push(Decimal::ZERO);
+            npl_open.push(Decimal::ZERO);
         }
     }
     Ok(())

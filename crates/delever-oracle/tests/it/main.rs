@@ -4,6 +4,7 @@ mod analyses;
 mod compare;
 mod generate;
 mod hand;
+mod sums;
 
 use std::cell::RefCell;
 
