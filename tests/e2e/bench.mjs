@@ -590,15 +590,33 @@ function printSideBySide(hosted, single) {
 
 /** `DELEVER_BENCH=analyses`: only the analyses' table (a few minutes less; the page's moves are not measured). */
 const ANALYSES_ONLY = process.env.DELEVER_BENCH === 'analyses';
+/** `DELEVER_BENCH=huge`: only the 500 × 10 moves, each move's time printed (for profiling). */
+const HUGE_ONLY = process.env.DELEVER_BENCH === 'huge';
 
 async function main() {
   const browser = await launch();
   try {
+    if (HUGE_ONLY) {
+      await hugeMoves(browser);
+      return;
+    }
     if (!ANALYSES_ONLY) await pageCases(browser);
     await analysisCases(browser);
   } finally {
     await browser.close();
   }
+}
+
+/** The 500 × 10 case alone, every move's input → charts redrawn and each stage's entries. */
+async function hugeMoves(browser) {
+  const label = `${HUGE_INSTITUTIONS} institutions, ${HUGE_YEARS} years (#scenario=), ${HUGE_MOVES} moves`;
+  const url = scenarioUrl(largeScenario(HUGE_INSTITUTIONS, HUGE_YEARS));
+  const benchCase = { label, url, institutions: HUGE_INSTITUTIONS, years: HUGE_YEARS, moves: HUGE_MOVES };
+  const repaint = await repaintCase(browser, benchCase);
+  console.log(`${label}: input → charts redrawn, move by move (ms)`);
+  console.log(`  ${repaint.repaint.map((t) => t.toFixed(1)).join(', ')}`);
+  console.log(`  long tasks: ${repaint.longTasks.map((t) => t.toFixed(0)).join(', ') || 'none'}`);
+  printStageTable([{ label, repaint }]);
 }
 
 /** The page: its transfer size, its loads and input to repaint on every case. */
