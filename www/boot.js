@@ -189,7 +189,7 @@ function engineWorker() {
 
 function run(request) {
   requests += 1;
-  running = { ...request, id: requests };
+  running = { ...request, id: requests, sent: performance.now() };
   worker.postMessage({ kind: 'project', id: running.id, scenario: request.scenario });
 }
 
@@ -202,6 +202,13 @@ function answered(event) {
   if (message.kind === 'project') {
     const done = running;
     running = null;
+    // The benchmark's stages (src/timing.rs): the engine's run in the worker, and the whole
+    // round trip from this thread (the run, its queue and both messages).
+    if (done !== null && typeof message.ms === 'number') {
+      const now = performance.now();
+      performance.measure('worker', { start: now - message.ms, duration: message.ms });
+      performance.measure('round-trip', { start: done.sent, end: now });
+    }
     if (waiting !== null) {
       const next = waiting;
       waiting = null;

@@ -1,7 +1,8 @@
 // The engine's Web Worker (crates/delever-worker): projects large scenarios and runs their
 // analyses off the page's main thread. Messages from the page (boot.js):
-//   { kind: 'project', id, scenario }          → { kind: 'project', id, bytes } (wire bytes;
-//                                                  empty when the page must run it itself)
+//   { kind: 'project', id, scenario }          → { kind: 'project', id, bytes, ms } (wire bytes,
+//                                                  empty when the page must run it itself;
+//                                                  ms: the engine's time in this worker)
 //   { kind: 'analyse', id, scenario, request }  → { kind: 'progress', id, done, total } …,
 //                                                  then { kind: 'answers', id, bytes } or
 //                                                  { kind: 'refused', id, words: [zh, en] }
@@ -90,8 +91,10 @@ self.onmessage = (event) => {
   started.then(
     () => {
       if (message.kind === 'project') {
+        const start = performance.now();
         const bytes = project(message.scenario);
-        self.postMessage({ kind: 'project', id: message.id, bytes }, [bytes.buffer]);
+        const ms = performance.now() - start;
+        self.postMessage({ kind: 'project', id: message.id, bytes, ms }, [bytes.buffer]);
       } else if (message.kind === 'analyse') {
         analyse(message).catch((error) => failed(message.id, error));
       } else if (message.kind === 'merge') {

@@ -349,6 +349,7 @@ async function repaintCase(browser, { label, url, institutions, years, moves = S
       performance.clearMeasures();
       window.__longTasks.length = 0;
     });
+    if (process.env.DELEVER_SETTLE_MS) await page.waitForTimeout(Number(process.env.DELEVER_SETTLE_MS));
     const repaint = await measureSliderRepaint(page, moves);
     if (repaint) {
       // Each stage's performance.measure entries during the moves (src/timing.rs, persist.rs,
@@ -616,6 +617,10 @@ async function hugeMoves(browser) {
   console.log(`${label}: input → charts redrawn, move by move (ms)`);
   console.log(`  ${repaint.repaint.map((t) => t.toFixed(1)).join(', ')}`);
   console.log(`  long tasks: ${repaint.longTasks.map((t) => t.toFixed(0)).join(', ') || 'none'}`);
+  for (const stage of ['worker', 'round-trip', 'update', 'reducer', 'decode']) {
+    const times = repaint.stages[stage] ?? [];
+    console.log(`  ${stage}, in order: ${times.map((t) => t.toFixed(1)).join(', ')}`);
+  }
   printStageTable([{ label, repaint }]);
 }
 
