@@ -41,6 +41,8 @@ const PAGE_ROWS = 50;
 const WORKER_FROM_INSTITUTIONS = 100;
 /** Slider moves on the 500 × 10 case (each takes a large part of a second today). */
 const HUGE_MOVES = 20;
+/** After a large scenario's worker has run it once, how long the bench waits before its first move. */
+const SETTLE_MS = 1000;
 
 /** `n` thousandths as an exact decimal string: 300 → "0.3", 22000 → "22". */
 function thousandths(n) {
@@ -229,7 +231,7 @@ export async function measureSliderRepaint(page, moveCount = SLIDER_MOVES) {
     const observer = new MutationObserver(() => {
       lastChange = performance.now();
     });
-    observer.observe(document.body, { attributes: true, attributeFilter: ['data-rendered'], subtree: true });
+    observer.observe(document.body, { attributes: true, attributeFilter: ['data-rendered', 'data-value'], subtree: true });
     for (let move = 0; move < moves; move += 1) {
       // Re-query each time: the app may re-render its inputs.
       const current = [...document.querySelectorAll('input[type=range][data-field]')];
@@ -317,6 +319,8 @@ const REPAINT_VIEWPORT = { width: 1366, height: 768 };
  * SLIDER_MOVES slider moves.
  */
 async function repaintCase(browser, { label, url, institutions, years, moves = SLIDER_MOVES, contextOptions = {}, noWorker = false }) {
+  // Projected in the engine's worker (src/state.rs OFF_THREAD_FROM, 6,000 institution-months).
+  const settle = !noWorker && institutions * years >= WORKER_FROM_INSTITUTIONS * LARGE_YEARS;
   // An office laptop's screen (issue 10): what is in view decides which charts a move draws.
   const context = await browser.newContext({ viewport: REPAINT_VIEWPORT, ...contextOptions });
   try {
@@ -349,7 +353,15 @@ async function repaintCase(browser, { label, url, institutions, years, moves = S
       performance.clearMeasures();
       window.__longTasks.length = 0;
     });
-    if (process.env.DELEVER_SETTLE_MS) await page.waitForTimeout(Number(process.env.DELEVER_SETTLE_MS));
+    if (settle) {
+      // A large scenario opened by link is shown by the page's own run; its engine's worker
+      // then loads its module and runs the scenario once, so that the first move finds it
+      // ready (src/app.rs). The moves begin once that has answered, and a second later, as a
+      // person's first move would: a move made at once waits for that first run
+      // (about 0.4 s on this machine, measured on 5 December).
+      await page.waitForFunction(() => performance.getEntriesByName('worker').length > 0, null, { timeout: READY_TIMEOUT_MS });
+      await page.waitForTimeout(SETTLE_MS);
+    }
     const repaint = await measureSliderRepaint(page, moves);
     if (repaint) {
       // Each stage's performance.measure entries during the moves (src/timing.rs, persist.rs,
@@ -377,7 +389,7 @@ async function repaintCase(browser, { label, url, institutions, years, moves = S
 /** One table for every case: p50 and p95 of both times, and whether every chart repainted. */
 function printRepaintTable(measured) {
   console.log(`Input → repainted charts, ${SLIDER_MOVES} slider moves per case at ${REPAINT_VIEWPORT.width} × ${REPAINT_VIEWPORT.height} (input event, then animation frames until every chart in view is redrawn)`);
-  console.log('  redrawn: to the last canvas[data-chart] data-rendered change; painted: to the end of the frame that shows it');
+  console.log('  redrawn: to the last data-rendered change of a chart or data-value change of a number; painted: to the end of the frame that shows it');
   console.log('  late: moves whose charts needed more than the two frames of an immediate update');
   console.log('  charts: on the page, and the most a move left deferred (out of view: drawn as they scroll in, not waited for)');
   const fmt = (times, q) => (times.length === 0 ? '—' : `${percentile(times, q).toFixed(1)} ms`);
