@@ -497,6 +497,19 @@ impl RecordSum {
         Ok(())
     }
 
+    /// Adds the `fields` of what `other` holds, as if its records were added here after
+    /// this sum's own ([`ExactSum::merge`]).
+    #[inline]
+    pub fn merge(&mut self, other: &RecordSum, fields: Fields) -> Result<(), Overflow> {
+        for ((sum, part), field) in self.sums.iter_mut().zip(&other.sums).zip(SUMMED) {
+            if fields.has(field) {
+                sum.merge(part).ok_or(Overflow("aggregation"))?;
+            }
+        }
+        self.capped |= other.capped;
+        Ok(())
+    }
+
     /// The total of what was added (the other fields zero), and the sum emptied for the next month.
     pub fn take(&mut self, fields: Fields) -> Result<MonthRecord, Overflow> {
         let mut total = MonthRecord { capped: self.capped, ..MonthRecord::default() };

@@ -258,6 +258,18 @@ pub(crate) struct Entity {
     pub reported_shortfalls: Vec<Decimal>,
 }
 
+/// An aggregation's overflow, named by the institution whose record it was adding.
+fn overflow(plan: &Plan, institution: Option<usize>, step: &'static str) -> SimError {
+    SimError::Overflow {
+        institution: institution
+            .and_then(|i| plan.institutions.get(i))
+            .map(|inst| inst.id.clone())
+            .unwrap_or_default(),
+        month: String::new(),
+        step,
+    }
+}
+
 impl Entity {
     /// Sums the institutions `members` of `run`, field by field, each sum exact and rounded once
     /// ([`crate::sum`]): every field of every month when `monthly`, else only what the year-ends
@@ -272,33 +284,111 @@ impl Entity {
         let idle = idle_channels(plan, members);
         let every = Fields::ALL.without(idle);
         let flows = YEAR_FLOWS.without(idle);
-        let overflow = |i: Option<&usize>, step| SimError::Overflow {
-            institution: i
-                .and_then(|&i| plan.institutions.get(i))
-                .map(|inst| inst.id.clone())
-                .unwrap_or_default(),
-            month: String::new(),
-            step,
-        };
-        let capital =
-            members.iter().all(|&i| plan.institutions.get(i).is_some_and(|inst| inst.capital0.is_some()));
         let mut sum = RecordSum::new();
         let mut records = Vec::with_capacity(plan.months);
         for m in 0..plan.months {
             let fields = if monthly || m % 12 == 11 { every } else { flows };
             for &i in members {
                 if let Some(record) = run.institution(i).get(m) {
-                    sum.add(record, fields).map_err(|o| overflow(Some(&i), o.0))?;
+                    sum.add(record, fields).map_err(|o| overflow(plan, Some(i), o.0))?;
                 }
             }
-            records.push(sum.take(fields).map_err(|o| overflow(members.first(), o.0))?);
+            records.push(sum.take(fields).map_err(|o| overflow(plan, members.first().copied(), o.0))?);
         }
+        Entity::of_records(plan, run, members, records, idle)
+    }
+
+    /// The region (every field of every month) and each of `zones` (its members, in file
+    /// order; every field monthly when `monthly`, else as [`Entity::sum`] does): each
+    /// institution's record is added once, to its zone's sum (or to the sum of the
+    /// institutions in no zone), and the region's month is those sums merged, in the order of
+    /// their last members ([`RecordSum::merge`]): exactly the region that [`Entity::sum`]
+    /// gives over every institution in file order, bit for bit, with 23 additions per
+    /// institution-month instead of about 38.
+    pub(crate) fn region_and_zones(
+        plan: &Plan,
+        run: &Run,
+        zones: &[Vec<usize>],
+        monthly: bool,
+    ) -> Result<(Entity, Vec<Entity>), SimError> {
+        let n = plan.institutions.len();
+        let mut zoned = vec![false; n];
+        for &i in zones.iter().flatten() {
+            if let Some(slot) = zoned.get_mut(i) {
+                *slot = true;
+            }
+        }
+        let unzoned: Vec<usize> = (0..n).filter(|&i| !zoned.get(i).copied().unwrap_or(true)).collect();
+        // The groups whose records are added, zones first, then the institutions in no zone,
+        // and the order in which the region merges them.
+        let mut groups: Vec<&[usize]> = zones.iter().map(Vec::as_slice).collect();
+        groups.push(&unzoned);
+        let mut order: Vec<usize> =
+            (0..groups.len()).filter(|&g| groups.get(g).is_some_and(|m| !m.is_empty())).collect();
+        order.sort_by_key(|&g| groups.get(g).and_then(|m| m.last()).copied());
+        let all: Vec<usize> = (0..n).collect();
+        let idle = idle_channels(plan, &all);
+        let every = Fields::ALL.without(idle);
+        let zone_idle: Vec<Fields> = zones.iter().map(|members| idle_channels(plan, members)).collect();
+        let mut sums: Vec<RecordSum> = vec![RecordSum::new(); groups.len()];
+        let mut region = RecordSum::new();
+        let mut records = Vec::with_capacity(plan.months);
+        let mut zone_records: Vec<Vec<MonthRecord>> =
+            zones.iter().map(|_| Vec::with_capacity(plan.months)).collect();
+        for m in 0..plan.months {
+            for (sum, members) in sums.iter_mut().zip(&groups) {
+                for &i in *members {
+                    if let Some(record) = run.institution(i).get(m) {
+                        sum.add(record, every).map_err(|o| overflow(plan, Some(i), o.0))?;
+                    }
+                }
+            }
+            for &g in &order {
+                if let Some(sum) = sums.get(g) {
+                    region.merge(sum, every).map_err(|o| overflow(plan, None, o.0))?;
+                }
+            }
+            records.push(region.take(every).map_err(|o| overflow(plan, None, o.0))?);
+            for ((sum, out), zone_idle) in sums.iter_mut().zip(zone_records.iter_mut()).zip(&zone_idle) {
+                let fields = if monthly || m % 12 == 11 {
+                    Fields::ALL.without(*zone_idle)
+                } else {
+                    YEAR_FLOWS.without(*zone_idle)
+                };
+                out.push(sum.take(fields).map_err(|o| overflow(plan, None, o.0))?);
+            }
+            // The institutions in no zone: summed into the region only.
+            if let Some(rest) = sums.last_mut() {
+                rest.take(Fields::NONE).map_err(|o| overflow(plan, None, o.0))?;
+            }
+        }
+        let region = Entity::of_records(plan, run, &all, records, idle)?;
+        let zones = zones
+            .iter()
+            .zip(zone_records)
+            .zip(zone_idle)
+            .map(|((members, records), idle)| Entity::of_records(plan, run, members, records, idle))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((region, zones))
+    }
+
+    /// The entity of `members` whose months are `records`: its plan totals, opening NPL and
+    /// reported shortfalls summed over the members, exactly.
+    fn of_records(
+        plan: &Plan,
+        run: &Run,
+        members: &[usize],
+        records: Vec<MonthRecord>,
+        idle: Fields,
+    ) -> Result<Entity, SimError> {
+        let capital =
+            members.iter().all(|&i| plan.institutions.get(i).is_some_and(|inst| inst.capital0.is_some()));
         let mut plans = Vec::with_capacity(plan.years);
         let mut npl_open = Vec::with_capacity(plan.years);
         for y in 0..plan.years {
             let total = |of: fn(&Run, usize, usize) -> Decimal| {
                 exact_sum(members.iter().map(|&i| of(run, i, y)))
-                    .ok_or_else(|| overflow(members.first(), "aggregation"))
+                    .ok_or_else(|| overflow(plan, members.first().copied(), "aggregation"))
             };
             plans.push(total(Run::plan_of)?);
             npl_open.push(total(Run::npl_open_of)?);
@@ -966,20 +1056,16 @@ impl Projection {
     ) -> Result<Projection, SimError> {
         let first_year = scenario.first_year();
         let members_monthly = detail == Detail::Full;
-        let all: Vec<usize> = (0..plan.institutions.len()).collect();
         let amc = if plan.amc.is_some() { Some(run.amc.as_slice()) } else { None };
-        let region = Entity::sum(plan, run, &all, true)?.view(amc).series(plan, first_year, true);
         let zone_names = scenario.zones();
-        let mut zones = Vec::with_capacity(zone_names.len());
-        for zone in zone_names {
-            let members = scenario.zone_members(zone);
-            let series = Entity::sum(plan, run, &members, members_monthly)?.view(None).series(
-                plan,
-                first_year,
-                members_monthly,
-            );
-            zones.push((zone.to_string(), series));
-        }
+        let members: Vec<Vec<usize>> = zone_names.iter().map(|zone| scenario.zone_members(zone)).collect();
+        let (region, zone_sums) = Entity::region_and_zones(plan, run, &members, members_monthly)?;
+        let region = region.view(amc).series(plan, first_year, true);
+        let zones = zone_names
+            .iter()
+            .zip(&zone_sums)
+            .map(|(zone, sum)| (zone.to_string(), sum.view(None).series(plan, first_year, members_monthly)))
+            .collect();
         let institutions: Vec<(String, Series)> = scenario
             .institutions
             .iter()

@@ -60,6 +60,29 @@ impl ExactSum {
         Some(())
     }
 
+    /// Adds what `other` holds, as if its terms were added here after this sum's own: so
+    /// summing a list in parts and merging the parts in the list's order is the whole list's
+    /// sum, bit for bit (a sum of zeros included: its last term is the last part's). `None`
+    /// as for [`ExactSum::add`].
+    #[inline]
+    pub fn merge(&mut self, other: &ExactSum) -> Option<()> {
+        if other.used == 0 {
+            if self.used == 0 && other.last_zero.is_some() {
+                self.last_zero = other.last_zero;
+            }
+            return Some(());
+        }
+        let mut used = other.used;
+        while used != 0 {
+            let scale = used.trailing_zeros() as usize;
+            let part = self.parts.get_mut(scale)?;
+            *part = part.checked_add(*other.parts.get(scale)?)?;
+            used &= used.wrapping_sub(1);
+        }
+        self.used |= other.used;
+        Some(())
+    }
+
     /// The sum, correctly rounded (half to even) to a decimal; `None` when its magnitude
     /// exceeds `Decimal::MAX` (an overflow, as `checked_add` would report).
     pub fn total(&self) -> Option<Decimal> {

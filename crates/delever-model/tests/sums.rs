@@ -1,7 +1,13 @@
-//! The exact sum rounded once (`delever_model::sum`): a table, the chained sum wherever that is exact, order independence, and `clear`.
+//! The exact sum rounded once (`delever_model::sum`): a table, the chained sum wherever that is exact, order independence, `clear`, and the region summed through its zones.
 
+mod common;
+
+use common::generate::scenario_doc;
 use delever_model::sum::{ExactSum, exact_sum};
+use delever_model::{parse_scenario_value, presets, simulate};
+use proptest::test_runner::TestCaseError;
 use rust_decimal::Decimal;
+use serde_json::Value;
 use std::str::FromStr;
 
 fn d(text: &str) -> Decimal {
@@ -106,4 +112,82 @@ fn clear_empties_it() {
     assert!(same(sum.total().unwrap(), Decimal::ZERO));
     sum.add(d("2.5")).unwrap();
     assert!(same(sum.total().unwrap(), d("2.5")));
+}
+
+#[test]
+fn merged_parts_are_the_whole_sum() {
+    let terms: Vec<Decimal> = ["1.25", "0.000", "-3", "7.9228162514264337593543950335", "0.00", "2.5"]
+        .iter()
+        .map(|t| d(t))
+        .collect();
+    for cut in 0..=terms.len() {
+        let (left, right) = terms.split_at(cut);
+        let (mut a, mut b) = (ExactSum::new(), ExactSum::new());
+        left.iter().for_each(|t| a.add(*t).unwrap());
+        right.iter().for_each(|t| b.add(*t).unwrap());
+        a.merge(&b).unwrap();
+        assert!(same(a.total().unwrap(), exact_sum(terms.iter().copied()).unwrap()), "cut at {cut}");
+    }
+    // Zeros only: the last term of the last part, as the whole list gives.
+    let (mut a, mut b, empty) = (ExactSum::new(), ExactSum::new(), ExactSum::new());
+    a.add(d("0.0")).unwrap();
+    b.add(d("0.000")).unwrap();
+    a.merge(&b).unwrap();
+    a.merge(&empty).unwrap();
+    assert!(same(a.total().unwrap(), d("0.000")));
+}
+
+/// The region's series, every decimal with its scale (`Debug`: the JSON output drops a
+/// zero's scale), with the institutions' zones as in `doc`, and with `zones` (one per
+/// institution, `null`: no zone) in their place.
+fn region_with(doc: &Value, zones: impl Fn(usize) -> Value) -> Result<(String, String), TestCaseError> {
+    let region = |doc: &Value| -> Result<String, TestCaseError> {
+        let scenario = parse_scenario_value(doc).map_err(|_| TestCaseError::fail("invalid scenario"))?;
+        match simulate(&scenario) {
+            Ok(projection) => Ok(format!("{:?}", projection.region)),
+            Err(error) => Ok(format!("{error:?}")),
+        }
+    };
+    // A target on a zone names a zone that may be gone: those are left out of both.
+    let mut doc = doc.clone();
+    if let Some(targets) = doc["targets"].as_array_mut() {
+        targets.retain(|t| !t["scope"].as_str().is_some_and(|scope| scope.starts_with("zone:")));
+    }
+    let doc = &doc;
+    let mut other = doc.clone();
+    if let Some(list) = other["institutions"].as_array_mut() {
+        for (i, inst) in list.iter_mut().enumerate() {
+            inst["zone"] = zones(i);
+        }
+    }
+    Ok((region(doc)?, region(&other)?))
+}
+
+/// The region is summed through its zones' sums (each institution added once, to its zone):
+/// it must be the region of the same institutions in no zone, or all in one, to the last bit.
+#[test]
+fn the_region_does_not_depend_on_the_zones() {
+    let mut docs: Vec<Value> = presets::all().iter().map(|p| serde_json::from_str(p.json).unwrap()).collect();
+    docs.push(presets::synthetic(50, 5).unwrap().to_json());
+    for doc in &docs {
+        for zones in [
+            |_: usize| Value::Null,
+            |_: usize| Value::from("one"),
+            |i: usize| Value::from(format!("z{}", i % 3)),
+        ] {
+            let (given, other) = region_with(doc, zones).unwrap();
+            assert_eq!(given, other, "{}", doc["name"]);
+        }
+    }
+    common::cases::run(file!(), 500, scenario_doc(), |doc| {
+        let (given, other) = region_with(&doc, |_| Value::Null)?;
+        if given != other {
+            return Err(TestCaseError::fail("the region moved when the zones were removed"));
+        }
+        let (given, other) = region_with(&doc, |i| Value::from(format!("z{}", (i * 7) % 4)))?;
+        if given != other {
+            return Err(TestCaseError::fail("the region moved when the zones were changed"));
+        }
+        Ok(())
+    });
 }
