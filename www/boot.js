@@ -102,7 +102,9 @@ Object.defineProperty(window, '__deleverSheets', {
 // Large scenarios are projected, and their analyses run, in the engine's Web Worker
 // (www/worker.js), so the page never freezes while they run (src/state.rs,
 // `OFF_THREAD_FROM`). Projections: one at a time; a request made while the worker is busy
-// waits, and a newer one takes its place (the one replaced answers `null`, never computed).
+// waits, and a newer one takes its place (the one replaced answers `null`, never computed);
+// with a pool (below), each worker runs a range of the institutions and the engine's worker
+// merges the parts, bit for bit the whole run (`run`).
 // Analyses: one at a time; a newer one, or a cancellation, stops the one running. Each runs
 // on a pool of workers, the engine's worker and up to POOL_MAX − 1 helpers (one per core the
 // browser reports, `navigator.hardwareConcurrency`; `?workers=N` in the address sets it): every
@@ -146,7 +148,12 @@ function poolWorkers() {
     while (helpers.length < poolSize() - 1) {
       const helper = startWorker();
       const index = helpers.length + 1;
-      helper.onmessage = (event) => (event.data.kind === 'failed' ? helperFailed() : analysisMessage(event.data, index));
+      helper.onmessage = (event) => {
+        const { kind } = event.data;
+        if (kind === 'failed') helperFailed();
+        else if (kind === 'project-part') partMessage(event.data);
+        else analysisMessage(event.data, index);
+      };
       helper.onerror = helperFailed;
       helper.onmessageerror = helperFailed;
       helpers.push(helper);
@@ -163,6 +170,11 @@ function helperFailed(event) {
   event?.preventDefault?.();
   for (const helper of helpers ?? []) helper.terminate();
   helpers = null;
+  // A pooled projection under way: the engine's worker runs it again, alone.
+  if (running?.pooled) {
+    running.pooled = false;
+    worker?.postMessage({ kind: 'project', id: running.id, scenario: running.scenario });
+  }
   if (analysis?.pool) {
     const stopped = analysis;
     analysis = null;
@@ -187,10 +199,30 @@ function engineWorker() {
   return worker;
 }
 
+/**
+ * Sends `request` to the engine's worker, and with a pool (more than one core, `?workers`)
+ * to every worker of it: each runs its range of the institutions, the engine's worker merges
+ * the parts (crates/delever-model/src/parts.rs; a scenario whose institutions depend on one
+ * another runs whole in the engine's worker).
+ */
 function run(request) {
   requests += 1;
-  running = { ...request, id: requests, sent: performance.now() };
-  worker.postMessage({ kind: 'project', id: running.id, scenario: request.scenario });
+  running = { ...request, id: requests, sent: performance.now(), pooled: false };
+  const { id } = running;
+  const workers = poolSize() > 1 ? poolWorkers() : [worker];
+  if (workers.length === 1) {
+    worker.postMessage({ kind: 'project', id, scenario: request.scenario });
+    return;
+  }
+  running.pooled = true;
+  workers.forEach((each, index) =>
+    each.postMessage({ kind: 'project', id, scenario: request.scenario, index, workers: workers.length }),
+  );
+}
+
+/** A helper's part of the pooled projection under way, passed on to the engine's worker. */
+function partMessage(message) {
+  if (running?.pooled && running.id === message.id) worker?.postMessage(message, [message.bytes.buffer]);
 }
 
 function answered(event) {

@@ -3,6 +3,16 @@
 //   { kind: 'project', id, scenario }          → { kind: 'project', id, bytes, ms } (wire bytes,
 //                                                  empty when the page must run it itself;
 //                                                  ms: the engine's time in this worker)
+//   { kind: 'project', id, scenario, index, workers }
+//                                               one worker of a pool of `workers` (delever_model::parts):
+//                                                  worker 0 answers { kind: 'project', id, bytes, ms }
+//                                                  once it has merged every other worker's part
+//                                                  (or at once when the scenario does not run in
+//                                                  parts); any other answers
+//                                                  { kind: 'project-part', id, index, bytes }
+//                                                  (empty: nothing to merge), which the page passes
+//                                                  on to worker 0
+//   { kind: 'project-part', id, index, bytes }  (to worker 0) a part of its pooled projection `id`
 //   { kind: 'analyse', id, scenario, request }  → { kind: 'progress', id, done, total } …,
 //                                                  then { kind: 'answers', id, bytes } or
 //                                                  { kind: 'refused', id, words: [zh, en] }
@@ -23,6 +33,8 @@
 // module's wasm cannot be fetched: it first sends `{ wasm }`, the module's bytes.
 import init, {
   project,
+  projectShare,
+  projectMerge,
   analysisStart,
   analysisStartShare,
   analysisSlice,
@@ -38,6 +50,50 @@ let started = null;
 let wasm;
 /** The id of the analysis to run; any other stops at its next slice. */
 let analysing = null;
+
+/** Worker 0's pooled projection waiting for the other workers' parts: { id, parts, waiting, start }. */
+let pooled = null;
+
+/** Worker 0 answers its pooled projection, merged from the parts (no bytes if one failed). */
+function answerPooled() {
+  const { id, parts, start } = pooled;
+  pooled = null;
+  const bytes = parts.every((part) => part.length > 0) ? projectMerge(parts) : new Uint8Array(0);
+  self.postMessage({ kind: 'project', id, bytes, ms: performance.now() - start }, [bytes.buffer]);
+}
+
+/** A projection message: the whole run, or this worker's share of a pool's. */
+function projectMessage({ id, scenario, index, workers }) {
+  const start = performance.now();
+  pooled = null;
+  if (index === undefined) {
+    const bytes = project(scenario);
+    self.postMessage({ kind: 'project', id, bytes, ms: performance.now() - start }, [bytes.buffer]);
+    return;
+  }
+  const share = projectShare(scenario, index, workers);
+  const tag = share[0];
+  if (index > 0) {
+    const bytes = tag === 1 ? share.slice(1) : new Uint8Array(0);
+    self.postMessage({ kind: 'project-part', id, index, bytes }, [bytes.buffer]);
+    return;
+  }
+  if (tag === 1) {
+    pooled = { id, parts: new Array(workers - 1), waiting: workers - 1, start };
+    if (pooled.waiting === 0) answerPooled();
+    return;
+  }
+  const bytes = tag === 0 ? share.slice(1) : new Uint8Array(0);
+  self.postMessage({ kind: 'project', id, bytes, ms: performance.now() - start }, [bytes.buffer]);
+}
+
+/** Worker 0: another worker's part of the pooled projection `id` (ignored if that one is gone). */
+function partMessage({ id, index, bytes }) {
+  if (pooled === null || pooled.id !== id || pooled.parts[index - 1] !== undefined) return;
+  pooled.parts[index - 1] = bytes;
+  pooled.waiting -= 1;
+  if (pooled.waiting === 0) answerPooled();
+}
 
 function failed(id, error) {
   self.postMessage({ kind: 'failed', id, error: String(error) });
@@ -91,10 +147,9 @@ self.onmessage = (event) => {
   started.then(
     () => {
       if (message.kind === 'project') {
-        const start = performance.now();
-        const bytes = project(message.scenario);
-        const ms = performance.now() - start;
-        self.postMessage({ kind: 'project', id: message.id, bytes, ms }, [bytes.buffer]);
+        projectMessage(message);
+      } else if (message.kind === 'project-part') {
+        partMessage(message);
       } else if (message.kind === 'analyse') {
         analyse(message).catch((error) => failed(message.id, error));
       } else if (message.kind === 'merge') {

@@ -510,6 +510,38 @@ impl RecordSum {
         Ok(())
     }
 
+    /// Appends the `fields` of this sum as bytes ([`ExactSum::write`] each, in [`SUMMED`]'s
+    /// order, then the capped flag), and empties it for the next month.
+    pub fn write(&mut self, fields: Fields, out: &mut Vec<u8>) {
+        for (sum, field) in self.sums.iter_mut().zip(SUMMED) {
+            if fields.has(field) {
+                sum.write(out);
+            }
+            sum.clear();
+        }
+        out.push(u8::from(self.capped));
+        self.capped = false;
+    }
+
+    /// Merges into this sum ([`RecordSum::merge`]) the sum of `fields` that
+    /// [`RecordSum::write`] wrote at the front of `bytes`, and moves `bytes` past it; `None`
+    /// if they are not such a sum, or on overflow.
+    pub fn merge_read(&mut self, fields: Fields, bytes: &mut &[u8]) -> Option<()> {
+        for (sum, field) in self.sums.iter_mut().zip(SUMMED) {
+            if fields.has(field) {
+                sum.merge(&ExactSum::read(bytes)?)?;
+            }
+        }
+        let (&capped, rest) = bytes.split_first()?;
+        *bytes = rest;
+        match capped {
+            0 => {}
+            1 => self.capped = true,
+            _ => return None,
+        }
+        Some(())
+    }
+
     /// The total of what was added (the other fields zero), and the sum emptied for the next month.
     pub fn take(&mut self, fields: Fields) -> Result<MonthRecord, Overflow> {
         let mut total = MonthRecord { capped: self.capped, ..MonthRecord::default() };
@@ -692,7 +724,7 @@ impl Run {
             self.amc = vec![AmcMonth::default(); plan.months];
         }
         for y in 0..plan.years {
-            self.fix_year_plans(plan, y)?;
+            self.fix_year_plans(plan, y, 0..n)?;
             for (i, inst) in plan.institutions.iter().enumerate() {
                 self.run_year(plan, i, inst, y, needs)?;
             }
@@ -700,6 +732,46 @@ impl Run {
                 && needs.amc
             {
                 self.run_amc_year(plan, amc, y)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether institutions can be run apart, a range at a time ([`Run::execute_part`]):
+    /// nothing that one institution's months need comes from another's. Not so when some
+    /// year's plan is a share of the region's amount (shared by the institutions' NPL at the
+    /// year's start, the other institutions' runs), nor with the AMC (fed by every
+    /// institution's transfers), nor with reported months (their plan's run and tracking read
+    /// every institution).
+    pub fn separable(plan: &Plan) -> bool {
+        plan.amc.is_none()
+            && plan.as_of == 0
+            && plan.institutions.iter().all(|inst| inst.years.iter().all(|d| d.rule != PlanRule::Shared))
+    }
+
+    /// Runs only the institutions `range` of a [`Run::separable`] plan, with everything
+    /// `needs` asks for; the other institutions' records are left as they were. Each
+    /// institution's records are exactly those [`Run::execute_with`] gives it.
+    ///
+    /// Errors: as [`Run::execute_with`], for the institutions run.
+    pub fn execute_part(
+        &mut self,
+        plan: &Plan,
+        range: std::ops::Range<usize>,
+        needs: Needs,
+    ) -> Result<(), SimError> {
+        let n = plan.institutions.len();
+        if self.months != plan.months
+            || self.years != plan.years
+            || self.records.len() != n.saturating_mul(plan.months)
+        {
+            *self = Run::new(plan);
+        }
+        let range = range.start.min(n)..range.end.min(n);
+        for y in 0..plan.years {
+            self.fix_year_plans(plan, y, range.clone())?;
+            for (i, inst) in plan.institutions.iter().enumerate().take(range.end).skip(range.start) {
+                self.run_year(plan, i, inst, y, needs)?;
             }
         }
         Ok(())
@@ -726,8 +798,14 @@ impl Run {
         }
     }
 
-    /// Sets `A_y` and `N_y0` for every institution at the start of year `y`.
-    fn fix_year_plans(&mut self, plan: &Plan, y: usize) -> Result<(), SimError> {
+    /// Sets `A_y` and `N_y0` for the institutions `range` at the start of year `y` (the
+    /// region's amount shared over every institution that shares it).
+    fn fix_year_plans(
+        &mut self,
+        plan: &Plan,
+        y: usize,
+        range: std::ops::Range<usize>,
+    ) -> Result<(), SimError> {
         let overflow = |id: &str, Overflow(step)| SimError::Overflow {
             institution: id.to_string(),
             month: plan.labels.get(y.saturating_mul(12)).cloned().unwrap_or_default(),
@@ -747,7 +825,7 @@ impl Run {
             }
         }
         let region_amount = plan.region_amounts.as_ref().and_then(|a| a.get(y)).copied().unwrap_or_default();
-        for (i, inst) in plan.institutions.iter().enumerate() {
+        for (i, inst) in plan.institutions.iter().enumerate().take(range.end).skip(range.start) {
             let Some(drivers) = inst.years.get(y) else { continue };
             let open = self.year_opening(plan, i, y);
             let amount = match drivers.rule {

@@ -19,6 +19,7 @@ pub mod invariants;
 pub mod metrics;
 pub mod num;
 pub mod output;
+pub mod parts;
 pub mod presets;
 pub mod reference;
 pub mod rng;

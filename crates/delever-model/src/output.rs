@@ -259,7 +259,7 @@ pub(crate) struct Entity {
 }
 
 /// An aggregation's overflow, named by the institution whose record it was adding.
-fn overflow(plan: &Plan, institution: Option<usize>, step: &'static str) -> SimError {
+pub(crate) fn overflow(plan: &Plan, institution: Option<usize>, step: &'static str) -> SimError {
     SimError::Overflow {
         institution: institution
             .and_then(|i| plan.institutions.get(i))
@@ -267,6 +267,64 @@ fn overflow(plan: &Plan, institution: Option<usize>, step: &'static str) -> SimE
             .unwrap_or_default(),
         month: String::new(),
         step,
+    }
+}
+
+/// A member's amount in a year: `(institution, year) → amount`.
+pub(crate) type PerYear<'a> = &'a dyn Fn(usize, usize) -> Decimal;
+
+/// How a zone's and the region's months are summed: the groups each institution's record is
+/// added to (each zone's members in file order, then the institutions in no zone), the order
+/// in which the region merges the groups' sums (of their last members), and the fields.
+pub(crate) struct Groups {
+    pub groups: Vec<Vec<usize>>,
+    pub order: Vec<usize>,
+    /// Every institution, in file order.
+    pub all: Vec<usize>,
+    /// The fields a group sums: all but the channels no institution can use.
+    pub every: Fields,
+    /// Per zone, what its months keep of its sum.
+    pub zone_fields: Vec<ZoneFields>,
+}
+
+/// The fields a zone's month keeps: every field but its idle channels when its months are
+/// shown or at a year's end, else only the year's flows.
+#[derive(Clone, Copy)]
+pub(crate) struct ZoneFields {
+    pub idle: Fields,
+    monthly: bool,
+}
+
+impl ZoneFields {
+    pub(crate) fn at(self, m: usize) -> Fields {
+        if self.monthly || m % 12 == 11 {
+            Fields::ALL.without(self.idle)
+        } else {
+            YEAR_FLOWS.without(self.idle)
+        }
+    }
+}
+
+impl Groups {
+    pub(crate) fn of(plan: &Plan, zones: &[Vec<usize>], monthly: bool) -> Groups {
+        let n = plan.institutions.len();
+        let mut zoned = vec![false; n];
+        for &i in zones.iter().flatten() {
+            if let Some(slot) = zoned.get_mut(i) {
+                *slot = true;
+            }
+        }
+        let unzoned: Vec<usize> = (0..n).filter(|&i| !zoned.get(i).copied().unwrap_or(true)).collect();
+        let mut groups: Vec<Vec<usize>> = zones.to_vec();
+        groups.push(unzoned);
+        let mut order: Vec<usize> =
+            (0..groups.len()).filter(|&g| groups.get(g).is_some_and(|m| !m.is_empty())).collect();
+        order.sort_by_key(|&g| groups.get(g).and_then(|m| m.last()).copied());
+        let all: Vec<usize> = (0..n).collect();
+        let every = Fields::ALL.without(idle_channels(plan, &all));
+        let zone_fields =
+            zones.iter().map(|members| ZoneFields { idle: idle_channels(plan, members), monthly }).collect();
+        Groups { groups, order, all, every, zone_fields }
     }
 }
 
@@ -311,25 +369,8 @@ impl Entity {
         zones: &[Vec<usize>],
         monthly: bool,
     ) -> Result<(Entity, Vec<Entity>), SimError> {
-        let n = plan.institutions.len();
-        let mut zoned = vec![false; n];
-        for &i in zones.iter().flatten() {
-            if let Some(slot) = zoned.get_mut(i) {
-                *slot = true;
-            }
-        }
-        let unzoned: Vec<usize> = (0..n).filter(|&i| !zoned.get(i).copied().unwrap_or(true)).collect();
-        // The groups whose records are added, zones first, then the institutions in no zone,
-        // and the order in which the region merges them.
-        let mut groups: Vec<&[usize]> = zones.iter().map(Vec::as_slice).collect();
-        groups.push(&unzoned);
-        let mut order: Vec<usize> =
-            (0..groups.len()).filter(|&g| groups.get(g).is_some_and(|m| !m.is_empty())).collect();
-        order.sort_by_key(|&g| groups.get(g).and_then(|m| m.last()).copied());
-        let all: Vec<usize> = (0..n).collect();
-        let idle = idle_channels(plan, &all);
-        let every = Fields::ALL.without(idle);
-        let zone_idle: Vec<Fields> = zones.iter().map(|members| idle_channels(plan, members)).collect();
+        let Groups { groups, order, all, every, zone_fields } = Groups::of(plan, zones, monthly);
+        let idle = Fields::ALL.without(every);
         let mut sums: Vec<RecordSum> = vec![RecordSum::new(); groups.len()];
         let mut region = RecordSum::new();
         let mut records = Vec::with_capacity(plan.months);
@@ -337,7 +378,7 @@ impl Entity {
             zones.iter().map(|_| Vec::with_capacity(plan.months)).collect();
         for m in 0..plan.months {
             for (sum, members) in sums.iter_mut().zip(&groups) {
-                for &i in *members {
+                for &i in members {
                     if let Some(record) = run.institution(i).get(m) {
                         sum.add(record, every).map_err(|o| overflow(plan, Some(i), o.0))?;
                     }
@@ -349,13 +390,8 @@ impl Entity {
                 }
             }
             records.push(region.take(every).map_err(|o| overflow(plan, None, o.0))?);
-            for ((sum, out), zone_idle) in sums.iter_mut().zip(zone_records.iter_mut()).zip(&zone_idle) {
-                let fields = if monthly || m % 12 == 11 {
-                    Fields::ALL.without(*zone_idle)
-                } else {
-                    YEAR_FLOWS.without(*zone_idle)
-                };
-                out.push(sum.take(fields).map_err(|o| overflow(plan, None, o.0))?);
+            for ((sum, out), fields) in sums.iter_mut().zip(zone_records.iter_mut()).zip(&zone_fields) {
+                out.push(sum.take(fields.at(m)).map_err(|o| overflow(plan, None, o.0))?);
             }
             // The institutions in no zone: summed into the region only.
             if let Some(rest) = sums.last_mut() {
@@ -366,8 +402,8 @@ impl Entity {
         let zones = zones
             .iter()
             .zip(zone_records)
-            .zip(zone_idle)
-            .map(|((members, records), idle)| Entity::of_records(plan, run, members, records, idle))
+            .zip(&zone_fields)
+            .map(|((members, records), fields)| Entity::of_records(plan, run, members, records, fields.idle))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((region, zones))
     }
@@ -381,20 +417,35 @@ impl Entity {
         records: Vec<MonthRecord>,
         idle: Fields,
     ) -> Result<Entity, SimError> {
+        let mut reported_shortfalls = Vec::new();
+        sum_reported_shortfalls(plan, run, members.iter().copied(), &mut reported_shortfalls)?;
+        let plan_of = |i, y| run.plan_of(i, y);
+        let npl_open_of = |i, y| run.npl_open_of(i, y);
+        Entity::of_totals(plan, members, records, idle, (&plan_of, &npl_open_of), reported_shortfalls)
+    }
+
+    /// The entity of `members` whose months are `records`, its plan totals and opening NPL
+    /// summed exactly over the members' own, `of = (A_y of (i, y), N_y0 of (i, y))`.
+    pub(crate) fn of_totals(
+        plan: &Plan,
+        members: &[usize],
+        records: Vec<MonthRecord>,
+        idle: Fields,
+        of: (PerYear<'_>, PerYear<'_>),
+        reported_shortfalls: Vec<Decimal>,
+    ) -> Result<Entity, SimError> {
         let capital =
             members.iter().all(|&i| plan.institutions.get(i).is_some_and(|inst| inst.capital0.is_some()));
         let mut plans = Vec::with_capacity(plan.years);
         let mut npl_open = Vec::with_capacity(plan.years);
         for y in 0..plan.years {
-            let total = |of: fn(&Run, usize, usize) -> Decimal| {
-                exact_sum(members.iter().map(|&i| of(run, i, y)))
+            let total = |of: &dyn Fn(usize, usize) -> Decimal| {
+                exact_sum(members.iter().map(|&i| of(i, y)))
                     .ok_or_else(|| overflow(plan, members.first().copied(), "aggregation"))
             };
-            plans.push(total(Run::plan_of)?);
-            npl_open.push(total(Run::npl_open_of)?);
+            plans.push(total(of.0)?);
+            npl_open.push(total(of.1)?);
         }
-        let mut reported_shortfalls = Vec::new();
-        sum_reported_shortfalls(plan, run, members.iter().copied(), &mut reported_shortfalls)?;
         Ok(Entity {
             records,
             plans,

@@ -3,6 +3,7 @@
 use crate::engine::{Plan, Run};
 use crate::error::SimError;
 use crate::output::{Detail, Projection};
+use crate::parts::{self, MergeError, Part};
 use crate::scenario::{Actual, Event, Opening, Scenario, YearMonth};
 
 /// A plan and a run kept across scenarios that differ only in their drivers.
@@ -70,6 +71,47 @@ impl Simulator {
     ///
     /// Errors: as [`crate::simulate`].
     pub fn simulate(&mut self, scenario: &Scenario, detail: Detail) -> Result<Projection, SimError> {
+        let cached = self.prepare(scenario);
+        cached.run.execute(&cached.plan)?;
+        Projection::build_with(scenario, &cached.plan, &cached.run, detail)
+    }
+
+    /// Part `index` of `parts` of `scenario`'s projection (validated; [`crate::parts`]):
+    /// its share of the institutions run and summed. `Ok(None)` when the scenario does not
+    /// run in parts ([`Run::separable`]): it is then run whole ([`Simulator::simulate`]).
+    ///
+    /// Errors: as [`crate::simulate`], for the part's institutions.
+    pub fn simulate_part(
+        &mut self,
+        scenario: &Scenario,
+        index: usize,
+        parts: usize,
+    ) -> Result<Option<Part>, SimError> {
+        let cached = self.prepare(scenario);
+        if !Run::separable(&cached.plan) {
+            return Ok(None);
+        }
+        let range = parts::range(cached.plan.institutions.len(), index, parts);
+        parts::run_part(scenario, &cached.plan, &mut cached.run, range).map(Some)
+    }
+
+    /// The projection merged from `parts`, in order ([`parts::merge`]), of the scenario last
+    /// given to [`Simulator::simulate_part`]: what [`Simulator::simulate`] answers at
+    /// [`Detail::RegionMonthly`], bit for bit.
+    ///
+    /// Errors: [`MergeError::Mismatch`] when no plan is kept for `scenario`, or the parts are
+    /// not its; [`MergeError::Engine`] on an overflow in a sum.
+    pub fn merge(&self, scenario: &Scenario, parts: &[Part]) -> Result<Projection, MergeError> {
+        match &self.cached {
+            Some(cached) if cached.shape.matches(scenario) && Run::separable(&cached.plan) => {
+                parts::merge(scenario, &cached.plan, parts)
+            }
+            _ => Err(MergeError::Mismatch("scenario")),
+        }
+    }
+
+    /// The plan and run for `scenario`: the kept ones with their drivers refreshed, or new.
+    fn prepare(&mut self, scenario: &Scenario) -> &mut Cached {
         let cached = match self.cached.take() {
             Some(mut cached) if cached.shape.matches(scenario) => {
                 cached.plan.refresh_drivers(scenario);
@@ -81,8 +123,6 @@ impl Simulator {
                 Cached { shape: Shape::of(scenario), plan, run }
             }
         };
-        let cached = self.cached.insert(cached);
-        cached.run.execute(&cached.plan)?;
-        Projection::build_with(scenario, &cached.plan, &cached.run, detail)
+        self.cached.insert(cached)
     }
 }

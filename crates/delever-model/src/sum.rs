@@ -139,6 +139,70 @@ impl ExactSum {
     }
 }
 
+/// Bytes of an [`ExactSum`]: how a projection's part carries its partial sums to the
+/// worker that merges them (`crate::parts`), exactly.
+impl ExactSum {
+    /// Appends this sum as bytes: `used` (4, little-endian), then each used scale's part (16,
+    /// in rising scale), then, when no term was nonzero, `1` and the last zero's 16 bytes, or `0`.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.used.to_le_bytes());
+        let mut used = self.used;
+        while used != 0 {
+            let scale = used.trailing_zeros() as usize;
+            out.extend_from_slice(&self.parts.get(scale).copied().unwrap_or(0).to_le_bytes());
+            used &= used.wrapping_sub(1);
+        }
+        if self.used == 0 {
+            match self.last_zero {
+                Some(zero) => {
+                    out.push(1);
+                    out.extend_from_slice(&zero.serialize());
+                }
+                None => out.push(0),
+            }
+        }
+    }
+
+    /// Reads a sum [`ExactSum::write`] wrote at the front of `bytes`, and moves `bytes` past
+    /// it; `None` if they are not such a sum (a scale above 28, a tag but 0 or 1, too short).
+    pub fn read(bytes: &mut &[u8]) -> Option<ExactSum> {
+        let used = u32::from_le_bytes(take::<4>(bytes)?);
+        if used >> SCALES != 0 {
+            return None;
+        }
+        let mut sum = ExactSum { used, ..ExactSum::new() };
+        let mut rest = used;
+        while rest != 0 {
+            let scale = rest.trailing_zeros() as usize;
+            *sum.parts.get_mut(scale)? = i128::from_le_bytes(take::<16>(bytes)?);
+            rest &= rest.wrapping_sub(1);
+        }
+        if used == 0 {
+            match take::<1>(bytes)? {
+                [0] => {}
+                [1] => {
+                    let raw = take::<16>(bytes)?;
+                    let zero = Decimal::deserialize(raw);
+                    // Only a zero `serialize` writes (a scale of at most 28, no stray bits).
+                    if !zero.is_zero() || zero.serialize() != raw {
+                        return None;
+                    }
+                    sum.last_zero = Some(zero);
+                }
+                _ => return None,
+            }
+        }
+        Some(sum)
+    }
+}
+
+/// The first `N` bytes of `bytes`, which then start after them.
+fn take<const N: usize>(bytes: &mut &[u8]) -> Option<[u8; N]> {
+    let (head, tail) = bytes.split_first_chunk::<N>()?;
+    *bytes = tail;
+    Some(*head)
+}
+
 /// The exact sum of `terms`, rounded once ([`ExactSum`]); `None` on overflow.
 pub fn exact_sum(terms: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
     let mut sum = ExactSum::new();

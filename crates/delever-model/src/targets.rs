@@ -218,6 +218,24 @@ fn roll_forward(plan: &Plan, run: &Run) -> Vec<Warning> {
 }
 
 pub fn warnings(scenario: &Scenario, projection: &Projection, run: &Run, plan: &Plan) -> Vec<Warning> {
+    let capped = |i: usize| {
+        let mut months = run.institution(i).iter().enumerate().filter(|(_, r)| r.capped).map(|(m, _)| m);
+        let first = months.next();
+        first.map(|first| (months.count().saturating_add(1), first))
+    };
+    warnings_with(scenario, projection, plan, roll_forward(plan, run), &capped)
+}
+
+/// [`warnings`] from what they read of a run: the roll-forward warnings, and per institution
+/// `capped(i)`, the number of months its formation was capped and the first of them (none:
+/// `None`). A projection merged from parts (`crate::parts`) has these without one whole run.
+pub(crate) fn warnings_with(
+    scenario: &Scenario,
+    projection: &Projection,
+    plan: &Plan,
+    roll_forward: Vec<Warning>,
+    capped: &dyn Fn(usize) -> Option<(usize, usize)>,
+) -> Vec<Warning> {
     let mut out = Vec::new();
     out.extend(never_binding(scenario));
     let published_2018 = scenario.national_npl_ratio(2018).is_some_and(|f| !f.is_assumed());
@@ -237,25 +255,17 @@ pub fn warnings(scenario: &Scenario, projection: &Projection, run: &Run, plan: &
         ));
     }
     let unit = &scenario.unit;
-    out.extend(roll_forward(plan, run));
+    out.extend(roll_forward);
     for (i, inst) in plan.institutions.iter().enumerate() {
-        let records = run.institution(i);
-        let capped: Vec<usize> =
-            records.iter().enumerate().filter(|(_, r)| r.capped).map(|(m, _)| m).collect();
-        if let Some(&first) = capped.first() {
+        if let Some((count, first)) = capped(i) {
             let month = plan.labels.get(first).cloned().unwrap_or_default();
             let mut w = Warning::new(
                 "formation_capped",
                 format!(
-                    "NPL formation of \"{}\" was capped at its performing loans in {} month(s), first in {month}",
+                    "NPL formation of \"{}\" was capped at its performing loans in {count} month(s), first in {month}",
                     inst.id,
-                    capped.len()
                 ),
-                format!(
-                    "机构 \"{}\" 有 {} 个月的不良生成被正常贷款余额封顶，首次在 {month}",
-                    inst.id,
-                    capped.len()
-                ),
+                format!("机构 \"{}\" 有 {count} 个月的不良生成被正常贷款余额封顶，首次在 {month}", inst.id,),
             );
             w.institution = Some(inst.id.clone());
             out.push(w);

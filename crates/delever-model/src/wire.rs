@@ -13,6 +13,7 @@ use crate::analysis::{
     Analysis, Band, Bar, Cell, Feasibility, GoalSeek, Lever, MonteCarlo, Request, Sensitivity,
 };
 use crate::output::{MonthMetrics, Projection, Series, YearEnd};
+use crate::parts::Part;
 use crate::scenario::Scenario;
 use crate::targets::{self, Warning};
 
@@ -20,6 +21,7 @@ use crate::targets::{self, Warning};
 const MAGIC: &[u8; 8] = b"DLVWIRE3";
 const REQUEST_MAGIC: &[u8; 8] = b"DLVASK01";
 const ANSWERS_MAGIC: &[u8; 8] = b"DLVANS01";
+const PART_MAGIC: &[u8; 8] = b"DLVPART1";
 
 /// The warning codes `targets::warnings` writes (a decoded code must be one of them; a test
 /// below reads them off `targets.rs`).
@@ -260,6 +262,55 @@ pub fn decode_answers(bytes: &[u8]) -> Result<Vec<Analysis>, WireError> {
     let answers = r.list(Reader::analysis)?;
     r.end()?;
     Ok(answers)
+}
+
+/// A projection's part (`crate::parts`), for the worker that merges the parts.
+pub fn encode_part(part: &Part) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(part.sums.len().saturating_add(4096)));
+    w.0.extend_from_slice(PART_MAGIC);
+    w.count(part.first);
+    w.count(part.institutions.len());
+    for (id, series) in &part.institutions {
+        w.text(id);
+        w.series(series);
+    }
+    for values in [&part.plans, &part.npl_open] {
+        w.count(values.len());
+        for &d in values {
+            w.decimal(d);
+        }
+    }
+    w.count(part.capped.len());
+    for capped in &part.capped {
+        match *capped {
+            None => w.0.push(0),
+            Some((months, first)) => {
+                w.0.push(1);
+                w.count(months);
+                w.count(first);
+            }
+        }
+    }
+    w.count(part.sums.len());
+    w.0.extend_from_slice(&part.sums);
+    w.0
+}
+
+/// The part `bytes` encode (its sums are checked only as [`crate::parts::merge`] reads them).
+pub fn decode_part(bytes: &[u8]) -> Result<Part, WireError> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(PART_MAGIC.len())? != PART_MAGIC {
+        return Err(WireError::Magic);
+    }
+    let first = r.count()?;
+    let institutions = r.list(|r| Ok((r.text()?, r.series()?)))?;
+    let plans = r.list(Reader::decimal)?;
+    let npl_open = r.list(Reader::decimal)?;
+    let capped = r.list(|r| Ok(if r.tag()? { Some((r.count()?, r.count()?)) } else { None }))?;
+    let n = r.count()?;
+    let sums = r.take(n)?.to_vec();
+    r.end()?;
+    Ok(Part { first, institutions, plans, npl_open, capped, sums })
 }
 
 /// About how many bytes `projection` encodes to (to allocate once).

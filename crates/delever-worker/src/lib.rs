@@ -169,7 +169,84 @@ pub fn analysis_result() -> Result<Vec<u8>, Words> {
 /// The projection of `scenario_json` as `wire` bytes, or no bytes when it has none.
 pub fn project_bytes(scenario_json: &str) -> Vec<u8> {
     let Ok(scenario) = parse_scenario(scenario_json) else { return Vec::new() };
-    ENGINE.with(|engine| match engine.borrow_mut().simulate(&scenario, Detail::RegionMonthly) {
+    project_scenario(&scenario)
+}
+
+fn project_scenario(scenario: &Scenario) -> Vec<u8> {
+    ENGINE.with(|engine| match engine.borrow_mut().simulate(scenario, Detail::RegionMonthly) {
+        Ok(projection) => wire::encode(&projection),
+        Err(_) => Vec::new(),
+    })
+}
+
+/// What [`project_share`] gave worker `index` of a pool.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Shared {
+    /// The whole projection's `wire` bytes (none: the page must run it): the scenario does
+    /// not run in parts, and this is the pool's first worker.
+    Whole(Vec<u8>),
+    /// This worker's part. The first worker keeps its own (empty bytes here) for
+    /// [`project_merge`]; any other sends these bytes (`wire::encode_part`) to the first.
+    Part(Vec<u8>),
+    /// Nothing: the first worker runs it whole; or this part's run failed (the first worker
+    /// then answers no bytes, and the page runs the scenario itself).
+    Idle,
+}
+
+/// The first worker's own part and its scenario, kept for [`project_merge`].
+struct Kept {
+    scenario: Scenario,
+    part: Option<delever_model::parts::Part>,
+}
+
+thread_local! {
+    static KEPT: RefCell<Option<Kept>> = const { RefCell::new(None) };
+}
+
+/// Worker `index`'s share of the projection of `scenario_json` in a pool of `workers`
+/// (`delever_model::parts`): the whole projection (the first worker, when the scenario does
+/// not run in parts), its part, or nothing.
+pub fn project_share(scenario_json: &str, index: usize, workers: usize) -> Shared {
+    KEPT.with(|k| k.borrow_mut().take());
+    let Ok(scenario) = parse_scenario(scenario_json) else {
+        return if index == 0 { Shared::Whole(Vec::new()) } else { Shared::Idle };
+    };
+    let share = ENGINE.with(|engine| engine.borrow_mut().simulate_part(&scenario, index, workers));
+    match share {
+        Ok(None) if index == 0 => Shared::Whole(project_scenario(&scenario)),
+        Ok(None) => Shared::Idle,
+        Ok(Some(part)) if index == 0 => {
+            KEPT.with(|k| *k.borrow_mut() = Some(Kept { scenario, part: Some(part) }));
+            Shared::Part(Vec::new())
+        }
+        Ok(Some(part)) => Shared::Part(wire::encode_part(&part)),
+        Err(_) => {
+            // The first worker answers no bytes once the others' parts are in.
+            if index == 0 {
+                KEPT.with(|k| *k.borrow_mut() = Some(Kept { scenario, part: None }));
+                Shared::Part(Vec::new())
+            } else {
+                Shared::Idle
+            }
+        }
+    }
+}
+
+/// The projection's `wire` bytes merged from the first worker's kept part and `others`
+/// (the other workers' part bytes, in the pool's order); no bytes when a part failed or the
+/// parts do not fit (the page then runs the scenario itself).
+pub fn project_merge(others: &[Vec<u8>]) -> Vec<u8> {
+    let Some(Kept { scenario, part: Some(own) }) = KEPT.with(|k| k.borrow_mut().take()) else {
+        return Vec::new();
+    };
+    let mut parts = vec![own];
+    for bytes in others {
+        match wire::decode_part(bytes) {
+            Ok(part) => parts.push(part),
+            Err(_) => return Vec::new(),
+        }
+    }
+    ENGINE.with(|engine| match engine.borrow().merge(&scenario, &parts) {
         Ok(projection) => wire::encode(&projection),
         Err(_) => Vec::new(),
     })
@@ -183,6 +260,30 @@ mod exports {
     #[wasm_bindgen]
     pub fn project(scenario_json: &str) -> Vec<u8> {
         super::project_bytes(scenario_json)
+    }
+
+    /// `projectShare(scenarioJson, index, workers)`: worker `index`'s share of the projection
+    /// in a pool of `workers`, one tag byte then its bytes: `0` the whole projection (no more
+    /// bytes: the page must run it), `1` a part (the first worker's kept: no more bytes), `2`
+    /// nothing.
+    #[wasm_bindgen(js_name = projectShare)]
+    pub fn project_share(scenario_json: &str, index: u32, workers: u32) -> Vec<u8> {
+        let (tag, mut bytes) = match super::project_share(scenario_json, index as usize, workers as usize) {
+            super::Shared::Whole(bytes) => (0, bytes),
+            super::Shared::Part(bytes) => (1, bytes),
+            super::Shared::Idle => (2, Vec::new()),
+        };
+        bytes.insert(0, tag);
+        bytes
+    }
+
+    /// `projectMerge(parts)`: the projection's `wire` bytes from the first worker's kept part
+    /// and the other workers' (an array of `Uint8Array`, in the pool's order); empty when the
+    /// page must run it.
+    #[wasm_bindgen(js_name = projectMerge)]
+    pub fn project_merge(parts: &js_sys::Array) -> Vec<u8> {
+        let parts: Vec<Vec<u8>> = parts.iter().map(|part| js_sys::Uint8Array::new(&part).to_vec()).collect();
+        super::project_merge(&parts)
     }
 
     /// `analysisStart(scenarioJson, requestBytes)`: `[]` when started, else `[zh, en]`, the refusal.
@@ -253,7 +354,10 @@ mod tests {
     use delever_model::output::Detail;
     use delever_model::{Simulator, parse_scenario, presets, wire};
 
-    use super::{analysis_progress, analysis_result, analysis_slice, analysis_start, project_bytes};
+    use super::{
+        Shared, analysis_progress, analysis_result, analysis_slice, analysis_start, project_bytes,
+        project_merge, project_share,
+    };
 
     /// The answers the page would compute for `request` on `json`, job by job to the end.
     fn on_the_page(json: &str, request: &Request) -> Vec<Analysis> {
@@ -380,5 +484,55 @@ mod tests {
         }
         assert!(project_bytes("{").is_empty());
         assert!(project_bytes(r#"{"schema": 1}"#).is_empty());
+    }
+
+    /// A pool of `workers` projecting `json` as the page's workers do; the first worker's answer.
+    fn pool_projects(json: &str, workers: usize) -> Vec<u8> {
+        let shares: Vec<Shared> =
+            (0..workers).rev().map(|index| project_share(json, index, workers)).collect();
+        match shares.last() {
+            Some(Shared::Whole(bytes)) => {
+                assert!(shares[..workers - 1].iter().all(|s| *s == Shared::Idle), "the others idle");
+                bytes.clone()
+            }
+            Some(Shared::Part(own)) => {
+                assert!(own.is_empty(), "the first worker keeps its own part");
+                let others: Vec<Vec<u8>> = shares[..workers - 1]
+                    .iter()
+                    .rev()
+                    .map(|s| match s {
+                        Shared::Part(bytes) => bytes.clone(),
+                        other => panic!("a part, not {other:?}"),
+                    })
+                    .collect();
+                project_merge(&others)
+            }
+            other => panic!("the first worker idles: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_pool_of_workers_projects_exactly_what_one_worker_would() {
+        // Run in parts: a rate plan, no AMC; run whole: a region-wide amount (every preset's).
+        let separable = delever_model::presets::synthetic(60, 3).expect("synthetic").to_json();
+        let mut doc = separable.clone();
+        doc["defaults"]["disposal"] = serde_json::json!({"plan": "rate", "rate": "0.5"});
+        doc["amc"] = serde_json::Value::Null;
+        let split = doc.to_string();
+        let licheng = presets::get("licheng-2019").expect("Licheng").json;
+        for json in [split.as_str(), licheng, &separable.to_string()] {
+            let one = project_bytes(json);
+            assert!(!one.is_empty());
+            for workers in [2, 3] {
+                // The other workers' simulators are this thread's one, as each would be its own:
+                // the part each runs does not depend on what ran before.
+                assert_eq!(pool_projects(json, workers), one, "{workers} workers");
+            }
+        }
+        assert!(matches!(project_share(&split, 0, 2), Shared::Part(_)));
+        assert!(project_merge(&[b"junk".to_vec()]).is_empty(), "a part that is not one");
+        assert!(project_merge(&[]).is_empty(), "nothing kept");
+        assert_eq!(project_share("{", 0, 2), Shared::Whole(Vec::new()));
+        assert_eq!(project_share("{", 1, 2), Shared::Idle);
     }
 }
